@@ -1,0 +1,3 @@
+export function createClient(baseUrl: string) {
+  return { baseUrl };
+}

@@ -1,0 +1,31 @@
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import * as scopes from "@platform/scopes";
+import { requireScope as scope } from "@platform/scopes";
+import type { DeliveryService } from "../services/delivery.service";
+
+const listDeliveries = createRoute({
+  method: "get",
+  path: "/v1/notifications/deliveries",
+  middleware: [scope(scopes.SCOPES.READ_NOTIFICATIONS)] as const,
+  responses: { 200: { description: "OK" } },
+});
+
+const retryDelivery = createRoute({
+  method: "post",
+  path: "/v1/notifications/deliveries/{deliveryId}/retry",
+  request: { params: z.object({ deliveryId: z.string() }) },
+  responses: { 202: { description: "Accepted" } },
+});
+
+export function deliveryRoutes(svc: DeliveryService) {
+  return new OpenAPIHono()
+    .openapi(listDeliveries, async (c) => c.json(await svc.list(c.get("auth")!.brand_id), 200))
+    .openapi(
+      retryDelivery,
+      scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS),
+      async (c) => {
+        await svc.retry(c.req.valid("param").deliveryId, c.get("auth")!.brand_id);
+        return c.body(null, 202);
+      },
+    );
+}

@@ -1,0 +1,5 @@
+import { describe, it } from "vitest";
+
+describe("deliveries (conformance)", () => {
+  it.todo("covers the conformance bucket");
+});

@@ -1,0 +1,5 @@
+import { describe, it } from "vitest";
+
+describe("deliveries (integration)", () => {
+  it.todo("covers the integration bucket");
+});

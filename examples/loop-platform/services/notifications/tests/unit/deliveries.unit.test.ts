@@ -1,0 +1,5 @@
+import { describe, it } from "vitest";
+
+describe("deliveries (unit)", () => {
+  it.todo("covers the unit bucket");
+});

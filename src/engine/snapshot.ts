@@ -1,0 +1,54 @@
+/** How a pull request changed a file (the GitHub "files" API statuses, plus git's). */
+export type ChangeStatus = "added" | "modified" | "removed" | "renamed" | "copied" | "changed" | "unchanged";
+
+export interface ChangedFile {
+  path: string;
+  status: ChangeStatus;
+  /** For renames: where the file was before. */
+  previousPath?: string;
+}
+
+/**
+ * A read-only view of a repository at the pull request head, with the base
+ * version beside it. Rules read the repository only through this interface
+ * (policy-bot's pull.Context): the GitHub adapter, the local CLI and the
+ * in-memory fake used by tests all implement it.
+ */
+export interface RepoSnapshot {
+  /**
+   * Files the pull request changed, or `undefined` when the whole repository
+   * is being checked (CLI `--all`).
+   */
+  readonly changedFiles: readonly ChangedFile[] | undefined;
+  /** Every file (blob) path at the head, relative to the root, sorted. */
+  listFiles(): readonly string[];
+  /** Contents at the head; `undefined` when the file does not exist. */
+  readFile(path: string): Promise<string | undefined>;
+  /** Contents at the base; `undefined` when it did not exist there (or there is no base). */
+  readBaseFile(path: string): Promise<string | undefined>;
+  /** Git tree sha of a folder at the head (`undefined` when it does not exist). */
+  treeSha(dir: string): Promise<string | undefined>;
+}
+
+/** The files directly or indirectly inside `dir` (no trailing slash). */
+export function filesUnder(snapshot: RepoSnapshot, dir: string): string[] {
+  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+  return snapshot.listFiles().filter((p) => p.startsWith(prefix));
+}
+
+export function fileExists(snapshot: RepoSnapshot, path: string): boolean {
+  return binaryHas(snapshot.listFiles(), path);
+}
+
+function binaryHas(sorted: readonly string[], value: string): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
