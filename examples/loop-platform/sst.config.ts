@@ -10,9 +10,9 @@ export default $config({
     const billingLedger = await import("./services/billing-ledger/infra").then((m) =>
       m.billingLedger(shared),
     );
-    const notifications = await import("./services/notifications/infra").then((m) =>
-      m.notifications(shared),
-    );
+    // Either shape works: `.then((m) => m.x(shared))` above, or the module held in a variable.
+    const notificationsInfra = await import("./services/notifications/infra.ts");
+    const notifications = notificationsInfra.notifications(shared);
 
     return {
       billingLedgerService: billingLedger,

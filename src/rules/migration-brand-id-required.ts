@@ -1,14 +1,64 @@
+import { drizzleSchema, isBrandIdColumn, type DrizzleTable } from "../analysis/drizzle-schema.js";
+import { nodePosition } from "../analysis/imports.js";
+import { migrationReplay } from "../analysis/sql-migrations.js";
 import { defineServiceRule } from "../engine/rule.js";
 
-// PLACEHOLDER: replaced by the real rule. It throws so that it can never pass silently.
 export default defineServiceRule({
   meta: {
     id: "migration-brand-id-required",
     defaultSeverity: "error",
-    title: "migration-brand-id-required",
-    messages: {},
+    title: "Every table has a brand_id column, in schema.ts and after the SQL migrations",
+    messages: {
+      tableMissing:
+        'Table {{table}} has no brand_id column. Every table needs one (guide step 3): add `brandId: text("brand_id").notNull()` to its columns.',
+      tableUndecidable:
+        'Table {{table}} has no brand_id column that platform-checks can see, and its columns include {{construct}} (line {{line}}), which cannot be read statically. Declare `brandId: text("brand_id")` in this file, or make sure {{construct}} provides it.',
+      migrationMissing:
+        'After the migrations in drizzle/, table {{table}} has no brand_id column (this CREATE TABLE has none and no later migration adds it). Add `"brand_id" text NOT NULL` here, or in a new migration with `ALTER TABLE … ADD COLUMN "brand_id" text NOT NULL`.',
+      migrationLost:
+        "This statement {{how}} of table {{table}}, and no later migration adds brand_id back. Every table needs brand_id (guide step 3): drop this change or add the column again in a new migration.",
+      migrationUndecidable:
+        "Table {{table}} takes its columns from {{source}}, which the migrations in drizzle/ do not define, so platform-checks cannot tell whether it has brand_id. Declare `brand_id` in this CREATE TABLE.",
+      unreadStatement:
+        "{{file}}: platform-checks could not parse this statement (`{{excerpt}}`: {{reason}}), so it cannot tell how it changes tables. Check by hand that every table keeps brand_id, or rewrite the statement in plain SQL.",
+    },
   },
-  check() {
-    throw new Error("rule migration-brand-id-required is not implemented yet");
+  async check(ctx, report) {
+    const schema = await drizzleSchema(ctx);
+    for (const table of schema?.tables ?? []) {
+      if (table.columns.some(isBrandIdColumn)) continue;
+      const at = { path: schema!.path, ...nodePosition(table.call) };
+      const unknown = table.undecidable[0];
+      if (unknown) {
+        report({ messageId: "tableUndecidable", severity: "warning", data: { table: tableLabel(table), construct: unknown.construct, line: nodePosition(unknown.node).line }, ...at });
+      } else {
+        report({ messageId: "tableMissing", data: { table: tableLabel(table) }, ...at });
+      }
+    }
+
+    const replay = await migrationReplay(ctx);
+    for (const statement of replay.unread) {
+      const file = statement.path.slice(ctx.service.dir.length + 1);
+      report({ messageId: "unreadStatement", severity: "warning", data: { file, excerpt: statement.excerpt, reason: statement.reason }, path: statement.path, line: statement.line, column: statement.column });
+    }
+    for (const table of replay.tables.values()) {
+      if (table.columns.has("brand_id")) continue;
+      const name = `\`${table.qualifiedName}\``;
+      if (table.brandIdLostAt) {
+        const { how, ...at } = table.brandIdLostAt;
+        report({ messageId: "migrationLost", data: { table: name, how }, ...at });
+      } else if (table.unknownColumnsFrom) {
+        report({ messageId: "migrationUndecidable", severity: "warning", data: { table: name, source: `\`${table.unknownColumnsFrom}\`` }, ...table.createdAt });
+      } else {
+        report({ messageId: "migrationMissing", data: { table: name }, ...table.createdAt });
+      }
+    }
   },
 });
+
+/** `invoices` (billing.invoices): the variable engineers know and the SQL name. */
+function tableLabel(table: DrizzleTable): string {
+  const sqlName = table.name ? (table.schema ? `${table.schema}.${table.name}` : table.name) : undefined;
+  if (table.variable && sqlName) return `\`${table.variable}\` (${sqlName})`;
+  return `\`${table.variable ?? sqlName ?? "?"}\``;
+}

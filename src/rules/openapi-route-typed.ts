@@ -1,14 +1,21 @@
+import { describeRoute, serviceRoutes } from "../analysis/routes.js";
 import { defineServiceRule } from "../engine/rule.js";
 
-// PLACEHOLDER: replaced by the real rule. It throws so that it can never pass silently.
 export default defineServiceRule({
   meta: {
     id: "openapi-route-typed",
-    defaultSeverity: "error",
-    title: "openapi-route-typed",
-    messages: {},
+    defaultSeverity: "warning",
+    title: "Routes are declared with createRoute + app.openapi, so they reach the spec",
+    messages: {
+      untyped:
+        "{{route}} is registered with `{{registrar}}(…)`, so it never reaches openapi.yaml or the generated SDK. Declare it with `createRoute({ method, path, request, responses })` from @hono/zod-openapi and register it with `.openapi(route, handler)`.",
+    },
   },
-  check() {
-    throw new Error("rule openapi-route-typed is not implemented yet");
+  async check(ctx, report) {
+    const { routes } = await serviceRoutes(ctx);
+    for (const route of routes) {
+      if (route.typed) continue;
+      report({ messageId: "untyped", data: { route: describeRoute(route), registrar: route.registrar }, ...route.at });
+    }
   },
 });

@@ -1,14 +1,44 @@
+import { describeRoute, patternMatchesPath, serviceRoutes, type ExtractedRoute } from "../analysis/routes.js";
 import { defineServiceRule } from "../engine/rule.js";
 
-// PLACEHOLDER: replaced by the real rule. It throws so that it can never pass silently.
 export default defineServiceRule({
   meta: {
     id: "require-scope-enforcement",
     defaultSeverity: "error",
-    title: "require-scope-enforcement",
-    messages: {},
+    title: "Every route is protected by requireScope(…)",
+    messages: {
+      unprotected:
+        "{{route}} is not protected by requireScope(…). Add `middleware: [requireScope(SCOPES.…)]` to its createRoute, pass requireScope(SCOPES.…) before its handler, or register `app.use(pattern, requireScope(SCOPES.…))` with a pattern matching {{path}} before this line.",
+      undecidable:
+        "Cannot tell whether {{route}} is protected by requireScope(…): {{construct}} at {{where}} cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.",
+      opaque:
+        "Cannot read {{construct}} statically, so the requireScope(…) protection of the routes it registers is not checked. Declare those routes in this service (createRoute + app.openapi on an app the entry mounts) so the checker can follow them, or review them by hand.",
+    },
   },
-  check() {
-    throw new Error("rule require-scope-enforcement is not implemented yet");
+  async check(ctx, report) {
+    const { routes, opaque } = await serviceRoutes(ctx);
+    const exempt = ctx.config.scope_exempt_routes;
+    for (const route of routes) {
+      if (route.scope.covered || isExempt(route, exempt)) continue;
+      const [first] = route.scope.undecidable;
+      if (first) {
+        report({
+          messageId: "undecidable",
+          severity: "warning",
+          data: { route: describeRoute(route), construct: first.construct, where: `${first.path}:${first.line}` },
+          ...route.at,
+        });
+      } else {
+        report({ messageId: "unprotected", data: { route: describeRoute(route), path: route.displayPath ?? "its path" }, ...route.at });
+      }
+    }
+    for (const construct of opaque) {
+      report({ messageId: "opaque", severity: "warning", data: { construct: construct.construct }, path: construct.path, line: construct.line, column: construct.column });
+    }
   },
 });
+
+/** Health probes and other configured routes (`scope_exempt_routes`, Hono patterns) need no scope. */
+function isExempt(route: ExtractedRoute, patterns: readonly string[]): boolean {
+  return "value" in route.path && patterns.some((p) => patternMatchesPath(p, (route.path as { value: string }).value));
+}

@@ -1,14 +1,55 @@
+import type { Nodes, RootContent } from "mdast";
+import { hasContent, markdownAt, plainText, type MarkdownSection } from "../analysis/markdown.js";
 import { defineServiceRule } from "../engine/rule.js";
 
-// PLACEHOLDER: replaced by the real rule. It throws so that it can never pass silently.
+/** "Run locally", "Running the service locally", "How to run it locally", "Local development", "Local setup". */
+function isRunLocallyHeading(section: MarkdownSection): boolean {
+  return /\blocally\b/i.test(section.text) || /^\W*local\s+(development|dev|setup|environment)\b/i.test(section.text);
+}
+
+/** A paragraph of prose: at least three words, not just badges, images or a lone link target. */
+function isProse(node: RootContent): boolean {
+  if (node.type !== "paragraph") return false;
+  const words = plainText(node as Nodes).match(/[\p{L}]{2,}/gu) ?? [];
+  return words.length >= 3;
+}
+
+/** Instructions are a code block or a list that says something. */
+function isInstructions(node: RootContent): boolean {
+  return (node.type === "code" || node.type === "list") && hasContent([node]);
+}
+
 export default defineServiceRule({
   meta: {
     id: "service-readme-required",
     defaultSeverity: "error",
-    title: "service-readme-required",
-    messages: {},
+    title: "README.md describes the service and how to run it locally",
+    messages: {
+      missing:
+        "{{dir}}/README.md is missing. Add one with a paragraph on what the service does and a `## Run locally` section with the commands (guide step 9).",
+      descriptionMissing:
+        "README.md has no description paragraph. Add a paragraph of prose (outside the run-locally section) saying what the service does and its key entry points.",
+      runLocallyMissing: "README.md has no run-locally section. Add a `## Run locally` heading with the commands in a code block or a list.",
+      runLocallyEmpty: "The `{{heading}}` section of README.md has no instructions. Put the commands in a code block (```sh … ```) or a list under it.",
+    },
   },
-  check() {
-    throw new Error("rule service-readme-required is not implemented yet");
+  async check(ctx, report) {
+    const path = ctx.path("README.md");
+    const doc = await markdownAt(ctx.repo, path);
+    if (!doc) {
+      report({ messageId: "missing", data: { dir: ctx.service.dir }, path });
+      return;
+    }
+    const runLocally = doc.sections.filter(isRunLocallyHeading);
+    const inRunLocally = new Set(runLocally.flatMap((s) => s.content));
+    if (!doc.tree.children.some((node) => !inRunLocally.has(node) && isProse(node))) {
+      // Nothing to point at: the finding sits at the top of the README.
+      report({ messageId: "descriptionMissing", path, line: 1, column: 1 });
+    }
+    if (runLocally.length === 0) {
+      report({ messageId: "runLocallyMissing", path, line: 1, column: 1 });
+    } else if (!runLocally.some((s) => s.content.some(isInstructions))) {
+      report({ messageId: "runLocallyEmpty", data: { heading: runLocally[0]!.text }, path, ...runLocally[0]!.position });
+    }
   },
 });

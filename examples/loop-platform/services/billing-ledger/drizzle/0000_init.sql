@@ -11,7 +11,8 @@ CREATE TABLE "billing"."ledger_entries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"brand_id" text NOT NULL,
 	"invoice_id" uuid NOT NULL,
-	"delta_cents" integer NOT NULL
+	"delta_cents" integer NOT NULL,
+	"legacy_ref" text
 );
 --> statement-breakpoint
 CREATE INDEX "ledger_entries_brand_idx" ON "billing"."ledger_entries" USING btree ("brand_id");

@@ -10,6 +10,7 @@ const invoices = new InvoiceService(new InvoiceRepository(db));
 
 const app = new OpenAPIHono();
 app.route("/", createHealthRoutes());
-app.route("/", createInvoiceRoutes(invoices));
+// The invoice routes are declared relative to the API version they are mounted under.
+app.route("/v1", createInvoiceRoutes(invoices));
 
 serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 8080) });

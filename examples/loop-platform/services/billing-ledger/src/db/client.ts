@@ -1,4 +1,6 @@
 import { drizzle } from "drizzle-orm/node-postgres";
+import * as schema from "./schema";
 
-export const db = drizzle(process.env.DATABASE_URL!);
+/** `schema` enables relational queries (`db.query.invoices.findFirst(…)`). */
+export const db = drizzle(process.env.DATABASE_URL!, { schema });
 export type Db = typeof db;

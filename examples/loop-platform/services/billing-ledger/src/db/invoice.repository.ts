@@ -15,12 +15,10 @@ export class InvoiceRepository {
     return this.database.select().from(invoices).where(eq(invoices.brandId, brandId)).orderBy(desc(invoices.createdAt));
   }
 
-  async findById(id: string, brandId: string) {
-    const [row] = await this.database
-      .select()
-      .from(invoices)
-      .where(and(eq(invoices.id, id), eq(invoices.brandId, brandId)));
-    return row;
+  findById(id: string, brandId: string) {
+    return this.database.query.invoices.findFirst({
+      where: and(eq(invoices.id, id), eq(invoices.brandId, brandId)),
+    });
   }
 
   async create(values: { amountCents: number; brandId: string }, tx: Tx) {

@@ -2,18 +2,26 @@ import { index, integer, pgSchema, text, timestamp, uuid } from "drizzle-orm/pg-
 
 export const billing = pgSchema("billing");
 
-/** Columns every billing table carries. */
-const brandScoped = {
-  brandId: text("brand_id").notNull(),
+const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).defaultNow().notNull(),
 };
 
-export const invoices = billing.table("invoices", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  ...brandScoped,
-  amountCents: integer("amount_cents").notNull(),
-  currency: text("currency").notNull().default("USD"),
-});
+/** Columns every billing table carries. */
+const brandScoped = {
+  brandId: text("brand_id").notNull(),
+  ...timestamps,
+};
+
+export const invoices = billing.table(
+  "invoices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ...brandScoped,
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull().default("USD"),
+  },
+  (table) => [index("invoices_brand_idx").on(table.brandId)],
+);
 
 export const ledgerEntries = billing.table(
   "ledger_entries",

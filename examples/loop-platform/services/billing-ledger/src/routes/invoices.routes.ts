@@ -7,7 +7,7 @@ const ErrorSchema = z.object({ error: z.string(), message: z.string() });
 
 const getInvoice = createRoute({
   method: "get",
-  path: "/v1/invoices/{id}",
+  path: "/invoices/{id}",
   tags: ["invoices"],
   request: { params: z.object({ id: z.string() }) },
   responses: {
@@ -18,13 +18,14 @@ const getInvoice = createRoute({
 
 export function createInvoiceRoutes(svc: InvoiceService): OpenAPIHono {
   const app = new OpenAPIHono();
-  // `/v1/invoices/*` also matches `/v1/invoices` under Hono's router.
-  app.use("/v1/invoices/*", requireScope(SCOPES.READ_INVOICES));
+  // Mounted under "/v1" (see src/index.ts), so this covers `/v1/invoices/*`, which under
+  // Hono's router also matches `/v1/invoices` itself.
+  app.use("/invoices/*", requireScope(SCOPES.READ_INVOICES));
 
   app.openapi(
     createRoute({
       method: "get",
-      path: "/v1/invoices",
+      path: "/invoices",
       tags: ["invoices"],
       responses: { 200: { description: "OK", content: { "application/json": { schema: z.array(InvoiceSchema) } } } },
     }),
@@ -34,7 +35,7 @@ export function createInvoiceRoutes(svc: InvoiceService): OpenAPIHono {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/v1/invoices",
+      path: "/invoices",
       tags: ["invoices"],
       middleware: [requireScope(SCOPES.WRITE_INVOICES)] as const,
       request: { body: { content: { "application/json": { schema: z.object({ amount_cents: z.number().int() }) } } } },

@@ -1,5 +1,5 @@
 import { EVENT_NAMES } from "@platform/contracts";
-import { publishEvent } from "@platform/events";
+import { publishEvent as publish } from "@platform/events";
 import type { InvoiceRepository } from "../db/invoice.repository";
 
 export interface CreateInvoiceInput {
@@ -20,7 +20,7 @@ export class InvoiceService {
   async create(input: CreateInvoiceInput, brandId: string) {
     return this.repo.db().transaction(async (tx) => {
       const row = await this.repo.create({ amountCents: input.amount_cents, brandId }, tx);
-      await publishEvent(
+      await publish(
         EVENT_NAMES.BILLING_INVOICE_CREATED_V1,
         { id: row.id, brand_id: brandId, amount_cents: row.amountCents },
         { tx },

@@ -5,20 +5,22 @@ import type { DeliveryService } from "../services/delivery.service";
 
 const listDeliveries = createRoute({
   method: "get",
-  path: "/v1/notifications/deliveries",
+  path: "/deliveries",
   middleware: [scope(scopes.SCOPES.READ_NOTIFICATIONS)] as const,
   responses: { 200: { description: "OK" } },
 });
 
 const retryDelivery = createRoute({
   method: "post",
-  path: "/v1/notifications/deliveries/{deliveryId}/retry",
+  path: "/deliveries/{deliveryId}/retry",
   request: { params: z.object({ deliveryId: z.string() }) },
   responses: { 202: { description: "Accepted" } },
 });
 
 export function deliveryRoutes(svc: DeliveryService) {
+  // basePath: every route below is served under /v1/notifications.
   return new OpenAPIHono()
+    .basePath("/v1/notifications")
     .openapi(listDeliveries, async (c) => c.json(await svc.list(c.get("auth")!.brand_id), 200))
     .openapi(
       retryDelivery,

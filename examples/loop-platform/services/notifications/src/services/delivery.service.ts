@@ -1,5 +1,5 @@
-import { EVENT_NAMES } from "@platform/contracts";
-import { publishEvent } from "@platform/events";
+import * as contracts from "@platform/contracts";
+import * as events from "@platform/events";
 import type { DeliveryRepository } from "../db/delivery.repository";
 
 export class DeliveryService {
@@ -16,7 +16,11 @@ export class DeliveryService {
   async send(template: string, recipient: string, brandId: string) {
     await this.repo.db().transaction(async (tx) => {
       const delivery = await this.repo.insert({ template, recipient, brandId }, tx);
-      await publishEvent(EVENT_NAMES.NOTIFICATIONS_EMAIL_SENT_V1, { id: delivery.id, brand_id: brandId, template }, { tx });
+      await events.publishEvent(
+        contracts.EVENT_NAMES.NOTIFICATIONS_EMAIL_SENT_V1,
+        { id: delivery.id, brand_id: brandId, template },
+        { tx },
+      );
     });
   }
 }

@@ -1,0 +1,294 @@
+import type { ApplicationFunction, Context, Probot } from "probot";
+import type { Logger } from "pino";
+import type { Rule } from "../engine/rule.js";
+import { httpStatus, type GitHubApi, type RepoRef } from "../github/api.js";
+import { BlobCache } from "../github/blob-cache.js";
+import { isOwnStickyComment } from "../github/comment.js";
+import { hasWriteAccess } from "../github/permission.js";
+import { parseManualTicks } from "../report/comment.js";
+import { RULE_IDS, RULES } from "../rules/index.js";
+import { runCheckJob, type BotDeps } from "./check-job.js";
+import { CommentSigner } from "./comment-signature.js";
+import { BotMetrics } from "./metrics.js";
+import { RunQueue } from "./queue.js";
+import { asksForRecheck } from "./recheck.js";
+import { branchName, pullKey, queueKey, type CheckTarget } from "./target.js";
+import { runTickJob } from "./tick-job.js";
+
+export interface AppOptions {
+  /** Rules to run (default: every rule). Tests pass a few. */
+  rules?: readonly Rule[];
+  /** Valid keys of the config's `rules:` map (default: every rule id, whatever `rules` is). */
+  ruleIds?: ReadonlySet<string>;
+  /** This app's id: check runs and comments of other apps are then ignored. */
+  appId?: number;
+  /** Contents by blob sha, shared across runs (default: a new 64 MB cache). */
+  cache?: BlobCache;
+  metrics?: BotMetrics;
+  /** A run still going after this long completes as a failure (default 10 minutes). */
+  runTimeoutMs?: number;
+  /**
+   * Secret for signing the report embedded in the comment (the server passes
+   * the webhook secret). Without one a random key is used, so after a restart
+   * a tick falls back to a full re-run.
+   */
+  stateSecret?: string;
+}
+
+export interface PlatformChecksApp extends ApplicationFunction {
+  /** Resolves when no work is queued, running, or being looked up. */
+  onIdle(): Promise<void>;
+  /** Stops taking work: waits up to `graceMs` for running jobs, then completes the rest as failures. */
+  shutdown(graceMs: number): Promise<void>;
+  readonly queue: RunQueue;
+  readonly metrics: BotMetrics;
+}
+
+const PULL_REQUEST_EVENTS = [
+  "pull_request.opened",
+  "pull_request.reopened",
+  "pull_request.synchronize",
+  "pull_request.ready_for_review",
+  "pull_request.edited",
+] as const;
+
+/** Merge-queue branches: `gh-readonly-queue/<base>/pr-<n>-<sha>`. */
+const MERGE_QUEUE_BRANCH = /^(?:refs\/heads\/)?gh-readonly-queue\/(.+)\/pr-\d+-[0-9a-f]+$/;
+
+/**
+ * The Probot app (SPEC section 4). Every handler only filters the payload and
+ * enqueues work, so the webhook is answered at once; the work runs on the
+ * per-pull-request queue.
+ */
+export function createApp(options: AppOptions = {}): PlatformChecksApp {
+  const metrics = options.metrics ?? new BotMetrics();
+  const deps: BotDeps = {
+    rules: options.rules ?? RULES,
+    ruleIds: options.ruleIds ?? RULE_IDS,
+    appId: options.appId,
+    cache: options.cache ?? new BlobCache(),
+    metrics,
+    signer: new CommentSigner(options.stateSecret),
+  };
+  const queue = new RunQueue({
+    timeoutMs: options.runTimeoutMs ?? 10 * 60_000,
+    onDepthChange: (depth) => metrics.queueDepth.set(depth),
+  });
+  const instrumented = new WeakSet<object>();
+
+  /** Counts failed GitHub requests (the /metrics API error counter). */
+  const instrument = (api: GitHubApi): GitHubApi => {
+    if (!instrumented.has(api)) {
+      instrumented.add(api);
+      api.hook.error("request", (error) => {
+        const status = httpStatus(error);
+        if (status !== 404) metrics.apiErrors.inc({ status: status === undefined ? "network" : String(status) });
+        throw error;
+      });
+    }
+    return api;
+  };
+
+  const enqueueCheck = (api: GitHubApi, target: CheckTarget, log: Logger) => {
+    const jobLog = log.child({ key: queueKey(target), sha: target.headSha, trigger: target.trigger });
+    queue.enqueue({
+      key: queueKey(target),
+      headSha: target.headSha,
+      kind: "check",
+      supersedes: target.supersedes,
+      run: (signal) => runCheckJob(api, target, deps, signal, jobLog),
+      dropped: (reason) => jobLog.info({ reason }, "queued check dropped before it started"),
+    });
+  };
+
+  const app: ApplicationFunction = (probot: Probot) => {
+    queue.setLogger(probot.log.child({ name: "platform-checks" }));
+    probot.on([...PULL_REQUEST_EVENTS], async (context) => {
+      const { payload } = context;
+      if (payload.action === "edited" && !("changes" in payload && payload.changes.base)) return;
+      const pull = payload.pull_request;
+      if (pull.state !== "open") return;
+      // Drafts are checked too: early feedback is the point, and ready_for_review re-runs anyway.
+      enqueueCheck(
+        instrument(context.octokit),
+        {
+          ...repoOf(context),
+          headSha: pull.head.sha,
+          baseSha: pull.base.sha,
+          baseRef: pull.base.ref,
+          pullNumber: pull.number,
+          trigger: `pull_request.${payload.action}`,
+          supersedes: true,
+        },
+        context.log,
+      );
+    });
+
+    probot.on("merge_group.checks_requested", async (context) => {
+      const group = context.payload.merge_group;
+      enqueueCheck(
+        instrument(context.octokit),
+        {
+          ...repoOf(context),
+          headSha: group.head_sha,
+          baseSha: group.base_sha,
+          baseRef: branchName(group.base_ref),
+          trigger: "merge_group.checks_requested",
+          supersedes: false,
+        },
+        context.log,
+      );
+    });
+
+    probot.on("check_run.rerequested", async (context) => {
+      const run = context.payload.check_run;
+      if (!isOwnApp(run.app?.id)) return;
+      rerun(context, run.head_sha, run.check_suite?.head_branch ?? null, run.pull_requests, "check_run.rerequested");
+    });
+
+    probot.on("check_suite.rerequested", async (context) => {
+      const suite = context.payload.check_suite;
+      if (!isOwnApp(suite.app?.id)) return;
+      rerun(context, suite.head_sha, suite.head_branch, suite.pull_requests, "check_suite.rerequested");
+    });
+
+    probot.on("issue_comment.created", async (context) => {
+      const { comment, issue, sender } = context.payload;
+      if (!issue.pull_request || sender.type === "Bot" || !asksForRecheck(comment.body)) return;
+      const api = instrument(context.octokit);
+      const repo = repoOf(context);
+      queue.track(
+        (async () => {
+          const allowed = await hasWriteAccess(api, repo, sender.login);
+          await api.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: allowed ? "+1" : "-1" });
+          if (!allowed) {
+            context.log.info({ user: sender.login }, "/recheck refused: no write access");
+            return;
+          }
+          const { data: pull } = await api.rest.pulls.get({ ...repo, pull_number: issue.number });
+          enqueueCheck(
+            api,
+            {
+              ...repo,
+              headSha: pull.head.sha,
+              baseSha: pull.base.sha,
+              baseRef: pull.base.ref,
+              pullNumber: pull.number,
+              trigger: "issue_comment.recheck",
+              supersedes: true,
+            },
+            context.log,
+          );
+        })(),
+      );
+    });
+
+    probot.on("issue_comment.edited", async (context) => {
+      const { comment, issue, sender, changes } = context.payload;
+      if (!issue.pull_request || sender.type === "Bot") return;
+      if (!isOwnStickyComment(comment, deps.appId)) return;
+      const before = changes.body?.from;
+      if (before === undefined || sameTicks(before, comment.body)) return;
+      const api = instrument(context.octokit);
+      const repo = repoOf(context);
+      const log = context.log.child({ key: pullKey(repo.owner, repo.repo, issue.number), trigger: "checklist_tick" });
+      queue.enqueue({
+        key: pullKey(repo.owner, repo.repo, issue.number),
+        headSha: "",
+        kind: "tick",
+        supersedes: false,
+        run: async () => {
+          try {
+            const result = await runTickJob(api, { ...repo, pullNumber: issue.number, commentId: comment.id }, deps, log);
+            if (result.outcome === "needs-full-run") {
+              enqueueCheck(
+                api,
+                { ...repo, ...result, pullNumber: issue.number, trigger: "checklist_tick", supersedes: true },
+                log,
+              );
+            }
+          } catch (error) {
+            // Nothing was left in progress; the next push or /recheck brings the check run up to date.
+            log.error({ err: error }, "checklist tick could not be re-evaluated");
+          }
+        },
+      });
+    });
+  };
+
+  function isOwnApp(id: number | null | undefined): boolean {
+    return deps.appId === undefined || id == null || id === deps.appId;
+  }
+
+  /** The Re-run buttons: find what the head belongs to (pull requests, or a merge group) and check it again. */
+  function rerun(
+    context: Context<"check_run"> | Context<"check_suite">,
+    headSha: string,
+    headBranch: string | null,
+    pulls: readonly { number: number; head: { sha: string }; base: { ref: string; sha: string } }[],
+    trigger: string,
+  ): void {
+    const api = instrument(context.octokit);
+    const repo = repoOf(context);
+    queue.track(
+      (async () => {
+        const queued = headBranch ? MERGE_QUEUE_BRANCH.exec(headBranch) : null;
+        if (queued) {
+          const { data: commit } = await api.rest.git.getCommit({ ...repo, commit_sha: headSha });
+          const base = commit.parents[0]?.sha;
+          if (base) enqueueCheck(api, { ...repo, headSha, baseSha: base, baseRef: queued[1]!, trigger, supersedes: false }, context.log);
+          return;
+        }
+        // Pull requests from forks are not listed in the payload: look among the open ones.
+        const targets =
+          pulls.length > 0
+            ? pulls
+            : (await api.paginate(api.rest.pulls.list, { ...repo, state: "open", per_page: 100 })).filter((p) => p.head.sha === headSha);
+        if (targets.length === 0) context.log.info({ headSha }, "re-run requested for a commit with no open pull request; nothing to do");
+        for (const pull of targets) {
+          enqueueCheck(
+            api,
+            {
+              ...repo,
+              headSha,
+              baseSha: pull.base.sha,
+              baseRef: pull.base.ref,
+              pullNumber: pull.number,
+              // The pull request's file list describes its latest head only.
+              changes: pull.head.sha === headSha ? "pull" : "compare",
+              trigger,
+              supersedes: false,
+            },
+            context.log,
+          );
+        }
+      })(),
+    );
+  }
+
+  return Object.assign(app, {
+    onIdle: () => queue.onIdle(),
+    shutdown: async (graceMs: number) => {
+      const idle = queue.onIdle();
+      const timedOut = await Promise.race([idle.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+      if (timedOut) {
+        queue.abortAll({ kind: "shutdown" });
+        await Promise.race([queue.onIdle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      }
+    },
+    queue,
+    metrics,
+  });
+}
+
+function repoOf(context: { payload: { repository?: { owner: { login: string }; name: string } } }): RepoRef {
+  const repository = context.payload.repository;
+  if (!repository) throw new Error("event without a repository");
+  return { owner: repository.owner.login, repo: repository.name };
+}
+
+function sameTicks(before: string, after: string | null | undefined): boolean {
+  const key = (body: string | null | undefined) =>
+    JSON.stringify([...parseManualTicks(body)].map(([service, items]) => [service, [...items].sort()]).sort());
+  return key(before) === key(after);
+}

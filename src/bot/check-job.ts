@@ -1,0 +1,191 @@
+import type { Logger } from "pino";
+import { ConfigError, DEFAULT_CONFIG, type Config } from "../engine/config.js";
+import type { Rule } from "../engine/rule.js";
+import { applyReadiness, runChecks, type CheckReport } from "../engine/run.js";
+import { shortSha, type GitHubApi } from "../github/api.js";
+import type { BlobCache } from "../github/blob-cache.js";
+import { CheckRunWriter, type CheckRunResult } from "../github/check-run.js";
+import { findStickyComment, writeStickyComment } from "../github/comment.js";
+import { loadGitHubSnapshot } from "../github/snapshot.js";
+import { rulesReadFolder } from "../github/tree.js";
+import { renderCheckRun, renderFailureOutput } from "../report/check-run.js";
+import { parseManualTicks, renderComment } from "../report/comment.js";
+import { loadRepoConfig } from "./config.js";
+import type { CommentSigner } from "./comment-signature.js";
+import type { BotMetrics } from "./metrics.js";
+import { abortReason, type AbortReason } from "./queue.js";
+import type { CheckTarget } from "./target.js";
+
+/** What the jobs share, set up once by `createApp`. */
+export interface BotDeps {
+  rules: readonly Rule[];
+  /** Valid keys of the `rules:` config map. */
+  ruleIds: ReadonlySet<string>;
+  /** This app's id, to recognise its own check runs and comments. */
+  appId?: number | undefined;
+  cache: BlobCache;
+  metrics: BotMetrics;
+  /** Signs the report embedded in the sticky comment (see CommentSigner). */
+  signer: CommentSigner;
+}
+
+/** The pull request moved on while the run was working. */
+class Superseded extends Error {
+  constructor(readonly by: string) {
+    super(`superseded by ${by}`);
+  }
+}
+
+/**
+ * One full check of a head commit: read the config from the base branch,
+ * open the check run (in progress), snapshot the head, run the rules, and
+ * complete the check run — always, whatever fails — then write the sticky
+ * comment if the head is still the pull request's latest.
+ */
+export async function runCheckJob(api: GitHubApi, target: CheckTarget, deps: BotDeps, signal: AbortSignal, log: Logger): Promise<void> {
+  const repo = { owner: target.owner, repo: target.repo };
+  const writer = new CheckRunWriter(api, repo);
+  const stopTimer = deps.metrics.runDuration.startTimer({ trigger: target.trigger });
+  let config: Config = DEFAULT_CONFIG;
+  let checkRunId: number | undefined;
+  let completedAs: string | undefined;
+  const complete = async (result: CheckRunResult) => {
+    await writer.complete(checkRunId!, result);
+    completedAs = result.conclusion;
+  };
+
+  try {
+    let configProblem: string | undefined;
+    try {
+      config = (await loadRepoConfig(api, { ...repo, branch: target.baseRef }, deps.ruleIds)).config;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      configProblem = `${error.message}. The configuration is read from the base branch (${target.baseRef}): fix it there, then re-run.`;
+    }
+    throwIfAborted(signal);
+    checkRunId = await writer.start(config.check_name, target.headSha, {
+      title: "Checking…",
+      summary: `Checking ${shortSha(target.headSha)} against the platform conventions.`,
+    });
+    if (configProblem !== undefined) {
+      log.warn({ problem: configProblem }, "invalid configuration");
+      await complete({ conclusion: "failure", ...renderFailureOutput(configProblem) });
+      return;
+    }
+
+    const snapshot = await loadGitHubSnapshot(api, {
+      ...repo,
+      headSha: target.headSha,
+      baseSha: target.baseSha,
+      changes:
+        target.pullNumber !== undefined && (target.changes ?? "pull") === "pull" ? { kind: "pull", number: target.pullNumber } : { kind: "compare" },
+      wanted: rulesReadFolder(config.services_dir),
+      cache: deps.cache,
+      log,
+      signal,
+    });
+    throwIfAborted(signal);
+    let report = await runChecks({ snapshot, config, rules: deps.rules });
+    throwIfAborted(signal);
+
+    let sticky: Awaited<ReturnType<typeof findStickyComment>>;
+    let isLatestHead = false;
+    if (target.pullNumber !== undefined) {
+      const { data: pull } = await api.rest.pulls.get({ ...repo, pull_number: target.pullNumber });
+      isLatestHead = pull.head.sha === target.headSha;
+      // The pull request moved on: a push supersedes this run; a deliberate re-run of an
+      // older commit still gets its result, but the comment stays with the newest head.
+      if (!isLatestHead && target.supersedes) throw new Superseded(pull.head.sha);
+      // Ticks are read as late as possible, so one set a moment ago survives this rewrite.
+      sticky = await findStickyComment(api, repo, target.pullNumber, deps.appId);
+      report = applyReadiness(report, report.checklists, config, parseManualTicks(sticky?.body, report));
+    }
+
+    const output = renderCheckRun(report, config);
+    await complete({
+      conclusion: report.conclusion,
+      title: output.title,
+      summary: withNotes(output.summary, snapshot.notes),
+      annotations: output.annotations,
+    });
+    log.info({ conclusion: report.conclusion, findings: report.findings.length, services: report.services, fetchedBlobs: snapshot.fetchedBlobs }, "check completed");
+
+    if (target.pullNumber !== undefined && isLatestHead) {
+      // A newer head arrived meanwhile: its run writes the comment.
+      throwIfAborted(signal);
+      await writeComment(api, target, report, config, sticky, deps.signer);
+    }
+  } catch (error) {
+    const reason = abortReason(signal) ?? (error instanceof Superseded ? ({ kind: "superseded", by: error.by } as const) : undefined);
+    if (completedAs !== undefined) {
+      // The check run is right; only the comment could not be written.
+      if (reason?.kind !== "superseded") log.error({ err: error }, "check run completed, but the comment could not be written");
+      return;
+    }
+    await finishUnfinished(writer, config, target, checkRunId, error, reason, log).then(
+      (conclusion) => (completedAs = conclusion),
+      (finalError: unknown) => log.error({ err: finalError, cause: error }, "could not complete the check run"),
+    );
+  } finally {
+    stopTimer();
+    deps.metrics.runs.inc({ conclusion: completedAs ?? "incomplete", trigger: target.trigger });
+  }
+}
+
+/** Completes a run that could not finish: cancelled when superseded, failure otherwise (never left in progress). */
+async function finishUnfinished(
+  writer: CheckRunWriter,
+  config: Config,
+  target: CheckTarget,
+  checkRunId: number | undefined,
+  error: unknown,
+  reason: AbortReason | undefined,
+  log: Logger,
+): Promise<string | undefined> {
+  if (reason?.kind === "superseded") {
+    log.info({ by: reason.by }, "run superseded by a newer head");
+    if (checkRunId === undefined) return undefined; // nothing was shown for this head yet
+    await writer.complete(checkRunId, {
+      conclusion: "cancelled",
+      title: `Superseded by a newer push (${shortSha(reason.by)})`,
+      summary: `The pull request moved on to ${shortSha(reason.by)} while ${shortSha(target.headSha)} was being checked; the newer commit is checked instead. Use the **Re-run** button to check this commit anyway.`,
+    });
+    return "cancelled";
+  }
+  const why = describeFailure(error, reason);
+  log.error({ err: error, reason }, `check could not finish: ${why}`);
+  const id = checkRunId ?? (await writer.start(config.check_name, target.headSha, { title: "Checking…", summary: "Starting." }));
+  await writer.complete(id, { conclusion: "failure", ...renderFailureOutput(why) });
+  return "failure";
+}
+
+function describeFailure(error: unknown, reason: AbortReason | undefined): string {
+  if (reason?.kind === "timeout") return `the check took longer than ${Math.round(reason.afterMs / 1000)} seconds and was stopped`;
+  if (reason?.kind === "shutdown") return "the bot was restarted while checking this commit";
+  const status = (error as { status?: unknown } | null)?.status;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof status === "number") return `the GitHub API answered ${status} (${message.split("\n")[0]!.slice(0, 200)})`;
+  return `internal error: ${message.split("\n")[0]!.slice(0, 300)}`;
+}
+
+async function writeComment(
+  api: GitHubApi,
+  target: CheckTarget,
+  report: CheckReport,
+  config: Config,
+  sticky: Awaited<ReturnType<typeof findStickyComment>>,
+  signer: CommentSigner,
+): Promise<void> {
+  const body = renderComment(report, { headSha: target.headSha, ...(sticky ? { previousBody: sticky.body } : {}), config });
+  if (body === undefined) return; // nothing to say and no comment yet
+  await writeStickyComment(api, { owner: target.owner, repo: target.repo }, target.pullNumber!, sticky, signer.sign(body));
+}
+
+function withNotes(summary: string, notes: readonly string[]): string {
+  if (notes.length === 0) return summary;
+  return `${notes.map((n) => `> **Note:** ${n}`).join("\n>\n")}\n\n${summary}`;
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new Error("aborted");
+}

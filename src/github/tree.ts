@@ -1,0 +1,106 @@
+import type { ChangedFile } from "../engine/snapshot.js";
+import type { GitHubApi, RepoRef } from "./api.js";
+
+/** A commit's tree as the rules need it: every file's blob sha and every folder's tree sha, by path. */
+export interface RepoTree {
+  /** The root tree sha. */
+  sha: string;
+  blobs: Map<string, string>;
+  trees: Map<string, string>;
+  /**
+   * Folders whose contents were not listed: too large for GitHub to list
+   * even on their own, and not read by the rules (see `loadTree`).
+   */
+  skipped: string[];
+}
+
+export interface LoadTreeOptions extends RepoRef {
+  /** A commit or tree sha. */
+  ref: string;
+  /**
+   * When GitHub truncates the recursive listing (over 100,000 entries or
+   * 7 MB), a folder too large to list even on its own is walked level by
+   * level only when this returns true.
+   */
+  wanted: (dir: string) => boolean;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Lists a commit's tree with one recursive request; when GitHub truncates
+ * it, lists it folder by folder instead (one recursive request per folder),
+ * going level by level into huge folders only where the rules read.
+ */
+export async function loadTree(api: GitHubApi, options: LoadTreeOptions): Promise<RepoTree> {
+  const { owner, repo, signal } = options;
+  const fetchTree = async (treeSha: string, recursive: boolean) =>
+    (
+      await api.rest.git.getTree({
+        owner,
+        repo,
+        tree_sha: treeSha,
+        ...(recursive ? { recursive: "1" } : {}),
+        ...(signal ? { request: { signal } } : {}),
+      })
+    ).data;
+
+  const top = await fetchTree(options.ref, true);
+  const tree: RepoTree = { sha: top.sha, blobs: new Map(), trees: new Map([["", top.sha]]), skipped: [] };
+  const add = (prefix: string, entries: typeof top.tree) => {
+    for (const entry of entries) {
+      if (!entry.path || !entry.sha) continue;
+      const path = prefix ? `${prefix}/${entry.path}` : entry.path;
+      if (entry.type === "blob") tree.blobs.set(path, entry.sha);
+      else if (entry.type === "tree") tree.trees.set(path, entry.sha);
+      // "commit" entries are submodules: nothing the rules can read.
+    }
+  };
+  if (!top.truncated) {
+    add("", top.tree);
+    return tree;
+  }
+
+  // Truncated: list level by level; each folder is fetched recursively on its own (usually
+  // small enough to come back whole). A folder that is itself too large is walked further
+  // only if the rules read it; otherwise it is left out and reported.
+  const walk = async (treeSha: string, prefix: string): Promise<void> => {
+    const level = await fetchTree(treeSha, false);
+    add(prefix, level.tree);
+    for (const entry of level.tree) {
+      if (entry.type !== "tree" || !entry.path || !entry.sha) continue;
+      const path = prefix ? `${prefix}/${entry.path}` : entry.path;
+      const sub = await fetchTree(entry.sha, true);
+      if (!sub.truncated) add(path, sub.tree);
+      else if (options.wanted(path)) await walk(entry.sha, path);
+      else tree.skipped.push(path);
+    }
+  };
+  await walk(top.sha, "");
+  return tree;
+}
+
+/** The files that differ between two trees (what a diff of the two commits lists), sorted by path. */
+export function diffTrees(base: RepoTree, head: RepoTree): ChangedFile[] {
+  const out: ChangedFile[] = [];
+  for (const [path, sha] of head.blobs) {
+    const before = base.blobs.get(path);
+    if (before === undefined) out.push({ path, status: "added" });
+    else if (before !== sha) out.push({ path, status: "modified" });
+  }
+  for (const path of base.blobs.keys()) {
+    if (!head.blobs.has(path)) out.push({ path, status: "removed" });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The folders the rules read (SPEC section 1), as a predicate for `loadTree`:
+ * true for those folders, everything inside them, and their ancestors.
+ */
+export function rulesReadFolder(servicesDir: string): (dir: string) => boolean {
+  const roots = [servicesDir, "packages/contracts", "docs", ".github", ".changeset"];
+  return (dir) =>
+    roots.some((root) => dir === root || dir.startsWith(`${root}/`) || root.startsWith(`${dir}/`)) ||
+    dir === "packages" ||
+    /^packages\/sdk-[^/]+(\/|$)/.test(dir);
+}

@@ -1,0 +1,44 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { CONFIG_PATH, ConfigError, DEFAULT_CONFIG, parseConfig, type Config } from "../engine/config.js";
+
+export interface LocalConfig {
+  config: Config;
+  /** Things worth telling the user on stderr (e.g. an `_extends` that is not followed). */
+  notes: string[];
+}
+
+/**
+ * Reads `.github/platform-checks.yml` from the folder being checked (the
+ * working tree: locally you are trying out your own configuration). No file
+ * means the defaults. Unlike the bot, `_extends` and org-wide defaults are not
+ * followed: there is no GitHub to fetch them from. Throws a ConfigError naming
+ * the offending key (or line, for a YAML syntax error).
+ */
+export async function loadLocalConfig(dir: string, ruleIds: ReadonlySet<string>): Promise<LocalConfig> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, CONFIG_PATH), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { config: DEFAULT_CONFIG, notes: [] };
+    throw new ConfigError([`cannot be read (${(error as Error).message})`], CONFIG_PATH);
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const syntaxError = doc.errors[0];
+  if (syntaxError) {
+    const where = syntaxError.linePos?.[0];
+    const at = where ? `line ${where.line}, column ${where.col}` : "(top level)";
+    throw new ConfigError([`${at}: ${syntaxError.message.split("\n")[0]}`], CONFIG_PATH);
+  }
+  const raw: unknown = doc.toJS();
+  // `_extends` is how the bot pulls org-wide defaults; locally there is nothing to pull, so it is ignored.
+  if (raw !== null && typeof raw === "object" && !Array.isArray(raw) && "_extends" in raw) {
+    const { _extends: extendsFrom, ...rest } = raw as Record<string, unknown>;
+    return {
+      config: parseConfig(rest, CONFIG_PATH, ruleIds),
+      notes: [`${CONFIG_PATH}: \`_extends: ${String(extendsFrom)}\` is not followed locally; only this file's own keys apply.`],
+    };
+  }
+  return { config: parseConfig(raw, CONFIG_PATH, ruleIds), notes: [] };
+}

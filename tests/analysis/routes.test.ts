@@ -1,0 +1,225 @@
+import { describe, expect, it } from "vitest";
+import { patternMatchesPath, serviceRoutes, type ServiceRoutes } from "../../src/analysis/routes.js";
+import { DEFAULT_CONFIG } from "../../src/engine/config.js";
+import { RepoContext, serviceInfo } from "../../src/engine/context.js";
+import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
+import { exampleFiles } from "../helpers/example-repo.js";
+
+const SRC = "services/svc/src";
+
+async function extract(files: Record<string, string>, name = "svc"): Promise<ServiceRoutes> {
+  const info = serviceInfo("services", name);
+  const ctx = new RepoContext(new MemorySnapshot({ files }), DEFAULT_CONFIG, [info], [info], []).forService(info);
+  return serviceRoutes(ctx);
+}
+
+/** `src/<file>` → contents, for a service called svc. */
+function service(src: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(src).map(([p, text]) => [`${SRC}/${p}`, text]));
+}
+
+/** One line per route: method, full path, typed or plain, scope verdict, registration position. */
+function summary(result: ServiceRoutes): string[] {
+  return result.routes.map((r) => {
+    const path = "value" in r.path ? r.path.value : `?(${r.path.undecidable.construct})`;
+    const scope = r.scope.covered ? "scoped" : r.scope.undecidable.length ? `undecidable(${r.scope.undecidable[0]!.construct})` : "unscoped";
+    return `${r.method ?? "?"} ${path} ${r.typed ? "typed" : "plain"} ${scope} @${r.at.path.replace(`${SRC}/`, "")}:${r.at.line}:${r.at.column}`;
+  });
+}
+
+const HEADER = `import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import { SCOPES, requireScope } from "@platform/scopes";
+`;
+const route = (method: string, path: string, extra = "") =>
+  `createRoute({ method: "${method}", path: "${path}",${extra} responses: { 200: { description: "OK" } } })`;
+
+describe("route extraction on the example monorepo", () => {
+  it("billing-ledger: app.route(\"/v1\", createInvoiceRoutes()) prefixes routes AND the app.use pattern", async () => {
+    const result = await extract(exampleFiles(), "billing-ledger");
+    expect(summary(result).map((l) => l.replace("services/billing-ledger/src/", ""))).toEqual([
+      "get /healthz typed unscoped @routes/health.routes.ts:5:3",
+      "get /v1/invoices typed scoped @routes/invoices.routes.ts:25:3",
+      "post /v1/invoices typed scoped @routes/invoices.routes.ts:35:3",
+      "get /v1/invoices/:id typed scoped @routes/invoices.routes.ts:47:3",
+    ]);
+    expect(result.routes.map((r) => r.displayPath)).toEqual(["/healthz", "/v1/invoices", "/v1/invoices", "/v1/invoices/{id}"]);
+    expect(result.entryApp).toEqual({ path: "services/billing-ledger/src/index.ts", line: 11, column: 13 });
+    expect(result.opaque).toEqual([]);
+  });
+
+  it("notifications: chained .openapi/.route, basePath, renamed and namespaced requireScope, handler chain", async () => {
+    const result = await extract(exampleFiles(), "notifications");
+    expect(summary(result).map((l) => l.replace("services/notifications/src/", ""))).toEqual([
+      "get /healthz typed unscoped @index.ts:11:3",
+      "get /v1/notifications/deliveries typed scoped @routes/deliveries.routes.ts:24:5",
+      "post /v1/notifications/deliveries/:deliveryId/retry typed scoped @routes/deliveries.routes.ts:25:5",
+    ]);
+  });
+});
+
+describe("route extraction shapes", () => {
+  it("app.use covers only routes registered after it, with Hono's wildcard semantics", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+const app = new OpenAPIHono();
+app.openapi(${route("get", "/v1/x")}, (c) => c.json({}));
+app.use("/v1/x/*", requireScope(SCOPES.X));
+app.openapi(${route("get", "/v1/x")}, (c) => c.json({}));
+app.openapi(${route("get", "/v1/x/{id}")}, (c) => c.json({}));
+app.openapi(${route("get", "/v1/xy")}, (c) => c.json({}));
+`,
+    });
+    expect(summary(await extract(files))).toEqual([
+      "get /v1/x typed unscoped @index.ts:6:1",
+      "get /v1/x typed scoped @index.ts:8:1",
+      "get /v1/x/:id typed scoped @index.ts:9:1",
+      "get /v1/xy typed unscoped @index.ts:10:1",
+    ]);
+  });
+
+  it("app.use(mw) without a path covers everything after it; plain Hono methods, app.on and app.all", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+const app = new Hono();
+app.get("/public", (c) => c.text("hi"));
+app.use(requireScope(SCOPES.ANY));
+app.post("/a/:id{[0-9]+}", (c) => c.text("a"));
+app.on(["PUT", "PATCH"], "/b", (c) => c.text("b"));
+app.all("/c", (c) => c.text("c"));
+`,
+    });
+    expect(summary(await extract(files))).toEqual([
+      "get /public plain unscoped @index.ts:6:1",
+      "post /a/:id{[0-9]+} plain scoped @index.ts:8:1",
+      "put /b plain scoped @index.ts:9:1",
+      "patch /b plain scoped @index.ts:9:1",
+      "all /c plain scoped @index.ts:10:1",
+    ]);
+  });
+
+  it("follows sub-apps from other files, their own middleware, and the order of mounts", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+import { ordersRoutes } from "./routes";
+import * as more from "./routes/more.routes";
+const app = new OpenAPIHono().basePath("/api");
+app.route("/early", more.moreRoutes());
+app.use("/v2/*", requireScope(SCOPES.ALL));
+app.route("/v2", ordersRoutes());
+app.route("/late", more.moreRoutes());
+`,
+      "routes/index.ts": `export * from "./orders.routes";\n`,
+      "routes/orders.routes.ts": `${HEADER}
+export const ordersRoutes = () => {
+  const orders = new OpenAPIHono();
+  orders.openapi(${route("get", "/orders")}, (c) => c.json([]));
+  return orders;
+};
+`,
+      "routes/more.routes.ts": `${HEADER}
+export function moreRoutes() {
+  const app = new OpenAPIHono();
+  app.use("/own/*", requireScope(SCOPES.OWN));
+  app.openapi(${route("get", "/own/thing")}, (c) => c.json({}));
+  app.openapi(${route("get", "/v2/other")}, (c) => c.json({}));
+  return app;
+}
+`,
+    });
+    expect(summary(await extract(files))).toEqual([
+      "get /api/early/own/thing typed scoped @routes/more.routes.ts:8:3",
+      "get /api/early/v2/other typed unscoped @routes/more.routes.ts:9:3",
+      "get /api/v2/orders typed scoped @routes/orders.routes.ts:7:3",
+      "get /api/late/own/thing typed scoped @routes/more.routes.ts:8:3",
+      "get /api/late/v2/other typed unscoped @routes/more.routes.ts:9:3",
+    ]);
+  });
+
+  it("reads createRoute from a variable, from another file of the service, and follows register(app) functions", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+import { registerAdmin } from "./routes/admin.routes";
+import { getThing } from "./routes/defs";
+const BASE = "/v1/things";
+const app = new OpenAPIHono();
+const readScope = requireScope(SCOPES.READ);
+app.openapi(getThing, readScope, (c) => c.json({}));
+app.openapi({ method: "delete", path: \`\${BASE}/{id}\`, middleware: [readScope], responses: {} }, (c) => c.json({}));
+registerAdmin(app);
+`,
+      "routes/defs.ts": `import { createRoute } from "@hono/zod-openapi";\nexport const getThing = createRoute({ method: "get", path: "/v1/things/{id}", responses: {} });\n`,
+      "routes/admin.routes.ts": `${HEADER}
+export function registerAdmin(app: OpenAPIHono) {
+  app.openapi(${route("post", "/admin/reindex", " middleware: [requireScope(SCOPES.ADMIN)],")}, (c) => c.json({}));
+}
+`,
+    });
+    expect(summary(await extract(files))).toEqual([
+      "get /v1/things/:id typed scoped @index.ts:10:1",
+      "delete /v1/things/:id typed scoped @index.ts:11:1",
+      "post /admin/reindex typed scoped @routes/admin.routes.ts:6:3",
+    ]);
+  });
+
+  it("names what it cannot decide: a path from another package, middleware from another package, an unreadable mount, a callback", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+import { PREFIX } from "@platform/paths";
+import { authz } from "@platform/auth";
+import { healthRoutes } from "@platform/health";
+const app = new OpenAPIHono();
+app.openapi(${route("get", "/v1/a").replace('"/v1/a"', "`${PREFIX}/a`")}, (c) => c.json({}));
+app.get("/v1/b", authz, (c) => c.text("b"));
+app.route("/", healthRoutes());
+["/v1/c"].forEach((p) => app.get(p, (c) => c.text("c")));
+`,
+    });
+    const result = await extract(files);
+    expect(summary(result)).toEqual([
+      "get ?(the template literal `${PREFIX}/a` (imported from \"@platform/paths\")) typed undecidable(the template literal `${PREFIX}/a` (imported from \"@platform/paths\")) @index.ts:9:1",
+      'get /v1/b plain undecidable(`authz` (imported from "@platform/auth")) @index.ts:10:1',
+    ]);
+    expect(result.opaque.map((u) => `${u.line}:${u.column} ${u.construct}`)).toEqual([
+      '11:16 the app `healthRoutes()` (imported from "@platform/health") mounted by `app.route(…)`',
+      "12:26 the route registration `app.get(…)` inside code the checker does not follow (a callback, or a function nothing calls)",
+    ]);
+  });
+
+  it("treats a conditional scope as undecidable and a local wrapper around requireScope as a scope", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+const scoped = (s: string) => requireScope(s);
+const app = new OpenAPIHono();
+app.get("/a", process.env.X ? requireScope(SCOPES.A) : (c, next) => next(), (c) => c.text("a"));
+app.get("/b", scoped(SCOPES.B), (c) => c.text("b"));
+`,
+    });
+    expect(summary(await extract(files))).toEqual([
+      "get /a plain undecidable(the conditional middleware `process.env.X ? requireScope(SCOPES.A) : (c, next) => next()`) @index.ts:7:1",
+      "get /b plain scoped @index.ts:8:1",
+    ]);
+  });
+
+  it("analyses route files that the entry does not reach, as if mounted at /", async () => {
+    const files = service({
+      "index.ts": `${HEADER}\nconst app = new OpenAPIHono();\n`,
+      "routes/orphan.routes.ts": `${HEADER}\nexport function orphanRoutes() {\n  return new OpenAPIHono().openapi(${route("get", "/orphan")}, (c) => c.json({}));\n}\n`,
+    });
+    expect(summary(await extract(files))).toEqual(["get /orphan typed unscoped @routes/orphan.routes.ts:6:27"]);
+  });
+});
+
+describe("patternMatchesPath (Hono's router)", () => {
+  it.each([
+    ["/v1/x/*", "/v1/x", true],
+    ["/v1/x/*", "/v1/x/:id", true],
+    ["/v1/x/*", "/v1/xy", false],
+    ["/v1/:id/retry", "/v1/:deliveryId/retry", true],
+    ["/healthz", "/healthz/", false],
+    ["/internal/*", "/v1/internal/a", false],
+    ["*", "/anything/at/all", true],
+  ])("%s vs %s → %s", (pattern, path, expected) => {
+    expect(patternMatchesPath(pattern, path)).toBe(expected);
+  });
+});

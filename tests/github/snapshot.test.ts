@@ -1,0 +1,194 @@
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
+import { BlobCache } from "../../src/github/blob-cache.js";
+import { loadGitHubSnapshot, type GitHubSnapshotOptions } from "../../src/github/snapshot.js";
+import { diffTrees, loadTree, rulesReadFolder } from "../../src/github/tree.js";
+import { exampleFiles } from "../helpers/example-repo.js";
+import { FakeGitHub } from "../support/fake-github.js";
+import { fakeOctokit } from "../support/octokit.js";
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect("127.0.0.1");
+});
+afterAll(() => nock.enableNetConnect());
+
+let fake: FakeGitHub;
+beforeEach(async () => {
+  fake = await new FakeGitHub().start();
+});
+afterEach(async () => {
+  expect(fake.unexpected()).toEqual([]);
+  await fake.stop();
+});
+
+const SERVICE_YAML = "services/billing-ledger/service.yaml";
+
+function setup(edit: (files: Record<string, string>) => void, headRepoFullName?: string) {
+  const base = exampleFiles();
+  const baseSha = fake.commit(base);
+  fake.setBranch("main", baseSha);
+  const head = { ...base };
+  edit(head);
+  const headSha = fake.commit(head, [baseSha]);
+  fake.setPull(7, { headSha, ...(headRepoFullName ? { headRepoFullName } : {}) });
+  return { base, head, baseSha, headSha };
+}
+
+function options(init: { headSha: string; baseSha: string }, extra: Partial<GitHubSnapshotOptions> = {}): GitHubSnapshotOptions {
+  return {
+    owner: fake.owner,
+    repo: fake.repo,
+    headSha: init.headSha,
+    baseSha: init.baseSha,
+    changes: { kind: "pull", number: 7 },
+    wanted: rulesReadFolder("services"),
+    cache: new BlobCache(),
+    ...extra,
+  };
+}
+
+describe("GitHubSnapshot", () => {
+  test("answers like the in-memory snapshot of the same files, fetching contents only when read", async () => {
+    const init = setup((f) => {
+      f[SERVICE_YAML] = f[SERVICE_YAML]!.replace("status: beta", "status: stable");
+      f["services/billing-ledger/NOTES.md"] = "new\n";
+      delete f["services/notifications/README.md"];
+    });
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
+    const memory = new MemorySnapshot({ files: init.head, base: init.base });
+
+    expect(snapshot.listFiles()).toEqual(memory.listFiles());
+    expect(snapshot.changedFiles).toEqual(memory.changedFiles);
+    expect(fake.calls((r) => r.path.includes("/git/blobs/"))).toEqual([]);
+
+    expect(await snapshot.readFile(SERVICE_YAML)).toBe(init.head[SERVICE_YAML]);
+    expect(await snapshot.readFile("nope.txt")).toBeUndefined();
+    expect(await snapshot.readBaseFile(SERVICE_YAML)).toBe(init.base[SERVICE_YAML]);
+    expect(await snapshot.readBaseFile("services/billing-ledger/NOTES.md")).toBeUndefined();
+    expect(await snapshot.readBaseFile("services/notifications/README.md")).toBe(init.base["services/notifications/README.md"]);
+    // Unchanged files are the same on both sides: no base tree needed for them.
+    expect(await snapshot.readBaseFile("sst.config.ts")).toBe(init.base["sst.config.ts"]);
+
+    for (const dir of ["services/billing-ledger/src", "services/notifications/src", "services", ""]) {
+      expect(await snapshot.treeSha(dir)).toBe(await (dir ? memory.treeSha(dir) : Promise.resolve(snapshot.treeSha(""))));
+    }
+    expect(await snapshot.treeSha("services/billing-ledger/src/")).toBe(await memory.treeSha("services/billing-ledger/src"));
+    expect(await snapshot.treeSha("services/nope")).toBeUndefined();
+  });
+
+  test("the blob cache is shared: a second snapshot fetches only blobs it has not seen", async () => {
+    const init = setup((f) => (f[SERVICE_YAML] += "# one\n"));
+    const cache = new BlobCache();
+    const api = fakeOctokit(fake.apiUrl);
+    const first = await loadGitHubSnapshot(api, options(init, { cache }));
+    await Promise.all([first.readFile(SERVICE_YAML), first.readFile(SERVICE_YAML), first.readFile("sst.config.ts")]);
+    expect(first.fetchedBlobs).toBe(2); // concurrent reads of one blob share a request
+
+    const nextHead = { ...init.head, [SERVICE_YAML]: init.head[SERVICE_YAML] + "# two\n" };
+    const nextSha = fake.commit(nextHead, [init.headSha]);
+    fake.setPull(7, { headSha: nextSha });
+    fake.reset();
+    const second = await loadGitHubSnapshot(api, options({ headSha: nextSha, baseSha: init.baseSha }, { cache }));
+    await Promise.all([second.readFile(SERVICE_YAML), second.readFile("sst.config.ts")]);
+    expect(fake.calls((r) => r.path.includes("/git/blobs/"))).toHaveLength(1);
+  });
+
+  test("a pull request from a fork is read from the base repository by sha", async () => {
+    const init = setup((f) => (f[SERVICE_YAML] += "# fork\n"), "forker/platform");
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
+    expect(await snapshot.readFile(SERVICE_YAML)).toBe(init.head[SERVICE_YAML]);
+    expect(fake.requests.every((r) => r.path.startsWith("/repos/loop/platform/"))).toBe(true);
+  });
+
+  test("a truncated tree is listed folder by folder; only a huge folder the rules never read is left out", async () => {
+    const init = setup((f) => {
+      f[SERVICE_YAML] += "# x\n";
+      for (let i = 0; i < 70; i++) f[`vendor/big/blob-${i}.bin`] = `${i}`;
+      for (let i = 0; i < 5; i++) f[`tools/small/${i}.txt`] = `${i}`;
+    });
+    fake.truncateTreesOver = 60;
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
+
+    const expected = Object.keys(init.head)
+      .filter((p) => !p.startsWith("vendor/"))
+      .sort();
+    expect(snapshot.listFiles()).toEqual(expected);
+    expect(await snapshot.treeSha("services/billing-ledger/src")).toBe(await new MemorySnapshot({ files: init.head }).treeSha("services/billing-ledger/src"));
+    expect(snapshot.notes.join(" ")).toContain("too large for GitHub to list at once");
+    expect(snapshot.notes.join(" ")).toContain("vendor");
+    expect(snapshot.listFiles()).toContain("tools/small/3.txt");
+    // The services folder itself is over the limit too, so it is walked a level deeper.
+    expect(fake.calls((r) => r.path.includes("/git/trees/") && r.query["recursive"] === undefined).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("over GitHub's 3000-file list, the changed files come from a tree diff instead (and the report says so)", async () => {
+    const init = setup((f) => {
+      for (let i = 0; i < 3001; i++) f[`generated/file-${String(i).padStart(4, "0")}.txt`] = `${i}\n`;
+      f[SERVICE_YAML] += "# many\n";
+    });
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
+    expect(snapshot.changedFiles).toHaveLength(3002);
+    expect(snapshot.changedFiles).toContainEqual({ path: SERVICE_YAML, status: "modified" });
+    expect(snapshot.notes.join(" ")).toContain("at most 3000 changed files");
+    expect(fake.calls((r) => r.path.endsWith("/pulls/7/files"))).toHaveLength(30);
+  });
+
+  test("a merge group (compare) lists the changed files of base...head, and falls back to a tree diff past 300", async () => {
+    const init = setup((f) => (f[SERVICE_YAML] += "# mg\n"));
+    const compare = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init, { changes: { kind: "compare" } }));
+    expect(compare.changedFiles).toEqual([{ path: SERVICE_YAML, status: "modified" }]);
+    expect(fake.calls((r) => r.path.includes("/compare/"))).toEqual([`GET /repos/loop/platform/compare/${init.baseSha}...${init.headSha}`]);
+
+    const many = { ...init.head };
+    for (let i = 0; i < 301; i++) many[`gen/${i}.txt`] = `${i}`;
+    const manySha = fake.commit(many, [init.baseSha]);
+    const big = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options({ headSha: manySha, baseSha: init.baseSha }, { changes: { kind: "compare" } }));
+    expect(big.changedFiles).toHaveLength(302);
+    expect(big.notes.join(" ")).toContain("at most 300 changed files");
+  });
+});
+
+describe("diffTrees", () => {
+  test("added, modified and removed files, sorted", async () => {
+    const a = fake.commit({ "a.txt": "1", "b/c.txt": "2", "d.txt": "3" });
+    const b = fake.commit({ "a.txt": "1", "b/c.txt": "changed", "e.txt": "new" });
+    const api = fakeOctokit(fake.apiUrl);
+    const wanted = () => true;
+    const [before, after] = await Promise.all([
+      loadTree(api, { owner: fake.owner, repo: fake.repo, ref: a, wanted }),
+      loadTree(api, { owner: fake.owner, repo: fake.repo, ref: b, wanted }),
+    ]);
+    expect(diffTrees(before, after)).toEqual([
+      { path: "b/c.txt", status: "modified" },
+      { path: "d.txt", status: "removed" },
+      { path: "e.txt", status: "added" },
+    ]);
+  });
+});
+
+describe("rulesReadFolder", () => {
+  test.each([
+    ["services", true],
+    ["services/billing-ledger/src/db", true],
+    ["packages", true],
+    ["packages/contracts/src", true],
+    ["packages/sdk-billing-ledger", true],
+    ["packages/ui-kit", false],
+    ["docs/services", true],
+    [".github", true],
+    [".changeset", true],
+    ["vendor", false],
+    ["node_modules", false],
+  ])("%s → %s", (dir, wanted) => {
+    expect(rulesReadFolder("services")(dir)).toBe(wanted);
+  });
+
+  test("a nested services folder keeps its ancestors", () => {
+    const wanted = rulesReadFolder("apps/services");
+    expect(wanted("apps")).toBe(true);
+    expect(wanted("apps/services/x")).toBe(true);
+    expect(wanted("apps/web")).toBe(false);
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import rule from "../../src/rules/infra-registered.js";
+import { exampleFiles } from "../helpers/example-repo.js";
+import { describeFindings, edit, runAllOnExample, runRule } from "../helpers/rule-harness.js";
+
+const SST = "sst.config.ts";
+const RULE = "infra-registered";
+const NOTIFICATIONS_IMPORT = '    const notificationsInfra = await import("./services/notifications/infra.ts");\n    const notifications = notificationsInfra.notifications(shared);\n';
+
+describe("infra-registered", () => {
+  describe("valid", () => {
+    it("accepts the example: `.then((m) => m.billingLedger(shared))` and a module held in a variable", async () => {
+      expect(await runRule(rule, exampleFiles())).toEqual([]);
+    });
+
+    it("accepts a destructured callback parameter, a `.js` extension and `(await import(…)).x(shared)`", async () => {
+      const files = exampleFiles();
+      edit(files, SST, 'import("./services/billing-ledger/infra").then((m) =>\n      m.billingLedger(shared),\n    );', 'import("./services/billing-ledger/infra.js").then(({ billingLedger: fragment }) => {\n      return fragment(shared);\n    });');
+      edit(files, SST, NOTIFICATIONS_IMPORT, '    const notifications = (await import("./services/notifications/infra")).notifications(shared);\n');
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
+    it("accepts the call written straight into the returned object, and `const { x } = await import(…)`", async () => {
+      const files = exampleFiles();
+      edit(files, SST, "      billingLedgerService: billingLedger,", '      billingLedgerService: await import("./services/billing-ledger/infra").then((m) => m.billingLedger(shared)),');
+      edit(files, SST, /    const billingLedger = await import[^;]+;\n/, "");
+      edit(files, SST, NOTIFICATIONS_IMPORT, '    const { notifications: deployNotifications } = await import("./services/notifications/infra");\n    const notifications = deployNotifications(shared);\n');
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+  });
+
+  describe("invalid", () => {
+    it("reports a service sst.config.ts does not import, at the returned object", async () => {
+      const files = exampleFiles();
+      edit(files, SST, NOTIFICATIONS_IMPORT, "");
+      edit(files, SST, "      notificationsService: notifications,\n", "");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${SST}:15:12 error ${RULE} sst.config.ts does not import \`./services/notifications/infra\`. Add \`const notifications = await import("./services/notifications/infra").then((m) => m.notifications(shared));\` in run() and return it as \`notificationsService: notifications\` (guide step 6).`,
+      ]);
+    });
+
+    it("reports a call of the template's fragment name at the call", async () => {
+      const files = exampleFiles();
+      edit(files, SST, "m.billingLedger(shared)", "m.yourService(shared)");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${SST}:11:7 error ${RULE} sst.config.ts calls \`yourService\` from \`./services/billing-ledger/infra\`, but the fragment of billing-ledger is \`billingLedger\` (its folder name in camelCase). Call \`m.billingLedger(shared)\`.`,
+      ]);
+    });
+
+    it("reports a result returned under the wrong key, a missing key and a wrong value", async () => {
+      const files = exampleFiles();
+      edit(files, SST, "billingLedgerService: billingLedger", "billingService: billingLedger");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${SST}:18:7 error ${RULE} The result of \`billingLedger(shared)\` is returned under \`billingService\`; the platform expects \`billingLedgerService\`. Rename the key.`,
+      ]);
+      edit(files, SST, "      billingService: billingLedger,\n", "");
+      edit(files, SST, "notificationsService: notifications", "notificationsService: shared");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${SST}:17:12 error ${RULE} run() does not return billing-ledger's resources under \`billingLedgerService\`. Add \`billingLedgerService: billingLedger\` to the returned object (guide step 6).`,
+        `${SST}:18:7 error ${RULE} \`notificationsService\` returns \`shared\`, not the result of \`notifications(shared)\` (\`notifications\`). Return \`notificationsService: notifications\`.`,
+      ]);
+    });
+
+    it("reports, repo-level, an import of a service the pull request deletes", async () => {
+      const base = exampleFiles();
+      base["services/legacy-jobs/infra.ts"] = "export function legacyJobs() {}\n";
+      base["services/legacy-jobs/service.yaml"] = "name: legacy-jobs\n";
+      const head = exampleFiles();
+      edit(head, SST, "\n    return {\n", '\n    const legacyJobs = await import("./services/legacy-jobs/infra").then((m) => m.legacyJobs(shared));\n    return {\n');
+      base[SST] = head[SST]!;
+      const findings = await runRule(rule, head, { base });
+      expect(describeFindings(findings)).toEqual([
+        `${SST}:17:30 error ${RULE} sst.config.ts imports \`./services/legacy-jobs/infra\`, but services/legacy-jobs does not exist (this pull request deletes it). Remove this import, its call and its \`legacyJobsService\` key.`,
+      ]);
+      expect(findings[0]!.service).toBeNull();
+    });
+
+    it("warns when import paths are built at run time", async () => {
+      const files = exampleFiles();
+      edit(files, SST, NOTIFICATIONS_IMPORT, "    for (const name of names) await import(`./services/${name}/infra`);\n");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${SST}:14:37 warning ${RULE} Cannot tell statically whether sst.config.ts imports \`./services/notifications/infra\`: it builds import paths at run time (\`import(\`./services/\${name}/infra\`)\` at line 14). Import each service's infra with a literal path.`,
+      ]);
+    });
+  });
+
+  it("a deliberately broken copy of the example gives one finding per break, across the infra rules", async () => {
+    const INFRA_RULES = ["infra-fragment-required", "infra-registered", "infra-scaling-declared"];
+    const report = await runAllOnExample((files) => {
+      // infra-fragment-required: notifications' fragment keeps the template's name.
+      edit(files, "services/notifications/infra.ts", "export function notifications(", "export function yourService(");
+      // infra-registered: billing-ledger is returned under the wrong key.
+      edit(files, SST, "billingLedgerService: billingLedger", "billingService: billingLedger");
+      // infra-scaling-declared: the per-stage map forgets staging.
+      edit(files, "services/billing-ledger/infra.ts", "  staging: { min: 1, max: 4 },\n", "");
+    });
+    const mine = report.findings.filter((f) => INFRA_RULES.includes(f.rule));
+    expect(mine.map((f) => `${f.path}:${f.line}:${f.column} ${f.rule} ${f.service}`)).toEqual([
+      "services/billing-ledger/infra.ts:4:17 infra-scaling-declared billing-ledger",
+      `${SST}:18:7 infra-registered billing-ledger`,
+      "services/notifications/infra.ts:3:17 infra-fragment-required notifications",
+    ]);
+  });
+
+  it("the example monorepo is clean under the whole engine", async () => {
+    const report = await runAllOnExample();
+    expect(report.findings.filter((f) => f.rule === rule.meta.id)).toEqual([]);
+  });
+});

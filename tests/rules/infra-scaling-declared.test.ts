@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import rule from "../../src/rules/infra-scaling-declared.js";
+import { exampleFiles } from "../helpers/example-repo.js";
+import { describeFindings, edit, runAllOnExample, runRule } from "../helpers/rule-harness.js";
+
+const BILLING = "services/billing-ledger/infra.ts";
+const NOTIFICATIONS = "services/notifications/infra.ts";
+const RULE = "infra-scaling-declared";
+const STAGE_HINT = "Every stage (dev, staging, production) needs `min` and `max`.";
+
+describe("infra-scaling-declared", () => {
+  describe("valid", () => {
+    it("accepts the example: a per-stage map lookup and a `$app.stage` conditional", async () => {
+      expect(await runRule(rule, exampleFiles())).toEqual([]);
+    });
+
+    it("accepts literal numbers, `scaling: SCALING[$app.stage]`, a `prod` alias and a `??` fallback", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, /scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\}/, "scaling: { min: 1, max: 3 }");
+      edit(files, BILLING, "  production: { min: 2, max: 10 },", "  prod: { min: 2, max: 10 },");
+      edit(files, BILLING, "scaling: { min: SCALING[stage].min, max: SCALING[stage].max },", "scaling: SCALING[$app.stage] ?? { min: 1, max: 1 },");
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
+    it("accepts an alarm topic linked through a local array and a health path held in a constant", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, "link: [shared.database, shared.nats, shared.alarmTopic],", "link: LINKS,");
+      edit(files, NOTIFICATIONS, '  const production = $app.stage === "production";', '  const production = $app.stage === "production";\n  const LINKS = [shared.database, ...[shared.alarmTopic]];');
+      edit(files, NOTIFICATIONS, 'path: "/healthz"', "path: HEALTH_PATH");
+      files[NOTIFICATIONS] += '\nconst HEALTH_PATH = "/healthz";\n';
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+  });
+
+  describe("invalid", () => {
+    it("reports a stage map missing a stage, once, at the map", async () => {
+      const files = exampleFiles();
+      edit(files, BILLING, "  staging: { min: 1, max: 4 },\n", "");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${BILLING}:4:17 error ${RULE} \`SCALING\` has no entry for stage \`staging\`. ${STAGE_HINT}`,
+      ]);
+    });
+
+    it("reports a stage entry without max, and a conditional branch without min", async () => {
+      const files = exampleFiles();
+      edit(files, BILLING, "production: { min: 2, max: 10 }", "production: { min: 2 }");
+      edit(files, NOTIFICATIONS, /scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\}/, "scaling: production ? { min: 2, max: 6 } : { max: 2 }");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${BILLING}:7:15 error ${RULE} \`SCALING\` gives stage \`production\` no \`max\`. ${STAGE_HINT}`,
+        `${NOTIFICATIONS}:9:48 error ${RULE} \`scaling\` has no \`min\`. Set \`scaling: { min, max }\` with the task counts per stage (guide step 6), e.g. \`scaling: { min: production ? 2 : 1, max: production ? 4 : 2 }\`.`,
+      ]);
+    });
+
+    it("reports missing scaling, alarm topic and health path at the Service", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, /    scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\},\n/, "");
+      edit(files, NOTIFICATIONS, "shared.nats, shared.alarmTopic]", "shared.nats]");
+      edit(files, NOTIFICATIONS, '      health: { "8080/http": { path: "/healthz" } },\n', "");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${NOTIFICATIONS}:5:10 error ${RULE} The service sets no \`scaling\`. Set \`scaling: { min, max }\` with the task counts per stage (guide step 6), e.g. \`scaling: { min: production ? 2 : 1, max: production ? 4 : 2 }\`.`,
+        `${NOTIFICATIONS}:5:10 error ${RULE} infra.ts sets no health-check path. Add \`health: { "8080/http": { path: "/healthz" } }\` under \`loadBalancer\` (guide step 6: health endpoint paths).`,
+        `${NOTIFICATIONS}:8:5 error ${RULE} The service links no alarm topic. Add it to \`link\`, e.g. \`link: [shared.database, shared.nats, shared.alarmTopic]\` (guide step 6: resources linked … alarm topic).`,
+      ]);
+    });
+
+    it("warns about values it cannot decide (a call, an env var, a spread link)", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, "min: production ? 2 : 1,", "min: Number(process.env.MIN_TASKS),");
+      edit(files, NOTIFICATIONS, "link: [shared.database, shared.nats, shared.alarmTopic],", "link: [...shared.links],");
+      const lines = describeFindings(await runRule(rule, files));
+      expect(lines).toEqual([
+        `${NOTIFICATIONS}:8:12 warning ${RULE} Cannot tell statically whether \`...shared.links\` links the alarm topic. List \`shared.alarmTopic\` in the \`link\` array itself.`,
+        `${NOTIFICATIONS}:10:12 warning ${RULE} Cannot tell statically what \`Number(process.env.MIN_TASKS)\` is (scaling min). Write the scaling as numbers, a conditional on \`$app.stage\`, or a lookup into a local per-stage map.`,
+      ]);
+    });
+  });
+
+  it("uses the message ids the readiness checklist maps", async () => {
+    const files = exampleFiles();
+    edit(files, BILLING, "  dev: { min: 1, max: 2 },\n", "");
+    edit(files, NOTIFICATIONS, "shared.nats, shared.alarmTopic]", "shared.nats]");
+    const ids = (await runRule(rule, files)).map((f) => f.messageId);
+    expect(ids).toEqual(["scalingStageMissing", "alarmTopicMissing"]);
+  });
+
+  it("the example monorepo is clean under the whole engine", async () => {
+    const report = await runAllOnExample();
+    expect(report.findings.filter((f) => f.rule === rule.meta.id)).toEqual([]);
+  });
+});

@@ -1,0 +1,216 @@
+import { Project } from "ts-morph";
+import { describe, expect, it } from "vitest";
+import { analyseSchemaFile } from "../../src/analysis/drizzle-schema.js";
+import rule from "../../src/rules/migration-brand-id-required.js";
+import repositoryBrandFilter from "../../src/rules/repository-brand-filter.js";
+import repositoryClassRequired from "../../src/rules/repository-class-required.js";
+import schemasOwnedMatch from "../../src/rules/schemas-owned-match.js";
+import serviceClassRequired from "../../src/rules/service-class-required.js";
+import { exampleFiles } from "../helpers/example-repo.js";
+import { describeFindings, edit, runAllOnExample, runRule, runRules } from "../helpers/rule-harness.js";
+
+const SCHEMA = "services/billing-ledger/src/db/schema.ts";
+const DRIZZLE = "services/billing-ledger/drizzle";
+const ID = "migration-brand-id-required";
+
+/** The example with billing-ledger's schema.ts replaced (its migrations stay as they are). */
+function withSchema(text: string): Record<string, string> {
+  const files = exampleFiles();
+  files[SCHEMA] = text;
+  return files;
+}
+
+/** What the analysis sees in a schema file: `variable(schema.name): dbName,…` per table (so valid cases cannot pass by seeing nothing). */
+function tablesIn(text: string): string[] {
+  const file = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true }).createSourceFile("/schema.ts", text);
+  return analyseSchemaFile("schema.ts", file).tables.map(
+    (t) => `${t.variable}(${t.schema ?? "-"}.${t.name}): ${t.columns.map((c) => c.dbName).join(",")}${t.undecidable.length ? " +undecidable" : ""}`,
+  );
+}
+
+async function findings(files: Record<string, string>) {
+  return describeFindings(await runRule(rule, files));
+}
+
+describe("migration-brand-id-required", () => {
+  describe("valid", () => {
+    it("leaves the example monorepo clean under the whole engine", async () => {
+      const report = await runAllOnExample();
+      expect(describeFindings(report.findings.filter((f) => f.rule === ID))).toEqual([]);
+    });
+
+    it("accepts renamed imports, pgTableCreator, destructured callback builders, brandId keys without a name and nested local spreads", async () => {
+      const files = withSchema(`import { pgTable as table, pgTableCreator, text, uuid } from "drizzle-orm/pg-core";
+const createTable = pgTableCreator((name) => \`billing_\${name}\`);
+const tenancy = { brandId: text().notNull() };
+const audit = { ...tenancy, createdBy: text("created_by") };
+export const a = table("a", { id: uuid("id"), ...audit });
+export const b = createTable("b", ({ uuid: id, text }) => ({ id: id(), brand_id: text() }));
+export const c = table("c", (t) => {
+  return { id: t.uuid(), brandId: t.text("brand_id") };
+});
+function brandColumn() {
+  return text("brand_id").notNull();
+}
+export const d = table("d", { id: uuid(), brand: brandColumn() });
+`);
+      expect(await findings(files)).toEqual([]);
+      expect(tablesIn(files[SCHEMA]!)).toEqual([
+        "a(-.a): id,brandId,created_by",
+        "b(-.b): id,brand_id",
+        "c(-.c): id,brand_id",
+        "d(-.d): id,brand_id",
+      ]);
+    });
+
+    it("accepts namespaced pg-core, pgSchema(...).table inline, and a schema object imported from another file", async () => {
+      const files = withSchema(`import * as pg from "drizzle-orm/pg-core";
+import { ledger } from "./schemas";
+export const a = pg.pgSchema("billing").table("a", { brand_id: pg.text() }, (t) => [pg.index("i").on(t.brand_id)]);
+export const b = ledger.table("b", { tenant: pg.text("brand_id").notNull() });
+`);
+      expect(await findings(files)).toEqual([]);
+      expect(tablesIn(files[SCHEMA]!)).toEqual(["a(billing.a): brand_id", "b(-.b): brand_id"]);
+    });
+
+    it("replays drizzle-kit migrations: DROP then ADD again, RENAME COLUMN/TABLE, DROP TABLE, DO blocks, comments", async () => {
+      const files = exampleFiles();
+      files[`${DRIZZLE}/0002_rework.sql`] = `-- rework the ledger
+ALTER TABLE "billing"."ledger_entries" DROP COLUMN "brand_id";--> statement-breakpoint
+ALTER TABLE "billing"."ledger_entries" ADD COLUMN "brand_id" text NOT NULL;--> statement-breakpoint
+CREATE TABLE "billing"."scratch" ("id" uuid);--> statement-breakpoint
+DROP TABLE "billing"."scratch";--> statement-breakpoint
+ALTER TABLE "billing"."invoices" RENAME COLUMN "brand_id" TO "tenant";--> statement-breakpoint
+ALTER TABLE "billing"."invoices" RENAME COLUMN "tenant" TO "brand_id";--> statement-breakpoint
+ALTER TABLE "billing"."invoices" RENAME TO "bills";--> statement-breakpoint
+DO $$ BEGIN
+ ALTER TABLE "billing"."ledger_entries" ADD CONSTRAINT "fk" FOREIGN KEY ("invoice_id") REFERENCES "billing"."bills"("id") ON DELETE cascade;
+EXCEPTION
+ WHEN duplicate_object THEN null;
+END $$;
+/* a block comment; with a semicolon */
+CREATE INDEX IF NOT EXISTS "bills_brand_idx" ON "billing"."bills" USING btree ("brand_id");
+`;
+      expect(await findings(files)).toEqual([]);
+      // The same migration without the re-add fails at the DROP COLUMN: the replay really ran.
+      edit(files, `${DRIZZLE}/0002_rework.sql`, `ALTER TABLE "billing"."ledger_entries" ADD COLUMN "brand_id" text NOT NULL;`, "");
+      expect(await findings(files)).toEqual([
+        `${DRIZZLE}/0002_rework.sql:2:40 error ${ID} This statement drops column brand_id of table \`billing.ledger_entries\`, and no later migration adds brand_id back. Every table needs brand_id (guide step 3): drop this change or add the column again in a new migration.`,
+      ]);
+    });
+  });
+
+  describe("invalid", () => {
+    it("reports a table without brand_id at the table call, in object and callback form", async () => {
+      const files = withSchema(`import { pgSchema, text, uuid } from "drizzle-orm/pg-core";
+export const billing = pgSchema("billing");
+export const invoices = billing.table("invoices", {
+  id: uuid("id"),
+  // the key says brandId, but the column is named "brand" in the database
+  brandId: text("brand"),
+});
+export const ledgerEntries = billing.table("ledger_entries", (t) => ({ id: t.uuid(), brand: t.text() }));
+`);
+      expect(await findings(files)).toEqual([
+        `${SCHEMA}:3:25 error ${ID} Table \`invoices\` (billing.invoices) has no brand_id column. Every table needs one (guide step 3): add \`brandId: text("brand_id").notNull()\` to its columns.`,
+        `${SCHEMA}:8:30 error ${ID} Table \`ledgerEntries\` (billing.ledger_entries) has no brand_id column. Every table needs one (guide step 3): add \`brandId: text("brand_id").notNull()\` to its columns.`,
+      ]);
+    });
+
+    it("warns, naming the construct, when columns come from another module or a function call", async () => {
+      const files = withSchema(`import { pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { tenantColumns } from "@platform/db";
+function timestamps() {
+  return { createdAt: text("created_at") };
+}
+export const a = pgTable("a", { id: uuid(), ...tenantColumns });
+export const b = pgTable("b", {
+  id: uuid(),
+  ...timestamps(),
+});
+export const c = pgTable("c", { id: uuid(), ...tenantColumns, brandId: text("brand_id") });
+`);
+      expect(await findings(files)).toEqual([
+        `${SCHEMA}:6:18 warning ${ID} Table \`a\` (a) has no brand_id column that platform-checks can see, and its columns include spread \`...tenantColumns\` imported from "@platform/db" (line 6), which cannot be read statically. Declare \`brandId: text("brand_id")\` in this file, or make sure spread \`...tenantColumns\` imported from "@platform/db" provides it.`,
+        `${SCHEMA}:7:18 warning ${ID} Table \`b\` (b) has no brand_id column that platform-checks can see, and its columns include spread \`...timestamps()\` (line 9), which cannot be read statically. Declare \`brandId: text("brand_id")\` in this file, or make sure spread \`...timestamps()\` provides it.`,
+      ]);
+    });
+
+    it("reports a migrated table without brand_id at its CREATE TABLE, a dropped brand_id at the DROP COLUMN, and warns on unparseable statements", async () => {
+      const files = exampleFiles();
+      files[`${DRIZZLE}/0002_more.sql`] = `CREATE TABLE IF NOT EXISTS "billing"."payouts" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"amount_cents" integer NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "billing"."invoices" ADD COLUMN "note" text, DROP COLUMN "brand_id";
+--> statement-breakpoint
+ALTER TABLE "billing"."ledger_entries" SET SCHEMA "archive";
+`;
+      expect(await findings(files)).toEqual([
+        `${DRIZZLE}/0002_more.sql:1:1 error ${ID} After the migrations in drizzle/, table \`billing.payouts\` has no brand_id column (this CREATE TABLE has none and no later migration adds it). Add \`"brand_id" text NOT NULL\` here, or in a new migration with \`ALTER TABLE … ADD COLUMN "brand_id" text NOT NULL\`.`,
+        `${DRIZZLE}/0002_more.sql:6:58 error ${ID} This statement drops column brand_id of table \`billing.invoices\`, and no later migration adds brand_id back. Every table needs brand_id (guide step 3): drop this change or add the column again in a new migration.`,
+        `${DRIZZLE}/0002_more.sql:8:1 warning ${ID} drizzle/0002_more.sql: platform-checks could not parse this statement (\`ALTER TABLE "billing"."ledger_entries" SET SCHEMA "archive"\`: Unexpected word token: "schema" at line 8, column 44), so it cannot tell how it changes tables. Check by hand that every table keeps brand_id, or rewrite the statement in plain SQL.`,
+      ]);
+    });
+
+    it("applies migrations in numeric file order and reads plain SQL files without breakpoints", async () => {
+      const files = exampleFiles();
+      // Plain string order would run 10_readd before 2_drop and lose brand_id; drizzle numbering means numeric order.
+      files[`${DRIZZLE}/2_drop.sql`] = `ALTER TABLE billing.invoices DROP COLUMN brand_id;`;
+      files[`${DRIZZLE}/10_readd.sql`] = `ALTER TABLE billing.invoices ADD COLUMN brand_id text;\nCREATE TABLE public.audit_log (id uuid, payload jsonb);`;
+      expect(await findings(files)).toEqual([
+        `${DRIZZLE}/10_readd.sql:2:1 error ${ID} After the migrations in drizzle/, table \`public.audit_log\` has no brand_id column (this CREATE TABLE has none and no later migration adds it). Add \`"brand_id" text NOT NULL\` here, or in a new migration with \`ALTER TABLE … ADD COLUMN "brand_id" text NOT NULL\`.`,
+      ]);
+    });
+  });
+
+  it("warns on DO blocks it cannot replay and on tables built from unknown tables (LIKE, INHERITS)", async () => {
+    const files = exampleFiles();
+    files[`${DRIZZLE}/0002_more.sql`] = `DO $$ DECLARE n int; BEGIN
+  ALTER TABLE "billing"."invoices" DROP COLUMN "brand_id";
+END $$;
+CREATE TABLE "billing"."a" (LIKE "billing"."elsewhere");
+CREATE TABLE "billing"."b" ("id" uuid) INHERITS ("billing"."a");
+`;
+    expect(await findings(files)).toEqual([
+      `${DRIZZLE}/0002_more.sql:1:1 warning ${ID} drizzle/0002_more.sql: platform-checks could not parse this statement (\`DO $$ DECLARE n int; BEGIN\`: a DO block whose body is not a plain BEGIN … END), so it cannot tell how it changes tables. Check by hand that every table keeps brand_id, or rewrite the statement in plain SQL.`,
+      `${DRIZZLE}/0002_more.sql:4:1 warning ${ID} Table \`billing.a\` takes its columns from \`LIKE billing.elsewhere\`, which the migrations in drizzle/ do not define, so platform-checks cannot tell whether it has brand_id. Declare \`brand_id\` in this CREATE TABLE.`,
+      `${DRIZZLE}/0002_more.sql:5:1 warning ${ID} Table \`billing.b\` takes its columns from \`LIKE billing.elsewhere\`, which the migrations in drizzle/ do not define, so platform-checks cannot tell whether it has brand_id. Declare \`brand_id\` in this CREATE TABLE.`,
+    ]);
+  });
+
+  it("none of the Drizzle and class rules crashes on malformed code or SQL", async () => {
+    const code = [
+      "",
+      "export const x = pgTable(",
+      "import { pgTable } from 'drizzle-orm/pg-core'; export const t = pgTable();",
+      "import { pgTable } from 'drizzle-orm/pg-core'; const a = b; const b = a; export const t = pgTable('t', a);",
+      "import { pgTable, text } from 'drizzle-orm/pg-core'; const o = { ...o }; export const t = pgTable('t', { ...o, [k]: text(), get x() { return 1 } });",
+      "export class R { a() { return this.db.select().from(); } b() { this.db.insert(t).values(); } c() { this.db.update().set().where(); } d() { const q = q; return this.x.query.y.findMany(q) } }",
+      "export default class { m = () => this.db.delete(t).where(this.m()); n() { return this.n().where(eq(t.brandId, 1)); } }",
+    ];
+    const sql = ["", ";;;", "CREATE TABLE (", "$$ unterminated", "'unterminated", "DO $$ BEGIN END $$;", "/* unterminated comment", "ALTER TABLE nowhere DROP COLUMN brand_id;"];
+    const rules = [rule, schemasOwnedMatch, repositoryClassRequired, repositoryBrandFilter, serviceClassRequired];
+    for (const ts of code) {
+      for (const statement of sql) {
+        const files = exampleFiles();
+        files[SCHEMA] = ts;
+        files["services/billing-ledger/src/db/x.repository.ts"] = ts;
+        files["services/billing-ledger/src/services/x.service.ts"] = ts;
+        files[`${DRIZZLE}/0009_x.sql`] = statement;
+        const report = await runRules(rules, files);
+        expect(report.ruleRuns.filter((r) => r.crashed), `${ts} / ${statement}`).toEqual([]);
+      }
+    }
+  });
+
+  it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
+    const report = await runAllOnExample((files) => {
+      edit(files, SCHEMA, `  brand_id: t.text().notNull(),\n`, "");
+      edit(files, "services/notifications/drizzle/0001_brand_and_status.sql", "ADD COLUMN brand_id text NOT NULL", "ADD COLUMN brand text NOT NULL");
+    });
+    const lines = describeFindings(report.findings.filter((f) => f.rule === ID)).map((l) => l.split(" ").slice(0, 2).join(" "));
+    expect(lines).toEqual([`${SCHEMA}:26:30 error`, "services/notifications/drizzle/0000_deliveries.sql:2:1 error"]);
+  });
+});

@@ -1,0 +1,211 @@
+import { describe, expect, it } from "vitest";
+import rule from "../../src/rules/repository-brand-filter.js";
+import { exampleFiles } from "../helpers/example-repo.js";
+import { describeFindings, edit, runAllOnExample, runRule } from "../helpers/rule-harness.js";
+
+const ID = "repository-brand-filter";
+const REPO = "services/billing-ledger/src/db/ledger.repository.ts";
+const HEADER = `import { and, eq, or, sql } from "drizzle-orm";
+import type { Db } from "./client";
+import { invoices, ledgerEntries } from "./schema";
+`;
+
+/** The example plus a ledger repository whose class body is `body` (line 5 is the first line of the body). */
+async function findingsFor(body: string, prelude = ""): Promise<string[]> {
+  const files = exampleFiles();
+  files[REPO] = `${HEADER}${prelude}export class LedgerRepository {\n${body}}\n`;
+  return describeFindings(await runRule(rule, files));
+}
+
+describe("repository-brand-filter", () => {
+  describe("valid", () => {
+    it("leaves the example monorepo clean under the whole engine", async () => {
+      const report = await runAllOnExample();
+      expect(describeFindings(report.findings.filter((f) => f.rule === ID))).toEqual([]);
+    });
+
+    it("accepts brand filters in select/update/delete wheres, inside and(...), via local consts and helper methods", async () => {
+      const body = `  constructor(private readonly db: Db) {}
+  list(brandId: string) {
+    return this.db.selectDistinct().from(ledgerEntries).where(eq(ledgerEntries.brand_id, brandId));
+  }
+  async find(id: string, brandId: string) {
+    const filter = and(eq(invoices.id, id), eq(invoices.brandId, brandId));
+    return this.db.select({ id: invoices.id }).from(invoices).innerJoin(ledgerEntries, eq(ledgerEntries.invoiceId, invoices.id)).where(filter);
+  }
+  async rename(id: string, brandId: string) {
+    await this.db.update(invoices).set({ currency: "EUR" }).where(and(this.byBrand(brandId), eq(invoices.id, id)));
+  }
+  async remove(id: string, brandId: string) {
+    await this.db.delete(invoices).where(or(and(eq(invoices.brandId, brandId), eq(invoices.id, id)), eq(invoices.brandId, brandId)));
+  }
+  private byBrand(brandId: string) {
+    return eq(invoices.brandId, brandId);
+  }
+  forget(key: string) {
+    this.cache.delete(key);
+  }
+  private cache = new Map<string, unknown>();
+`;
+      expect(await findingsFor(body)).toEqual([]);
+    });
+
+    it("accepts relational queries (SQL where, callback with operators, object where) and builder helpers whose callers add the where", async () => {
+      const body = `  constructor(private readonly db: Db) {}
+  byId(id: string, brandId: string) {
+    return this.db.query.invoices.findFirst({ where: and(eq(invoices.id, id), eq(invoices.brandId, brandId)) });
+  }
+  list(brandId: string) {
+    return this.db.query.ledgerEntries.findMany({ where: (t, { eq: equals, and }) => and(equals(t.brand_id, brandId)), limit: 10 });
+  }
+  listV2(brandId: string) {
+    return this.db.query.invoices.findMany({ where: { brandId, currency: "USD" } });
+  }
+  private base() {
+    return this.db.select().from(invoices);
+  }
+  recent(brandId: string) {
+    return this.base().where(eq(invoices.brandId, brandId)).limit(5);
+  }
+  async count(brandId: string) {
+    return this.db.$count(invoices, eq(invoices.brandId, brandId));
+  }
+  async later(brandId: string) {
+    const query = this.db.select().from(ledgerEntries);
+    return query.where(eq(ledgerEntries.brand_id, brandId));
+  }
+`;
+      expect(await findingsFor(body)).toEqual([]);
+    });
+
+    it("accepts inserts that set brandId: literal key, shorthand, typed parameters, $inferInsert and mapped rows", async () => {
+      const prelude = `interface NewEntry { invoiceId: string; brand_id: string }\ntype NewInvoice = typeof invoices.$inferInsert;\n`;
+      const body = `  constructor(private readonly db: Db) {}
+  a(brandId: string) {
+    return this.db.insert(invoices).values({ amountCents: 1, brandId });
+  }
+  b(values: { amountCents: number; brandId: string }) {
+    return this.db.insert(invoices).values(values);
+  }
+  c(input: NewEntry & { deltaCents: number }) {
+    return this.db.insert(ledgerEntries).values({ ...input });
+  }
+  d(row: NewInvoice) {
+    return this.db.insert(invoices).values(row).onConflictDoNothing();
+  }
+  e(rows: { amountCents: number }[], brandId: string) {
+    return this.db.insert(invoices).values(rows.map((r) => ({ ...r, brandId })));
+  }
+  f(entry: NewEntry) {
+    return this.db.insert(ledgerEntries).values([entry, { invoiceId: "x", brand_id: entry.brand_id }]);
+  }
+`;
+      expect(await findingsFor(body, prelude)).toEqual([]);
+    });
+  });
+
+  describe("invalid", () => {
+    it("reports reads, updates and deletes with no where at the query call", async () => {
+      const body = `  constructor(private readonly db: Db) {}
+  all() {
+    return this.db.select().from(invoices).orderBy(invoices.createdAt);
+  }
+  async closeAll() {
+    await this.db
+      .update(invoices)
+      .set({ currency: "EUR" });
+  }
+  async purge() {
+    await this.db.delete(ledgerEntries).returning();
+  }
+  everything() {
+    return this.db.query.invoices.findMany();
+  }
+`;
+      expect(await findingsFor(body)).toEqual([
+        `${REPO}:7:20 error ${ID} \`all\` reads \`invoices\` with no where clause, so it touches every brand's rows. Filter it with \`eq(invoices.brandId, brandId)\` (guide step 3: always filter by brand_id).`,
+        `${REPO}:11:8 error ${ID} \`closeAll\` updates \`invoices\` with no where clause, so it touches every brand's rows. Filter it with \`eq(invoices.brandId, brandId)\` (guide step 3: always filter by brand_id).`,
+        `${REPO}:15:19 error ${ID} \`purge\` deletes from \`ledgerEntries\` with no where clause, so it touches every brand's rows. Filter it with \`eq(ledgerEntries.brandId, brandId)\` (guide step 3: always filter by brand_id).`,
+        `${REPO}:18:35 error ${ID} \`everything\` reads \`query.invoices\` with no where clause, so it touches every brand's rows. Filter it with \`eq(invoices.brandId, brandId)\` (guide step 3: always filter by brand_id).`,
+      ]);
+    });
+
+    it("reports wheres that do not filter by brand id: other columns only, or(...) with one brand branch, a helper builder's caller", async () => {
+      const body = `  constructor(private readonly db: Db) {}
+  byId(id: string) {
+    return this.db.select().from(invoices).where(eq(invoices.id, id));
+  }
+  async loose(id: string, brandId: string) {
+    await this.db.delete(invoices).where(or(eq(invoices.id, id), eq(invoices.brandId, brandId)));
+  }
+  first(id: string) {
+    return this.db.query.ledgerEntries.findFirst({ where: (t, { eq }) => eq(t.id, id) });
+  }
+  private base() {
+    return this.db.select().from(invoices);
+  }
+  forInvoice(id: string) {
+    return this.base().where(eq(invoices.id, id));
+  }
+`;
+      expect(await findingsFor(body)).toEqual([
+        `${REPO}:7:20 error ${ID} \`byId\` reads \`invoices\` without filtering by brand id. Add \`eq(invoices.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`,
+        `${REPO}:10:19 error ${ID} \`loose\` deletes from \`invoices\` without filtering by brand id. Add \`eq(invoices.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`,
+        `${REPO}:13:40 error ${ID} \`first\` reads \`query.ledgerEntries\` without filtering by brand id. Add \`eq(ledgerEntries.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`,
+        `${REPO}:19:17 error ${ID} \`forInvoice\` reads \`invoices\` without filtering by brand id. Add \`eq(invoices.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`,
+      ]);
+    });
+
+    it("reports inserts that do not set brandId", async () => {
+      const body = `  constructor(private readonly db: Db) {}
+  a(amountCents: number) {
+    return this.db.insert(invoices).values({ amountCents });
+  }
+  b(values: { invoiceId: string; deltaCents: number }) {
+    return this.db.insert(ledgerEntries).values(values);
+  }
+`;
+      expect(await findingsFor(body)).toEqual([
+        `${REPO}:7:20 error ${ID} \`a\` inserts into \`invoices\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`,
+        `${REPO}:10:20 error ${ID} \`b\` inserts into \`ledgerEntries\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`,
+      ]);
+    });
+
+    it("warns where it cannot decide: raw SQL, a where passed in, an untyped or imported insert type", async () => {
+      const prelude = `import type { NewInvoice } from "@platform/billing-types";\n`;
+      const body = `  constructor(private readonly db: Db) {}
+  raw(brandId: string) {
+    return this.db.execute(sql\`select * from billing.invoices where brand_id = \${brandId}\`);
+  }
+  filtered(where: ReturnType<typeof eq>) {
+    return this.db.select().from(invoices).where(where);
+  }
+  a(row: NewInvoice) {
+    return this.db.insert(invoices).values(row);
+  }
+  b(row: any) {
+    return this.db.insert(invoices).values({ ...row.data });
+  }
+  dynamic() {
+    return this.db.select().from(invoices).$dynamic();
+  }
+`;
+      expect(await findingsFor(body, prelude)).toEqual([
+        `${REPO}:8:20 warning ${ID} \`raw\` runs raw SQL (sql\`select * from billing.invoices where brand_id = \${bra…), which platform-checks cannot read. Prefer the query builder with \`eq(table.brandId, brandId)\`, or make sure the SQL filters on brand_id.`,
+        `${REPO}:11:20 warning ${ID} \`filtered\` reads \`invoices\` with a filter built from \`where\` (a parameter), which platform-checks cannot read statically. Put \`eq(invoices.brandId, brandId)\` directly in the where so the brand filter is visible.`,
+        `${REPO}:14:20 warning ${ID} \`a\` inserts into \`invoices\` values from the type \`NewInvoice\`, and platform-checks cannot tell whether they set brandId. Set \`brandId\` explicitly in \`.values({ …, brandId })\` or type the parameter with a brandId field.`,
+        `${REPO}:17:20 warning ${ID} \`b\` inserts into \`invoices\` values from \`row.data\`, and platform-checks cannot tell whether they set brandId. Set \`brandId\` explicitly in \`.values({ …, brandId })\` or type the parameter with a brandId field.`,
+        `${REPO}:20:20 warning ${ID} \`dynamic\` reads \`invoices\` with a filter built from a dynamic query (\`$dynamic()\`), which platform-checks cannot read statically. Put \`eq(invoices.brandId, brandId)\` directly in the where so the brand filter is visible.`,
+      ]);
+    });
+  });
+
+  it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
+    const report = await runAllOnExample((files) => {
+      edit(files, "services/billing-ledger/src/db/invoice.repository.ts", ".where(eq(invoices.brandId, brandId))", "");
+      edit(files, "services/notifications/src/db/delivery.repository.ts", "eq(deliveries.brandId, brandId)", "eq(deliveries.status, \"failed\")");
+    });
+    const lines = describeFindings(report.findings.filter((f) => f.rule === ID)).map((l) => l.split(" ").slice(0, 2).join(" "));
+    expect(lines).toEqual(["services/billing-ledger/src/db/invoice.repository.ts:15:26 error", "services/notifications/src/db/delivery.repository.ts:15:26 error"]);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import rule from "../../src/rules/require-scope-enforcement.js";
+import { exampleFiles } from "../helpers/example-repo.js";
+import { describeFindings, edit, runAllOnExample, runRule } from "../helpers/rule-harness.js";
+
+const ID = "require-scope-enforcement";
+const INVOICES = "services/billing-ledger/src/routes/invoices.routes.ts";
+const DELIVERIES = "services/notifications/src/routes/deliveries.routes.ts";
+const BILLING_INDEX = "services/billing-ledger/src/index.ts";
+const HOW = "Add `middleware: [requireScope(SCOPES.…)]` to its createRoute, pass requireScope(SCOPES.…) before its handler, or register `app.use(pattern, requireScope(SCOPES.…))` with a pattern matching";
+
+const lines = async (files: Record<string, string>, config?: Record<string, unknown>) =>
+  describeFindings(await runRule(rule, files, config ? { config } : {}));
+
+describe(ID, () => {
+  describe("valid", () => {
+    it("accepts the example monorepo (app.use wildcard under a /v1 mount, middleware in createRoute, renamed and namespaced imports, handler chain)", async () => {
+      expect(await lines(exampleFiles())).toEqual([]);
+      const report = await runAllOnExample();
+      expect(report.findings.filter((f) => f.rule === ID)).toEqual([]);
+    });
+
+    it("accepts a parent app.use registered before the mount, and a middleware held in a local const", async () => {
+      const files = exampleFiles();
+      edit(files, INVOICES, '  app.use("/invoices/*", requireScope(SCOPES.READ_INVOICES));\n', "");
+      edit(files, BILLING_INDEX, 'app.route("/v1", createInvoiceRoutes(invoices));', 'app.use("/v1/*", readInvoices);\napp.route("/v1", createInvoiceRoutes(invoices));');
+      edit(files, BILLING_INDEX, "const app = new OpenAPIHono();", 'import { SCOPES, requireScope as scoped } from "@platform/scopes";\nconst readInvoices = scoped(SCOPES.READ_INVOICES);\nconst app = new OpenAPIHono();');
+      expect(await lines(files)).toEqual([]);
+    });
+
+    it("exempts configured routes (Hono patterns) besides the health probes", async () => {
+      const files = exampleFiles();
+      edit(files, BILLING_INDEX, 'app.route("/", createHealthRoutes());', 'app.route("/", createHealthRoutes());\napp.openapi(createRoute({ method: "get", path: "/internal/metrics", responses: {} }), (c) => c.text(""));');
+      edit(files, BILLING_INDEX, 'import { OpenAPIHono } from "@hono/zod-openapi";', 'import { OpenAPIHono, createRoute } from "@hono/zod-openapi";');
+      expect(await lines(files, { scope_exempt_routes: ["/healthz", "/internal/*"] })).toEqual([]);
+      expect(await lines(files)).toEqual([
+        `${BILLING_INDEX}:13:1 error ${ID} GET /internal/metrics is not protected by requireScope(…). ${HOW} /internal/metrics before this line.`,
+      ]);
+    });
+  });
+
+  describe("invalid", () => {
+    it("reports routes registered before the app.use that would cover them", async () => {
+      const files = exampleFiles();
+      edit(files, INVOICES, '  app.use("/invoices/*", requireScope(SCOPES.READ_INVOICES));\n', "");
+      edit(files, INVOICES, "  return app;\n}", '  app.use("/invoices/*", requireScope(SCOPES.READ_INVOICES));\n  return app;\n}');
+      expect(await lines(files)).toEqual([
+        `${INVOICES}:24:3 error ${ID} GET /v1/invoices is not protected by requireScope(…). ${HOW} /v1/invoices before this line.`,
+        `${INVOICES}:46:3 error ${ID} GET /v1/invoices/{id} is not protected by requireScope(…). ${HOW} /v1/invoices/{id} before this line.`,
+      ]);
+    });
+
+    it("reports an app.use pattern that does not match under Hono's router", async () => {
+      const files = exampleFiles();
+      edit(files, INVOICES, 'app.use("/invoices/*"', 'app.use("/v1/invoices/*"'); // already under the /v1 mount: would be /v1/v1/invoices/*
+      expect(await lines(files)).toEqual([
+        `${INVOICES}:25:3 error ${ID} GET /v1/invoices is not protected by requireScope(…). ${HOW} /v1/invoices before this line.`,
+        `${INVOICES}:47:3 error ${ID} GET /v1/invoices/{id} is not protected by requireScope(…). ${HOW} /v1/invoices/{id} before this line.`,
+      ]);
+    });
+
+    it("reports a chained .openapi whose handler chain lost its namespaced requireScope, at the .openapi(", async () => {
+      const files = exampleFiles();
+      edit(files, DELIVERIES, "      scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS),\n", "");
+      expect(await lines(files)).toEqual([
+        `${DELIVERIES}:25:5 error ${ID} POST /v1/notifications/deliveries/{deliveryId}/retry is not protected by requireScope(…). ${HOW} /v1/notifications/deliveries/{deliveryId}/retry before this line.`,
+      ]);
+    });
+
+    it("no longer exempts /healthz when the configuration drops it, and ignores a requireScope from a local look-alike", async () => {
+      const files = exampleFiles();
+      edit(files, DELIVERIES, 'import { requireScope as scope } from "@platform/scopes";', "const scope = (s: string) => (c: unknown, next: () => Promise<void>) => next();");
+      expect(await lines(files, { scope_exempt_routes: [] })).toEqual([
+        `services/billing-ledger/src/routes/health.routes.ts:5:3 error ${ID} GET /healthz is not protected by requireScope(…). ${HOW} /healthz before this line.`,
+        `services/notifications/src/index.ts:11:3 error ${ID} GET /healthz is not protected by requireScope(…). ${HOW} /healthz before this line.`,
+        `${DELIVERIES}:24:5 error ${ID} GET /v1/notifications/deliveries is not protected by requireScope(…). ${HOW} /v1/notifications/deliveries before this line.`,
+      ]);
+    });
+
+    it("warns, naming the construct, when the middleware or the mounted app cannot be read statically", async () => {
+      const files = exampleFiles();
+      edit(files, DELIVERIES, "middleware: [scope(scopes.SCOPES.READ_NOTIFICATIONS)] as const,", "middleware: [...sharedMiddleware],");
+      edit(files, DELIVERIES, 'import * as scopes from "@platform/scopes";', 'import * as scopes from "@platform/scopes";\nimport { sharedMiddleware } from "@platform/middleware";');
+      edit(files, BILLING_INDEX, 'app.route("/", createHealthRoutes());', 'app.route("/", createHealthRoutes());\napp.route("/admin", adminRoutes());');
+      edit(files, BILLING_INDEX, 'import { serve } from "@hono/node-server";', 'import { serve } from "@hono/node-server";\nimport { adminRoutes } from "@platform/admin";');
+      expect(await lines(files)).toEqual([
+        `${BILLING_INDEX}:14:21 warning ${ID} Cannot read the app \`adminRoutes()\` (imported from "@platform/admin") mounted by \`app.route(…)\` statically, so the requireScope(…) protection of the routes it registers is not checked. Declare those routes in this service (createRoute + app.openapi on an app the entry mounts) so the checker can follow them, or review them by hand.`,
+        `${DELIVERIES}:25:5 warning ${ID} Cannot tell whether GET /v1/notifications/deliveries is protected by requireScope(…): \`sharedMiddleware\` (imported from "@platform/middleware") at ${DELIVERIES}:10 cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.`,
+      ]);
+    });
+  });
+
+  it("a deliberately broken copy of the example yields one finding per break, through the whole engine", async () => {
+    const report = await runAllOnExample((files) => {
+      edit(files, INVOICES, 'path: "/invoices/{id}"', 'path: "/invoice/{id}"'); // break 1: outside the app.use pattern
+      edit(files, DELIVERIES, "middleware: [scope(scopes.SCOPES.READ_NOTIFICATIONS)] as const,", ""); // break 2
+      edit(files, DELIVERIES, "      scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS),\n", ""); // break 3
+    });
+    expect(report.findings.filter((f) => f.rule === ID).map((f) => `${f.path}:${f.line}`)).toEqual([
+      `${INVOICES}:47`,
+      `${DELIVERIES}:24`,
+      `${DELIVERIES}:25`,
+    ]);
+  });
+});
