@@ -55,6 +55,12 @@ export interface ExtractedRoute {
   /** The registration call: `app.openapi(`, the `.openapi(` of a chain, `app.get(`. */
   at: Location;
   scope: ScopeVerdict;
+  /**
+   * `app.openapi(route, requireScope(…), handler)`: @hono/zod-openapi's signature is
+   * `(route, handler, hook)`, so the middleware takes the handler's place and the
+   * real handler becomes the validation hook. Where that requireScope(…) sits.
+   */
+  misplacedScope?: Location;
 }
 
 export interface ServiceRoutes {
@@ -395,9 +401,12 @@ class RouteInterpreter {
   }
 
   private registerOpenApi(call: CallExpression, ref: AppRef, args: readonly Node[]): void {
-    const [routeArg, ...handlers] = args;
+    // `.openapi(route, handler, hook?)`: there is no handler chain, only one handler.
+    const [routeArg, handler, hook] = args;
     const config = routeArg ? this.routeConfig(routeArg) : undefined;
-    const own = combine(config?.middleware ?? NOT_SCOPED, this.handlerChain(handlers));
+    const handlerScope = handler ? this.middleware(handler, 0) : NOT_SCOPED;
+    const misplaced = handler && hook && handlerScope.covered && !isFunctionLike(unwrap(handler)) ? this.location(handler) : undefined;
+    const own = combine(config?.middleware ?? NOT_SCOPED, { covered: handlerScope.covered && !misplaced, undecidable: [] });
     const declared = config?.path ?? (config?.undecidable ? { undecidable: config.undecidable } : { undecidable: this.undecidable(call, "a route without a path") });
     const hono: PathValue = "value" in declared ? { value: openApiToHonoPath(declared.value) } : declared;
     this.addRoute(ref, call, {
@@ -407,6 +416,7 @@ class RouteInterpreter {
       typed: true,
       own,
       ...(config?.undecidable ? { routeUndecidable: config.undecidable } : {}),
+      ...(misplaced ? { misplacedScope: misplaced } : {}),
     });
   }
 
@@ -442,7 +452,7 @@ class RouteInterpreter {
   private addRoute(
     ref: AppRef,
     call: CallExpression,
-    r: { method: string | undefined; hono: PathValue; display: PathValue; typed: boolean; own: ScopeVerdict; routeUndecidable?: Undecidable },
+    r: { method: string | undefined; hono: PathValue; display: PathValue; typed: boolean; own: ScopeVerdict; routeUndecidable?: Undecidable; misplacedScope?: Location },
   ): void {
     ref.lastPath = { hono: r.hono, display: r.display };
     const callee = call.getExpression() as import("ts-morph").PropertyAccessExpression;
@@ -463,6 +473,7 @@ class RouteInterpreter {
         registrar: chained ? `.${callee.getName()}` : `${short(receiver.getText())}.${callee.getName()}`,
         at,
         scope: NOT_SCOPED,
+        ...(r.misplacedScope ? { misplacedScope: r.misplacedScope } : {}),
       },
     });
   }

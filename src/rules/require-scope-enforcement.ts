@@ -8,9 +8,11 @@ export default defineServiceRule({
     title: "Every route is protected by requireScope(…)",
     messages: {
       unprotected:
-        "{{route}} is not protected by requireScope(…). Add `middleware: [requireScope(SCOPES.…)]` to its createRoute, pass requireScope(SCOPES.…) before its handler, or register `app.use(pattern, requireScope(SCOPES.…))` with a pattern matching {{path}} before this line.",
+        "{{route}} is not protected by requireScope(…). Add `middleware: [requireScope(SCOPES.…)]` to its createRoute (plain Hono routes: pass requireScope(SCOPES.…) before the handler), or register `app.use(pattern, requireScope(SCOPES.…))` with a pattern matching {{path}} before this line.",
       undecidable:
         "Cannot tell whether {{route}} is protected by requireScope(…): {{construct}} at {{where}} cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.",
+      misplaced:
+        "{{route}} passes requireScope(…) as its handler: @hono/zod-openapi's `openapi(route, handler, hook)` takes no middleware there, so the real handler becomes the validation hook and the route never answers. Move it into the route: `createRoute({ …, middleware: [requireScope(SCOPES.…)] })`.",
       opaque:
         "Cannot read {{construct}} statically, so the requireScope(…) protection of the routes it registers is not checked. Declare those routes in this service (createRoute + app.openapi on an app the entry mounts) so the checker can follow them, or review them by hand.",
     },
@@ -19,6 +21,10 @@ export default defineServiceRule({
     const { routes, opaque } = await serviceRoutes(ctx);
     const exempt = ctx.config.scope_exempt_routes;
     for (const route of routes) {
+      if (route.misplacedScope) {
+        report({ messageId: "misplaced", data: { route: describeRoute(route) }, ...route.misplacedScope });
+        continue;
+      }
       if (route.scope.covered || isExempt(route, exempt)) continue;
       const [first] = route.scope.undecidable;
       if (first) {

@@ -52,8 +52,8 @@ describe("route extraction on the example monorepo", () => {
     const result = await extract(exampleFiles(), "notifications");
     expect(summary(result).map((l) => l.replace("services/notifications/src/", ""))).toEqual([
       "get /healthz typed unscoped @index.ts:11:3",
-      "get /v1/notifications/deliveries typed scoped @routes/deliveries.routes.ts:24:5",
-      "post /v1/notifications/deliveries/:deliveryId/retry typed scoped @routes/deliveries.routes.ts:25:5",
+      "get /v1/notifications/deliveries typed scoped @routes/deliveries.routes.ts:25:5",
+      "post /v1/notifications/deliveries/:deliveryId/retry typed scoped @routes/deliveries.routes.ts:26:5",
     ]);
   });
 });
@@ -144,7 +144,8 @@ import { getThing } from "./routes/defs";
 const BASE = "/v1/things";
 const app = new OpenAPIHono();
 const readScope = requireScope(SCOPES.READ);
-app.openapi(getThing, readScope, (c) => c.json({}));
+app.use("/v1/things/*", readScope);
+app.openapi(getThing, (c) => c.json({}));
 app.openapi({ method: "delete", path: \`\${BASE}/{id}\`, middleware: [readScope], responses: {} }, (c) => c.json({}));
 registerAdmin(app);
 `,
@@ -156,8 +157,8 @@ export function registerAdmin(app: OpenAPIHono) {
 `,
     });
     expect(summary(await extract(files))).toEqual([
-      "get /v1/things/:id typed scoped @index.ts:10:1",
-      "delete /v1/things/:id typed scoped @index.ts:11:1",
+      "get /v1/things/:id typed scoped @index.ts:11:1",
+      "delete /v1/things/:id typed scoped @index.ts:12:1",
       "post /admin/reindex typed scoped @routes/admin.routes.ts:6:3",
     ]);
   });

@@ -62,7 +62,7 @@ describe(ID, () => {
       expect(await lines(files)).toEqual([
         `${INVOICES}:47:3 error ${ID} GET /v1/invoices/{id} names its path parameters \`id\`, but ${SPEC} lists this operation as \`/v1/invoices/{invoiceId}\` (\`invoiceId\`). Regenerate the spec with ${REGEN("billing-ledger")}.`,
         `${NOTIFY_SPEC}:17:5 error ${ID} ${NOTIFY_SPEC} lists POST /v1/notifications/deliveries/{deliveryId}/retry, but no route in the code declares it. Remove it by regenerating the spec (${REGEN("notifications")}), or add the route.`,
-        `${DELIVERIES}:25:5 error ${ID} PUT /v1/notifications/deliveries/{deliveryId}/retry is declared here but missing from ${NOTIFY_SPEC}. Regenerate the spec with ${REGEN("notifications")} and commit it.`,
+        `${DELIVERIES}:26:5 error ${ID} PUT /v1/notifications/deliveries/{deliveryId}/retry is declared here but missing from ${NOTIFY_SPEC}. Regenerate the spec with ${REGEN("notifications")} and commit it.`,
       ]);
     });
 

@@ -7,7 +7,7 @@ const ID = "require-scope-enforcement";
 const INVOICES = "services/billing-ledger/src/routes/invoices.routes.ts";
 const DELIVERIES = "services/notifications/src/routes/deliveries.routes.ts";
 const BILLING_INDEX = "services/billing-ledger/src/index.ts";
-const HOW = "Add `middleware: [requireScope(SCOPES.…)]` to its createRoute, pass requireScope(SCOPES.…) before its handler, or register `app.use(pattern, requireScope(SCOPES.…))` with a pattern matching";
+const HOW = "Add `middleware: [requireScope(SCOPES.…)]` to its createRoute (plain Hono routes: pass requireScope(SCOPES.…) before the handler), or register `app.use(pattern, requireScope(SCOPES.…))` with a pattern matching";
 
 const lines = async (files: Record<string, string>, config?: Record<string, unknown>) =>
   describeFindings(await runRule(rule, files, config ? { config } : {}));
@@ -26,6 +26,14 @@ describe(ID, () => {
       edit(files, BILLING_INDEX, 'app.route("/v1", createInvoiceRoutes(invoices));', 'app.use("/v1/*", readInvoices);\napp.route("/v1", createInvoiceRoutes(invoices));');
       edit(files, BILLING_INDEX, "const app = new OpenAPIHono();", 'import { SCOPES, requireScope as scoped } from "@platform/scopes";\nconst readInvoices = scoped(SCOPES.READ_INVOICES);\nconst app = new OpenAPIHono();');
       expect(await lines(files)).toEqual([]);
+    });
+
+    it("accepts requireScope in a plain Hono route's handler chain", async () => {
+      const files = exampleFiles();
+      edit(files, INVOICES, "  return app;\n}", '  app.delete("/admin/invoices/:id", requireScope(SCOPES.ADMIN), (c) => c.body(null, 204));\n  return app;\n}');
+      expect(await lines(files)).toEqual([]);
+      edit(files, INVOICES, "requireScope(SCOPES.ADMIN), ", "");
+      expect((await lines(files)).map((l) => l.split(" is not")[0])).toEqual([`${INVOICES}:54:3 error ${ID} DELETE /v1/admin/invoices/:id`]);
     });
 
     it("exempts configured routes (Hono patterns) besides the health probes", async () => {
@@ -59,11 +67,20 @@ describe(ID, () => {
       ]);
     });
 
-    it("reports a chained .openapi whose handler chain lost its namespaced requireScope, at the .openapi(", async () => {
+    it("reports a chained .openapi whose createRoute lost its namespaced requireScope, at the .openapi(", async () => {
       const files = exampleFiles();
-      edit(files, DELIVERIES, "      scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS),\n", "");
+      edit(files, DELIVERIES, "  middleware: [scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS)] as const,\n", "");
       expect(await lines(files)).toEqual([
         `${DELIVERIES}:25:5 error ${ID} POST /v1/notifications/deliveries/{deliveryId}/retry is not protected by requireScope(…). ${HOW} /v1/notifications/deliveries/{deliveryId}/retry before this line.`,
+      ]);
+    });
+
+    it("reports requireScope passed where app.openapi expects the handler (zod-openapi takes no middleware there)", async () => {
+      const files = exampleFiles();
+      edit(files, DELIVERIES, "  middleware: [scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS)] as const,\n", "");
+      edit(files, DELIVERIES, ".openapi(retryDelivery, async (c) => {", ".openapi(retryDelivery, scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS), async (c) => {");
+      expect(await lines(files)).toEqual([
+        `${DELIVERIES}:25:29 error ${ID} POST /v1/notifications/deliveries/{deliveryId}/retry passes requireScope(…) as its handler: @hono/zod-openapi's \`openapi(route, handler, hook)\` takes no middleware there, so the real handler becomes the validation hook and the route never answers. Move it into the route: \`createRoute({ …, middleware: [requireScope(SCOPES.…)] })\`.`,
       ]);
     });
 
@@ -73,7 +90,7 @@ describe(ID, () => {
       expect(await lines(files, { scope_exempt_routes: [] })).toEqual([
         `services/billing-ledger/src/routes/health.routes.ts:5:3 error ${ID} GET /healthz is not protected by requireScope(…). ${HOW} /healthz before this line.`,
         `services/notifications/src/index.ts:11:3 error ${ID} GET /healthz is not protected by requireScope(…). ${HOW} /healthz before this line.`,
-        `${DELIVERIES}:24:5 error ${ID} GET /v1/notifications/deliveries is not protected by requireScope(…). ${HOW} /v1/notifications/deliveries before this line.`,
+        `${DELIVERIES}:25:5 error ${ID} GET /v1/notifications/deliveries is not protected by requireScope(…). ${HOW} /v1/notifications/deliveries before this line.`,
       ]);
     });
 
@@ -85,7 +102,7 @@ describe(ID, () => {
       edit(files, BILLING_INDEX, 'import { serve } from "@hono/node-server";', 'import { serve } from "@hono/node-server";\nimport { adminRoutes } from "@platform/admin";');
       expect(await lines(files)).toEqual([
         `${BILLING_INDEX}:14:21 warning ${ID} Cannot read the app \`adminRoutes()\` (imported from "@platform/admin") mounted by \`app.route(…)\` statically, so the requireScope(…) protection of the routes it registers is not checked. Declare those routes in this service (createRoute + app.openapi on an app the entry mounts) so the checker can follow them, or review them by hand.`,
-        `${DELIVERIES}:25:5 warning ${ID} Cannot tell whether GET /v1/notifications/deliveries is protected by requireScope(…): \`sharedMiddleware\` (imported from "@platform/middleware") at ${DELIVERIES}:10 cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.`,
+        `${DELIVERIES}:26:5 warning ${ID} Cannot tell whether GET /v1/notifications/deliveries is protected by requireScope(…): \`sharedMiddleware\` (imported from "@platform/middleware") at ${DELIVERIES}:10 cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.`,
       ]);
     });
   });
@@ -94,7 +111,7 @@ describe(ID, () => {
     const report = await runAllOnExample((files) => {
       edit(files, INVOICES, 'path: "/invoices/{id}"', 'path: "/invoice/{id}"'); // break 1: outside the app.use pattern
       edit(files, DELIVERIES, "middleware: [scope(scopes.SCOPES.READ_NOTIFICATIONS)] as const,", ""); // break 2
-      edit(files, DELIVERIES, "      scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS),\n", ""); // break 3
+      edit(files, DELIVERIES, "  middleware: [scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS)] as const,\n", ""); // break 3
     });
     expect(report.findings.filter((f) => f.rule === ID).map((f) => `${f.path}:${f.line}`)).toEqual([
       `${INVOICES}:47`,

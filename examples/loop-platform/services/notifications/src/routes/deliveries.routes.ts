@@ -13,6 +13,7 @@ const listDeliveries = createRoute({
 const retryDelivery = createRoute({
   method: "post",
   path: "/deliveries/{deliveryId}/retry",
+  middleware: [scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS)] as const,
   request: { params: z.object({ deliveryId: z.string() }) },
   responses: { 202: { description: "Accepted" } },
 });
@@ -22,12 +23,8 @@ export function deliveryRoutes(svc: DeliveryService) {
   return new OpenAPIHono()
     .basePath("/v1/notifications")
     .openapi(listDeliveries, async (c) => c.json(await svc.list(c.get("auth")!.brand_id), 200))
-    .openapi(
-      retryDelivery,
-      scopes.requireScope(scopes.SCOPES.WRITE_NOTIFICATIONS),
-      async (c) => {
-        await svc.retry(c.req.valid("param").deliveryId, c.get("auth")!.brand_id);
-        return c.body(null, 202);
-      },
-    );
+    .openapi(retryDelivery, async (c) => {
+      await svc.retry(c.req.valid("param").deliveryId, c.get("auth")!.brand_id);
+      return c.body(null, 202);
+    });
 }
