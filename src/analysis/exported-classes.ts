@@ -1,4 +1,7 @@
 import { Node, type ClassDeclaration, type ClassExpression, type SourceFile } from "ts-morph";
+import type { ServiceContext } from "../engine/context.js";
+import type { ReportFn } from "../engine/rule.js";
+import { nodePosition } from "./imports.js";
 
 /** A class a module exports, however it is exported. */
 export interface ExportedClass {
@@ -135,4 +138,32 @@ export function classNameForFile(fileName: string): string {
     .filter(Boolean)
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join("");
+}
+
+/**
+ * Shared check of repository-class-required and service-class-required: every
+ * file directly in `folder` (service-relative, e.g. `src/db`) whose name ends in
+ * `suffix` must export a class.
+ */
+export async function reportFilesWithoutClass(
+  ctx: ServiceContext,
+  report: ReportFn<{ noClass: string; undecidable: string }>,
+  folder: string,
+  suffix: string,
+): Promise<void> {
+  const prefix = `${ctx.service.dir}/${folder}/`;
+  for (const path of ctx.files) {
+    const fileName = path.slice(prefix.length);
+    if (!path.startsWith(prefix) || fileName.includes("/") || !fileName.endsWith(suffix)) continue;
+    const file = await ctx.sourceFile(path);
+    if (!file) continue;
+    const relative = `${folder}/${fileName}`;
+    const verdict = classExportVerdict(file);
+    if (verdict.kind === "undecidable") {
+      report({ messageId: "undecidable", severity: "warning", data: { file: relative, construct: verdict.foreign.construct }, path, ...nodePosition(verdict.foreign.node) });
+    } else if (verdict.kind === "none") {
+      const position = verdict.at ? nodePosition(verdict.at) : { line: 1, column: 1 };
+      report({ messageId: "noClass", data: { file: relative, className: classNameForFile(fileName) }, path, ...position });
+    }
+  }
 }

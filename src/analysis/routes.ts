@@ -2,6 +2,7 @@ import { TrieRouter } from "hono/router/trie-router";
 import { mergePath } from "hono/utils/url";
 import { Node, SyntaxKind, type CallExpression, type Identifier, type SourceFile } from "ts-morph";
 import type { ServiceContext } from "../engine/context.js";
+import { normalizeRepoPath } from "../engine/names.js";
 import { importBindings, nodePosition, refersToImport } from "./imports.js";
 
 /**
@@ -749,7 +750,7 @@ class RouteInterpreter {
 
   private resolveModule(from: SourceFile, module: string): SourceFile | undefined {
     const fromPath = from.getFilePath().replace(/^\//, "");
-    const joined = normalizePath(`${fromPath.slice(0, fromPath.lastIndexOf("/"))}/${module}`);
+    const joined = normalizeRepoPath(`${fromPath.slice(0, fromPath.lastIndexOf("/"))}/${module}`);
     if (!joined || !joined.startsWith(`${this.serviceDir}/`)) return undefined;
     const stem = joined.replace(/\.(c|m)?js$/, "");
     for (const candidate of [joined, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}/index.ts`, `${stem}/index.tsx`]) {
@@ -989,14 +990,3 @@ function short(text: string): string {
   return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }
 
-function normalizePath(path: string): string | undefined {
-  const out: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (out.length === 0) return undefined;
-      out.pop();
-    } else out.push(part);
-  }
-  return out.join("/");
-}

@@ -14,8 +14,13 @@ export function isKebabCase(name: string): boolean {
 
 /** Joins repository-relative path segments and normalises `.`/`..`; returns undefined when it escapes the root. */
 export function joinRepoPath(dir: string, relative: string): string | undefined {
+  return normalizeRepoPath(`${dir}/${relative}`);
+}
+
+/** Drops empty and `.` segments and applies `..`; undefined when the path climbs above the root. */
+export function normalizeRepoPath(path: string): string | undefined {
   const out: string[] = [];
-  for (const part of `${dir}/${relative}`.split("/")) {
+  for (const part of path.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
       if (out.length === 0) return undefined;

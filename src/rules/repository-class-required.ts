@@ -1,9 +1,5 @@
-import { classExportVerdict, classNameForFile } from "../analysis/exported-classes.js";
-import { nodePosition } from "../analysis/imports.js";
+import { reportFilesWithoutClass } from "../analysis/exported-classes.js";
 import { defineServiceRule } from "../engine/rule.js";
-
-/** `src/db/<entity>.repository.ts`, directly in src/db (guide step 3). */
-const REPOSITORY_FILE = /^src\/db\/[^/]+\.repository\.ts$/;
 
 export default defineServiceRule({
   meta: {
@@ -18,20 +14,7 @@ export default defineServiceRule({
     },
   },
   async check(ctx, report) {
-    const prefix = `${ctx.service.dir}/`;
-    for (const path of ctx.files) {
-      const relative = path.slice(prefix.length);
-      if (!REPOSITORY_FILE.test(relative)) continue;
-      const file = await ctx.sourceFile(path);
-      if (!file) continue;
-      const verdict = classExportVerdict(file);
-      const fileName = relative.slice("src/db/".length);
-      if (verdict.kind === "undecidable") {
-        report({ messageId: "undecidable", severity: "warning", data: { file: relative, construct: verdict.foreign.construct }, path, ...nodePosition(verdict.foreign.node) });
-      } else if (verdict.kind === "none") {
-        const position = verdict.at ? nodePosition(verdict.at) : { line: 1, column: 1 };
-        report({ messageId: "noClass", data: { file: relative, className: classNameForFile(fileName) }, path, ...position });
-      }
-    }
+    // Only files directly in src/db (guide step 3).
+    await reportFilesWithoutClass(ctx, report, "src/db", ".repository.ts");
   },
 });

@@ -11,7 +11,7 @@ import { readCommentState, renderComment } from "../../src/report/comment.js";
 import { exampleFiles } from "../helpers/example-repo.js";
 import { INSTALLATION_ID, issueCommentPayload, pullRequestPayload, testPrivateKey } from "../support/bot-harness.js";
 import { BOT_LOGIN, FakeGitHub } from "../support/fake-github.js";
-import { BOT_TEST_RULES, replaceIn, scenario, type Scenario } from "../support/scenario.js";
+import { BOT_TEST_RULES, replaceIn, type Scenario, useScenario } from "../support/scenario.js";
 
 const SERVICE_YAML = "services/billing-ledger/service.yaml";
 const repo = "/repos/loop/platform";
@@ -28,20 +28,8 @@ function tick(body: string, ids: readonly string[], mark = "x"): string {
 const promote = (f: Record<string, string>) => replaceIn(f, SERVICE_YAML, "status: beta", "status: stable");
 
 describe("ticking boxes in the sticky comment (fake GitHub)", () => {
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-  });
-  afterAll(() => nock.enableNetConnect());
-
   let s: Scenario;
-  beforeEach(async () => {
-    s = await scenario();
-  });
-  afterEach(async () => {
-    expect(s.fake.unexpected()).toEqual([]);
-    await s.stop();
-  });
+  useScenario((next) => (s = next));
 
   /** Opens a pull request promoting billing-ledger to stable; returns it and the bot's comment. */
   async function openPromotion() {

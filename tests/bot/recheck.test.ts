@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { asksForRecheck } from "../../src/bot/recheck.js";
 import { INSTALLATION_ID, issueCommentPayload, pullRequestPayload, testPrivateKey } from "../support/bot-harness.js";
 import { FakeGitHub } from "../support/fake-github.js";
-import { replaceIn, scenario, type Scenario } from "../support/scenario.js";
+import { replaceIn, type Scenario, useScenario } from "../support/scenario.js";
 
 const SERVICE_YAML = "services/billing-ledger/service.yaml";
 const repo = "/repos/loop/platform";
@@ -24,20 +24,8 @@ describe("asksForRecheck", () => {
 });
 
 describe("/recheck against the fake GitHub", () => {
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-  });
-  afterAll(() => nock.enableNetConnect());
-
   let s: Scenario;
-  beforeEach(async () => {
-    s = await scenario();
-  });
-  afterEach(async () => {
-    expect(s.fake.unexpected()).toEqual([]);
-    await s.stop();
-  });
+  useScenario((next) => (s = next));
 
   const recheck = (login: string, body = "/recheck", type = "User") =>
     issueCommentPayload(s.fake, "created", { number: 7, commentId: 555, body, user: { login, type } });

@@ -1,26 +1,15 @@
-import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import { examplePayload, INSTALLATION_ID } from "../support/bot-harness.js";
 import type { FakeGitHub, FakePull } from "../support/fake-github.js";
-import { replaceIn, scenario, type Scenario } from "../support/scenario.js";
+import { replaceIn, type Scenario, useScenario } from "../support/scenario.js";
 
 const SERVICE_YAML = "services/billing-ledger/service.yaml";
 const repo = "/repos/loop/platform";
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-});
-afterAll(() => nock.enableNetConnect());
-
 let s: Scenario;
-beforeEach(async () => {
-  s = await scenario();
-});
-afterEach(async () => {
-  expect(s.fake.unexpected()).toEqual([]);
+useScenario((next) => (s = next));
+afterEach(() => {
   expect(s.fake.checkRuns.filter((r) => r.status !== "completed")).toEqual([]);
-  await s.stop();
 });
 
 function inRepo(fake: FakeGitHub, payload: Record<string, any>) {

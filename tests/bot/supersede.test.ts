@@ -1,26 +1,13 @@
-import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { readCommentState } from "../../src/report/comment.js";
 import { pullRequestPayload } from "../support/bot-harness.js";
-import { replaceIn, scenario, type Scenario } from "../support/scenario.js";
+import { replaceIn, type Scenario, useScenario } from "../support/scenario.js";
 
 const SERVICE_YAML = "services/billing-ledger/service.yaml";
 const repo = "/repos/loop/platform";
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-});
-afterAll(() => nock.enableNetConnect());
-
 let s: Scenario;
-beforeEach(async () => {
-  s = await scenario();
-});
-afterEach(async () => {
-  expect(s.fake.unexpected()).toEqual([]);
-  await s.stop();
-});
+useScenario((next) => (s = next));
 
 const broken = (f: Record<string, string>) => replaceIn(f, SERVICE_YAML, "status: beta", "status: gamma");
 const fixed = (f: Record<string, string>) => {

@@ -1,3 +1,5 @@
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import type { AppOptions } from "../../src/bot/app.js";
 import serviceYamlRequired from "../../src/rules/service-yaml-required.js";
 import serviceYamlSchema from "../../src/rules/service-yaml-schema.js";
@@ -57,4 +59,30 @@ export function replaceIn(files: Record<string, string>, path: string, search: s
   const after = before.replace(search, replacement);
   if (after === before) throw new Error(`${String(search)} not found in ${path}`);
   files[path] = after;
+}
+
+/** Nock refuses every host but loopback while this file's tests run (the fake GitHub listens on 127.0.0.1). */
+export function onlyLoopback(): void {
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect("127.0.0.1");
+  });
+  afterAll(() => nock.enableNetConnect());
+}
+
+/**
+ * The hooks of a fake-GitHub bot test: loopback only, a fresh scenario before
+ * each test (handed to `use`), and after it no request the fake did not expect.
+ */
+export function useScenario(use: (s: Scenario) => void, options: AppOptions = {}): void {
+  let current: Scenario | undefined;
+  onlyLoopback();
+  beforeEach(async () => {
+    current = await scenario(options);
+    use(current);
+  });
+  afterEach(async () => {
+    expect(current!.fake.unexpected()).toEqual([]);
+    await current!.stop();
+  });
 }
