@@ -188,9 +188,13 @@ test("pull_request.opened becomes a completed check run and one comment; a secon
   expect(fake.checkRuns.filter((r) => r.status !== "completed")).toEqual([]);
   expect(fake.unexpected()).toEqual([]);
 
-  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  // The job records its metrics after it writes the comment: wait for them rather than race the server.
+  const synchronizeRecorded = /platform_checks_run_duration_seconds_count\{trigger="pull_request.synchronize"\} 1/;
+  const metrics = await waitFor("the second run's metrics", async () => {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    return synchronizeRecorded.test(text) ? text : undefined;
+  }, 10_000);
   expect(metrics).toMatch(/platform_checks_runs_total\{conclusion="failure",trigger="pull_request.opened"\} 1/);
-  expect(metrics).toMatch(/platform_checks_run_duration_seconds_count\{trigger="pull_request.synchronize"\} 1/);
 }, 120_000);
 
 test("SIGTERM stops the server cleanly", async () => {
