@@ -79,7 +79,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckReport> {
         severity: "error",
         service,
         path: service ? `${config.services_dir}/${service}` : ".",
-        message: `The rule could not finish (internal error: ${crashed}). Re-run with /recheck; if it persists, report it to the platform team.`,
+        message: `The rule could not finish (internal error: ${crashed}). Run the check again (on a pull request: /recheck or the Re-run button); if it persists, report it to the platform team.`,
         messageId: "internalError",
       });
     }
