@@ -36,6 +36,11 @@ export async function runAllOnExample(edit?: (files: Record<string, string>) => 
   return runRules(RULES, files, options);
 }
 
+/** One rule's findings when every rule runs over the example monorepo (optionally edited): what the CLI's `--all` would report for it. */
+export async function exampleFindingsOf(ruleId: string, edit?: (files: Record<string, string>) => void): Promise<EngineFinding[]> {
+  return (await runAllOnExample(edit)).findings.filter((f) => f.rule === ruleId);
+}
+
 /** Compact `path:line:col rule message` lines, for readable assertions and snapshots. */
 export function describeFindings(findings: readonly EngineFinding[]): string[] {
   return findings.map((f) => `${f.path}:${f.line ?? "-"}:${f.column ?? "-"} ${f.severity} ${f.rule} ${f.message}`);

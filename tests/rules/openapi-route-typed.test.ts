@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import rule from "../../src/rules/openapi-route-typed.js";
 import { exampleFiles } from "../helpers/example-repo.js";
-import { describeFindings, edit, runAllOnExample, runRule } from "../helpers/rule-harness.js";
+import { describeFindings, edit, runAllOnExample, runRule, exampleFindingsOf } from "../helpers/rule-harness.js";
 
 const ID = "openapi-route-typed";
 const BILLING_INDEX = "services/billing-ledger/src/index.ts";
@@ -15,7 +15,7 @@ describe(ID, () => {
   describe("valid", () => {
     it("accepts the example monorepo, where every route is createRoute + .openapi", async () => {
       expect(await lines(exampleFiles())).toEqual([]);
-      expect((await runAllOnExample()).findings.filter((f) => f.rule === ID)).toEqual([]);
+      expect(await exampleFindingsOf(ID)).toEqual([]);
     });
 
     it("accepts a route config passed as an object literal and one imported from another file of the service", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import rule from "../../src/rules/repository-class-required.js";
 import { exampleFiles } from "../helpers/example-repo.js";
-import { describeFindings, runAllOnExample, runRule } from "../helpers/rule-harness.js";
+import { describeFindings, runAllOnExample, runRule, exampleFindingsOf } from "../helpers/rule-harness.js";
 
 const ID = "repository-class-required";
 const DIR = "services/billing-ledger/src/db";
@@ -14,8 +14,7 @@ async function findings(files: Record<string, string>) {
 describe("repository-class-required", () => {
   describe("valid", () => {
     it("leaves the example monorepo clean under the whole engine", async () => {
-      const report = await runAllOnExample();
-      expect(describeFindings(report.findings.filter((f) => f.rule === ID))).toEqual([]);
+      expect(await exampleFindingsOf(ID)).toEqual([]);
     });
 
     it("accepts export default class, export { X as Y } of a local class and a class expression", async () => {
