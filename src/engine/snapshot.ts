@@ -52,3 +52,25 @@ function binaryHas(sorted: readonly string[], value: string): boolean {
   }
   return false;
 }
+
+/**
+ * A snapshot could not read a file (GitHub answered 5xx after retries, a
+ * timeout, a rate limit, a path outside the repository…). Distinct from "the
+ * file does not exist" (`undefined`) and from a rule's own bug, so the run can
+ * be reported for what it is: a read that failed, which `/recheck` can retry.
+ */
+export class SnapshotReadError extends Error {
+  override readonly name = "SnapshotReadError";
+
+  constructor(
+    /** Repository-relative path whose read failed. */
+    readonly path: string,
+    /** What the source answered, for the check run's title (e.g. "GitHub answered 502 Bad Gateway"). */
+    readonly reason: string,
+    /** Whether trying again later can help (a 5xx, a timeout) or not (a path outside the repository). */
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(`could not read ${path}: ${reason}`, options);
+  }
+}
