@@ -1,5 +1,8 @@
-import { Project, ScriptKind, type SourceFile } from "ts-morph";
+import type { SourceFile } from "ts-morph";
+import { TsProgram } from "../analysis/ts/program.js";
+import { workspacePackages } from "../analysis/workspace-packages.js";
 import type { Config } from "./config.js";
+import { MAX_SYNTAX_DEPTH, sizeProblem, syntaxDepth, type InputLimitMessageId } from "./input-limits.js";
 import { camelName } from "./names.js";
 import { parseServiceDescriptor, type ServiceDescriptor } from "./service-descriptor.js";
 import { fileExists, filesUnder, type RepoSnapshot } from "./snapshot.js";
@@ -13,6 +16,19 @@ export interface ServiceInfo {
   camelName: string;
 }
 
+/** What the engine host wants to know while a check runs (the worker reports it, so a stalled check names its file). */
+export interface ContextObserver {
+  /** A rule asked for a file's contents (also when cached): the file the check is busy with. */
+  onRead?(path: string): void;
+}
+
+/** A file the engine did not read or analyse (see input-limits.ts), reported on the file. */
+export interface InputLimitFinding {
+  messageId: InputLimitMessageId;
+  path: string;
+  data: Record<string, string>;
+}
+
 export function serviceInfo(servicesDir: string, name: string): ServiceInfo {
   return { name, dir: `${servicesDir}/${name}`, camelName: camelName(name) };
 }
@@ -23,9 +39,8 @@ export function serviceInfo(servicesDir: string, name: string): ServiceInfo {
  */
 export class RepoContext {
   private readonly reads = new Map<string, Promise<string | undefined>>();
-  private readonly parsed = new Map<string, Promise<SourceFile | undefined>>();
   private readonly memos = new Map<string, Promise<unknown>>();
-  private project: Project | undefined;
+  private program: TsProgram | undefined;
 
   constructor(
     readonly snapshot: RepoSnapshot,
@@ -36,16 +51,45 @@ export class RepoContext {
     readonly allServices: readonly ServiceInfo[],
     /** Service folders the pull request deletes. */
     readonly deletedServices: readonly string[],
+    private readonly observer: ContextObserver = {},
   ) {}
 
-  /** Head contents, read once. */
+  private readonly limited = new Map<string, InputLimitFinding>();
+
+  /**
+   * Head contents, read once. A file over its kind's size limit reads as
+   * absent, and is reported once (input-limits), so no parser ever sees it.
+   */
   read(path: string): Promise<string | undefined> {
+    this.observer.onRead?.(path);
     let p = this.reads.get(path);
     if (!p) {
-      p = this.snapshot.readFile(path);
+      p = this.snapshot.readFile(path).then((text) => {
+        const tooLarge = text === undefined ? undefined : sizeProblem(path, text);
+        if (!tooLarge) return text;
+        this.reportInputLimit("tooLarge", path, tooLarge);
+        return undefined;
+      });
       this.reads.set(path, p);
     }
     return p;
+  }
+
+  /** Records that a file was not read or not analysed; the engine reports it once per file. */
+  reportInputLimit(messageId: InputLimitMessageId, path: string, data: Record<string, string>): void {
+    if (!this.limited.has(path)) this.limited.set(path, { messageId, path, data: { path, ...data } });
+  }
+
+  /** Files not read or not analysed so far, for the report. */
+  inputLimitFindings(): InputLimitFinding[] {
+    return [...this.limited.values()];
+  }
+
+  /** Whether a parsed TypeScript file is shallow enough for the rules' walks; reports it when not. */
+  withinSyntaxDepth(path: string, file: SourceFile): boolean {
+    if (syntaxDepth(file.compilerNode) <= MAX_SYNTAX_DEPTH) return true;
+    this.reportInputLimit("tooDeep", path, { what: "expressions", limit: String(MAX_SYNTAX_DEPTH) });
+    return false;
   }
 
   exists(path: string): boolean {
@@ -57,29 +101,17 @@ export class RepoContext {
   }
 
   /**
-   * The TypeScript AST of a head file, parsed once per check and shared by
-   * every rule. Syntax only: no type checker, no lib files, no module resolution.
+   * A head file in this check's one TypeScript program, shared by every rule:
+   * parsed once, with the repository files its imports reach, so names resolve
+   * through the compiler's symbols (see src/analysis/ts/symbols.ts).
    */
   sourceFile(path: string): Promise<SourceFile | undefined> {
-    let p = this.parsed.get(path);
-    if (!p) {
-      p = this.read(path).then((text) => {
-        if (text === undefined) return undefined;
-        this.project ??= new Project({
-          useInMemoryFileSystem: true,
-          skipAddingFilesFromTsConfig: true,
-          skipFileDependencyResolution: true,
-          skipLoadingLibFiles: true,
-          compilerOptions: { noLib: true, noResolve: true, allowJs: true },
-        });
-        return this.project.createSourceFile(`/${path}`, text, {
-          overwrite: true,
-          scriptKind: /\.(c|m)?jsx?$/.test(path) ? ScriptKind.JS : /x$/.test(path) ? ScriptKind.TSX : ScriptKind.TS,
-        });
-      });
-      this.parsed.set(path, p);
-    }
-    return p;
+    this.program ??= new TsProgram({
+      read: (p) => this.read(p),
+      exists: (p) => this.exists(p),
+      workspace: () => workspacePackages(this),
+    });
+    return this.program.sourceFile(path).then((file) => (file && this.withinSyntaxDepth(path, file) ? file : undefined));
   }
 
   /** Memoises an analysis shared by several rules (e.g. a service's routes) for this check. */

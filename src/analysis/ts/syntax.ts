@@ -1,0 +1,52 @@
+import { Node, type ArrowFunction, type FunctionDeclaration, type FunctionExpression, type MethodDeclaration, type ConstructorDeclaration } from "ts-morph";
+
+/** Strips `( )`, `as T`, `satisfies T`, `<T>x`, `x!` and `await`: wrappers that leave the value as it is. */
+export function unwrap(node: Node): Node {
+  let current = node;
+  for (;;) {
+    if (
+      Node.isParenthesizedExpression(current) ||
+      Node.isAsExpression(current) ||
+      Node.isSatisfiesExpression(current) ||
+      Node.isNonNullExpression(current) ||
+      Node.isTypeAssertion(current) ||
+      Node.isAwaitExpression(current)
+    ) {
+      current = current.getExpression();
+    } else return current;
+  }
+}
+
+/** A function with a body: declaration, expression, arrow, method or constructor. */
+export type FunctionLike = FunctionDeclaration | FunctionExpression | ArrowFunction | MethodDeclaration | ConstructorDeclaration;
+
+export function isFunctionLike(node: Node): node is FunctionLike {
+  return (
+    Node.isArrowFunction(node) ||
+    Node.isFunctionExpression(node) ||
+    Node.isFunctionDeclaration(node) ||
+    Node.isMethodDeclaration(node) ||
+    Node.isConstructorDeclaration(node)
+  );
+}
+
+/** The text of a property name when it is static (`a`, `"a.b"`, `1`, `["a"]`); undefined for computed names. */
+export function staticPropertyName(name: Node): string | undefined {
+  if (Node.isIdentifier(name) || Node.isPrivateIdentifier(name)) return name.getText();
+  if (Node.isStringLiteral(name) || Node.isNoSubstitutionTemplateLiteral(name) || Node.isNumericLiteral(name)) return name.getLiteralText();
+  if (Node.isComputedPropertyName(name)) {
+    const inner = unwrap(name.getExpression());
+    if (Node.isStringLiteral(inner) || Node.isNoSubstitutionTemplateLiteral(inner) || Node.isNumericLiteral(inner)) return inner.getLiteralText();
+  }
+  return undefined;
+}
+
+/** One line of source text for messages: whitespace collapsed, cut when long. */
+export function constructText(node: Node, max = 80): string {
+  return shortText(node.getText(), max);
+}
+
+export function shortText(text: string, max = 80): string {
+  const one = text.replace(/\s+/g, " ").trim().replace(/;$/, "");
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
