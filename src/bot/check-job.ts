@@ -2,19 +2,20 @@ import type { Logger } from "pino";
 import { ConfigError, DEFAULT_CONFIG, type Config } from "../engine/config.js";
 import type { Rule } from "../engine/rule.js";
 import { applyReadiness, runChecks, type CheckReport } from "../engine/run.js";
-import { shortSha, type GitHubApi } from "../github/api.js";
+import { describeGitHubFailure, describeGitHubRequest, isGitHubRequestError, isRetryableGitHubFailure, shortSha, type GitHubApi } from "../github/api.js";
 import type { BlobCache } from "../github/blob-cache.js";
 import { CheckRunWriter, type CheckRunResult } from "../github/check-run.js";
 import { findStickyComment, writeStickyComment } from "../github/comment.js";
 import { loadGitHubSnapshot } from "../github/snapshot.js";
 import { rulesReadFolder } from "../github/tree.js";
-import { renderCheckRun, renderFailureOutput } from "../report/check-run.js";
-import { parseManualTicks, renderComment } from "../report/comment.js";
+import { renderCheckRun, renderFailureOutput, type RunFailure } from "../report/check-run.js";
+import { parseManualTicks, renderComment, type StateBinding } from "../report/comment.js";
 import { loadRepoConfig } from "./config.js";
-import type { CommentSigner } from "./comment-signature.js";
+import { configDigest, type CommentSigner } from "./comment-signature.js";
 import type { BotMetrics } from "./metrics.js";
 import { abortReason, type AbortReason } from "./queue.js";
 import type { CheckTarget } from "./target.js";
+import type { RunGuard } from "../queue/work-queue.js";
 
 /** What the jobs share, set up once by `createApp`. */
 export interface BotDeps {
@@ -27,6 +28,10 @@ export interface BotDeps {
   metrics: BotMetrics;
   /** Signs the report embedded in the sticky comment (see CommentSigner). */
   signer: CommentSigner;
+  /** The rule set's version (see `rulesetVersion`), bound into the comment's signed state. */
+  rulesetVersion: string;
+  /** With a queue shared by replicas: asked before writing the conclusion and the comment (src/queue/work-queue.ts). */
+  guard?: RunGuard;
 }
 
 /** The pull request moved on while the run was working. */
@@ -55,12 +60,16 @@ export async function runCheckJob(api: GitHubApi, target: CheckTarget, deps: Bot
   };
 
   try {
-    let configProblem: string | undefined;
+    let configProblem: RunFailure | undefined;
     try {
       config = (await loadRepoConfig(api, { ...repo, branch: target.baseRef }, deps.ruleIds)).config;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      configProblem = `${error.message}. The configuration is read from the base branch (${target.baseRef}): fix it there, then re-run.`;
+      configProblem = {
+        headline: error.message,
+        detail: `${error.message}. The configuration is read from the base branch (${target.baseRef}): fix it there, then re-run.`,
+        retry: "fix",
+      };
     }
     throwIfAborted(signal);
     checkRunId = await writer.start(config.check_name, target.headSha, {
@@ -68,7 +77,7 @@ export async function runCheckJob(api: GitHubApi, target: CheckTarget, deps: Bot
       summary: `Checking ${shortSha(target.headSha)} against the platform conventions.`,
     });
     if (configProblem !== undefined) {
-      log.warn({ problem: configProblem }, "invalid configuration");
+      log.warn({ problem: configProblem.detail }, "invalid configuration");
       await complete({ conclusion: "failure", ...renderFailureOutput(configProblem) });
       return;
     }
@@ -101,6 +110,10 @@ export async function runCheckJob(api: GitHubApi, target: CheckTarget, deps: Bot
       report = applyReadiness(report, report.checklists, config, parseManualTicks(sticky?.body, report));
     }
 
+    // Another replica may have been given a newer head of this pull request.
+    const newer = target.supersedes ? await deps.guard?.supersededBy(target) : undefined;
+    if (newer !== undefined) throw new Superseded(newer);
+
     const output = renderCheckRun(report, config);
     await complete({
       conclusion: report.conclusion,
@@ -113,7 +126,12 @@ export async function runCheckJob(api: GitHubApi, target: CheckTarget, deps: Bot
     if (target.pullNumber !== undefined && isLatestHead) {
       // A newer head arrived meanwhile: its run writes the comment.
       throwIfAborted(signal);
-      await writeComment(api, target, report, config, sticky, deps.signer);
+      const write = async () => {
+        // Under the guard's lock: another replica may have created the comment since it was read.
+        const current = sticky ?? (deps.guard ? await findStickyComment(api, repo, target.pullNumber!, deps.appId) : undefined);
+        await writeComment(api, target, report, config, current, deps);
+      };
+      await (deps.guard ? deps.guard.commentWrite(target, write) : write());
     }
   } catch (error) {
     const reason = abortReason(signal) ?? (error instanceof Superseded ? ({ kind: "superseded", by: error.by } as const) : undefined);
@@ -152,20 +170,36 @@ async function finishUnfinished(
     });
     return "cancelled";
   }
-  const why = describeFailure(error, reason);
-  log.error({ err: error, reason }, `check could not finish: ${why}`);
+  const failure = describeFailure(error, reason);
+  log.error({ err: error, reason }, `check could not finish: ${failure.headline}`);
   const id = checkRunId ?? (await writer.start(config.check_name, target.headSha, { title: "Checking…", summary: "Starting." }));
-  await writer.complete(id, { conclusion: "failure", ...renderFailureOutput(why) });
+  await writer.complete(id, { conclusion: "failure", ...renderFailureOutput(failure) });
   return "failure";
 }
 
-function describeFailure(error: unknown, reason: AbortReason | undefined): string {
-  if (reason?.kind === "timeout") return `the check took longer than ${Math.round(reason.afterMs / 1000)} seconds and was stopped`;
-  if (reason?.kind === "shutdown") return "the bot was restarted while checking this commit";
-  const status = (error as { status?: unknown } | null)?.status;
+/**
+ * Names what stopped the run: GitHub (after the client's retries), a read of
+ * the snapshot, a budget, the queue — and only otherwise an internal error.
+ * Matched by `name`, not `instanceof`, so errors copied across a worker boundary count.
+ */
+export function describeFailure(error: unknown, reason?: AbortReason): RunFailure {
+  if (reason?.kind === "timeout") return { headline: `the check took longer than ${Math.round(reason.afterMs / 1000)} seconds and was stopped`, retry: "recheck" };
+  if (reason?.kind === "shutdown") return { headline: "the bot was restarted while checking this commit", retry: "recheck" };
+  const named = error as { name?: unknown; path?: unknown; reason?: unknown; retryable?: unknown; cause?: unknown } | null;
+  if (named?.name === "SnapshotReadError" && typeof named.path === "string" && typeof named.reason === "string") {
+    const headline = `${named.reason} reading ${named.path}`;
+    const request = describeGitHubRequest(named.cause);
+    return { headline, detail: request ? `${headline} (${request}), after retries.` : headline, retry: named.retryable === false ? "fix" : "recheck" };
+  }
+  if (isGitHubRequestError(error)) {
+    const headline = describeGitHubFailure(error);
+    const request = describeGitHubRequest(error);
+    const retries = isRetryableGitHubFailure(error) ? ", after retries" : "";
+    return { headline, detail: `${headline}${request ? ` to ${request}` : ""}${retries}: ${error.message}`, retry: "recheck" };
+  }
   const message = error instanceof Error ? error.message : String(error);
-  if (typeof status === "number") return `the GitHub API answered ${status} (${message.split("\n")[0]!.slice(0, 200)})`;
-  return `internal error: ${message.split("\n")[0]!.slice(0, 300)}`;
+  if (named?.name === "CheckBudgetExceeded") return { headline: message, detail: `${message}. A file this costly to check is the likely cause.`, retry: "fix" };
+  return { headline: `internal error: ${message.split("\n")[0]!.slice(0, 300)}`, detail: message, retry: "recheck" };
 }
 
 async function writeComment(
@@ -174,11 +208,28 @@ async function writeComment(
   report: CheckReport,
   config: Config,
   sticky: Awaited<ReturnType<typeof findStickyComment>>,
-  signer: CommentSigner,
+  deps: Pick<BotDeps, "signer" | "rulesetVersion">,
 ): Promise<void> {
-  const body = renderComment(report, { headSha: target.headSha, ...(sticky ? { previousBody: sticky.body } : {}), config });
+  const { headSha, ...binding } = stateBinding(target, config, deps);
+  const body = renderComment(report, { headSha, binding, ...(sticky ? { previousBody: sticky.body } : {}), config });
   if (body === undefined) return; // nothing to say and no comment yet
-  await writeStickyComment(api, { owner: target.owner, repo: target.repo }, target.pullNumber!, sticky, signer.sign(body));
+  await writeStickyComment(api, { owner: target.owner, repo: target.repo }, target.pullNumber!, sticky, deps.signer.sign(body));
+}
+
+/** What the comment's report is computed for: a tick may reuse it only while all of this still holds. */
+export function stateBinding(
+  target: Pick<CheckTarget, "owner" | "repo" | "pullNumber" | "headSha" | "baseSha">,
+  config: Config,
+  deps: Pick<BotDeps, "rulesetVersion">,
+): StateBinding {
+  return {
+    repository: `${target.owner}/${target.repo}`,
+    ...(target.pullNumber !== undefined ? { pullNumber: target.pullNumber } : {}),
+    headSha: target.headSha,
+    baseSha: target.baseSha,
+    configDigest: configDigest(config),
+    rulesetVersion: deps.rulesetVersion,
+  };
 }
 
 function withNotes(summary: string, notes: readonly string[]): string {
