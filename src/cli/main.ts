@@ -1,18 +1,21 @@
 #!/usr/bin/env node
-// `platform-checks check [--repo DIR] [--base REF | --all] [--format text|json]` (SPEC section 7):
-// the bot's engine and rules over a local checkout. Nothing here imports Probot.
-import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ConfigError } from "../engine/config.js";
+// `platform-checks check|rules|explain` (SPEC section 7, issue 11): the bot's engine and rules
+// over a local checkout or a pull request read from GitHub. Nothing here imports Probot.
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CONFIG_PATH, ConfigError, type Config } from "../engine/config.js";
 import type { Rule } from "../engine/rule.js";
-import { runChecks } from "../engine/run.js";
+import { runChecks, type CheckReport } from "../engine/run.js";
 import { loadLocalConfig } from "../local/load-config.js";
 import { LocalRepoError, WorkingTreeSnapshot } from "../local/working-tree-snapshot.js";
-import { renderJson } from "../report/json.js";
-import { renderText } from "../report/text.js";
+import { renderTitle } from "../report/check-run.js";
 import { RULE_IDS, RULES } from "../rules/index.js";
-import { parseCliArgs, USAGE, UsageError, type CheckArgs } from "./args.js";
+import { parseCliArgs, USAGE, UsageError, type CheckArgs, type ExplainArgs, type PullRequestRef, type RulesArgs } from "./args.js";
+import { isEntryPoint, runAsProgram } from "./entry-point.js";
+import { checkPullRequest, DEFAULT_API_URL, PullRequestReadError } from "./pull-request.js";
+import { pathPrefixFor, renderReport } from "./render.js";
+import { listRules, renderRuleList, ruleDocPage, similarRuleIds } from "./rule-catalog.js";
+import { packageVersion } from "./version.js";
 
 export const EXIT_SUCCESS = 0;
 /** Some finding is an error. */
@@ -25,6 +28,8 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
   /** Where a relative --repo is resolved from. */
   cwd: string;
+  /** GITHUB_TOKEN, GITHUB_API_URL (for --pr) and GITHUB_WORKSPACE (annotation paths). Default: process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface MainOptions {
@@ -47,9 +52,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), opt
     return EXIT_SUCCESS;
   }
   try {
+    if (args.command === "explain") return explain(args, io);
+    if (args.command === "rules") return await rules(args, io);
     return await check(args, io, options);
   } catch (error) {
-    if (error instanceof LocalRepoError || error instanceof ConfigError) {
+    if (error instanceof LocalRepoError || error instanceof ConfigError || error instanceof PullRequestReadError) {
       io.stderr.write(`platform-checks: ${error.message}\n`);
     } else {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -59,54 +66,93 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), opt
   }
 }
 
+/** A finished check, whichever way the repository was read. */
+export interface CheckOutcome {
+  report: CheckReport;
+  config: Config;
+  scope: string;
+  headSha?: string | undefined;
+  /** The folder checked on disk; undefined for a pull request read from GitHub. */
+  dir?: string;
+  /** Said before the report: on stdout with the text format, on stderr with the others (which stay machine-readable). */
+  preamble?: string[];
+}
+
 async function check(args: CheckArgs, io: CliIo, options: MainOptions): Promise<number> {
-  const dir = resolve(io.cwd, args.repo);
-  const base = args.mode.kind === "base" ? args.mode.ref : undefined;
+  const env = io.env ?? process.env;
+  const rulesToRun = options.rules ?? RULES;
+  let outcome: CheckOutcome;
+  if (args.mode.kind === "pull") {
+    outcome = await checkPull(args.mode, io, rulesToRun);
+  } else {
+    const dir = resolve(io.cwd, args.repo);
+    outcome = await checkLocal(dir, args.mode.kind === "base" ? args.mode.ref : undefined, io, rulesToRun);
+  }
+  const preamble = (outcome.preamble ?? []).map((line) => `platform-checks: ${line}\n`).join("");
+  (args.format === "text" ? io.stdout : io.stderr).write(preamble);
+  const pathPrefix = outcome.dir === undefined ? "" : pathPrefixFor(outcome.dir, env["GITHUB_WORKSPACE"] || io.cwd);
+  io.stdout.write(renderReport(args.format, outcome.report, { config: outcome.config, scope: outcome.scope, headSha: outcome.headSha, pathPrefix }));
+  return outcome.report.conclusion === "failure" ? EXIT_FINDINGS : EXIT_SUCCESS;
+}
+
+/** The local check: a working-tree snapshot, the working tree's configuration, every rule. */
+export async function checkLocal(dir: string, base: string | undefined, io: Pick<CliIo, "stderr">, rules: readonly Rule[] = RULES): Promise<CheckOutcome> {
   const snapshot = await WorkingTreeSnapshot.open(dir, base === undefined ? {} : { base });
   const { config, notes } = await loadLocalConfig(dir, RULE_IDS);
   for (const note of notes) io.stderr.write(`platform-checks: ${note}\n`);
 
-  const report = await runChecks({ snapshot, config, rules: options.rules ?? RULES });
+  const report = await runChecks({ snapshot, config, rules });
 
-  if (args.format === "json") {
-    io.stdout.write(renderJson(report));
-  } else {
-    const scope =
-      base === undefined
-        ? "every service"
-        : `changed since ${base}${snapshot.baseCommit ? `, merge base ${snapshot.baseCommit.slice(0, 12)}` : ""}`;
-    io.stdout.write(renderText(report, { scope, gatedStatuses: config.checklist_statuses }));
+  const scope =
+    base === undefined ? "every service" : `changed since ${base}${snapshot.baseCommit ? `, merge base ${snapshot.baseCommit.slice(0, 12)}` : ""}`;
+  return { report, config, scope, dir };
+}
+
+/** `--pr`: the bot's check of a pull request, read through the GitHub API and written nowhere. */
+async function checkPull(ref: PullRequestRef, io: CliIo, rules: readonly Rule[]): Promise<CheckOutcome> {
+  const env = io.env ?? process.env;
+  const token = env["GITHUB_TOKEN"] || env["GH_TOKEN"] || undefined;
+  const apiUrl = env["GITHUB_API_URL"] || DEFAULT_API_URL;
+  if (!token) io.stderr.write("platform-checks: no GITHUB_TOKEN set: reading without a token works only for public repositories, with a low rate limit.\n");
+  const result = await checkPullRequest(ref, { token, apiUrl, rules, ruleIds: RULE_IDS, userAgent: `platform-checks/${packageVersion()} (--pr)` });
+  const where = `${ref.owner}/${ref.repo}#${ref.number}`;
+  return {
+    // What the check run would show: its name, conclusion and title, and the notes atop its summary.
+    preamble: [
+      `check run "${result.config.check_name}" on ${result.headSha.slice(0, 7)} would conclude ${result.report.conclusion}: ${renderTitle(result.report)}`,
+      ...result.notes.map((note) => `note: ${note}`),
+    ],
+    report: result.report,
+    config: result.config,
+    scope: `pull request ${where} at ${result.headSha.slice(0, 12)}, configuration from ${result.baseRef}`,
+    headSha: result.headSha,
+  };
+}
+
+async function rules(args: RulesArgs, io: CliIo): Promise<number> {
+  const dir = resolve(io.cwd, args.repo);
+  const { config, notes } = await loadLocalConfig(dir, RULE_IDS);
+  for (const note of notes) io.stderr.write(`platform-checks: ${note}\n`);
+  const listing = listRules(config);
+  const source = existsSync(join(dir, CONFIG_PATH)) ? join(dir, CONFIG_PATH) : `the defaults (no ${CONFIG_PATH} in ${dir})`;
+  io.stdout.write(args.format === "json" ? `${JSON.stringify(listing, null, 2)}\n` : renderRuleList(listing, source));
+  return EXIT_SUCCESS;
+}
+
+function explain(args: ExplainArgs, io: CliIo): number {
+  const page = ruleDocPage(args.rule);
+  if (page === undefined) {
+    const similar = similarRuleIds(args.rule);
+    const hint = similar.length > 0 ? `did you mean ${similar.map((id) => `\`${id}\``).join(", ")}?` : "`platform-checks rules` lists them";
+    io.stderr.write(`platform-checks: no rule \`${args.rule}\`: ${hint}\n`);
+    return EXIT_USAGE;
   }
-  return report.conclusion === "failure" ? EXIT_FINDINGS : EXIT_SUCCESS;
+  io.stdout.write(page.endsWith("\n") ? page : `${page}\n`);
+  return EXIT_SUCCESS;
 }
 
 function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
-/** True when this file is the program node was started with (also through npm's bin symlink). */
-function isEntryPoint(): boolean {
-  const started = process.argv[1];
-  if (!started) return false;
-  try {
-    return realpathSync(started) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  // `platform-checks check | head` closes the pipe early: that is not a failure worth a stack trace.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-  });
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`platform-checks: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = EXIT_USAGE;
-    },
-  );
-}
+if (isEntryPoint(import.meta.url)) runAsProgram("platform-checks", () => main(process.argv.slice(2)));
