@@ -1,4 +1,5 @@
-import { declaredEvents, handlerExport } from "../analysis/events.js";
+import { declaredEvents } from "../analysis/events/declared-events.js";
+import { handlerExport } from "../analysis/events/handler-export.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 export default defineServiceRule({

@@ -1,4 +1,4 @@
-import { publishCalls } from "../analysis/events.js";
+import { publishCalls } from "../analysis/events/publish-calls.js";
 import { eventConstantName } from "../engine/names.js";
 import { defineServiceRule } from "../engine/rule.js";
 

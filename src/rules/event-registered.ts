@@ -1,6 +1,6 @@
-import { describeUndecidable, eventContracts, REGISTRY_PATH } from "../analysis/contracts.js";
+import { describeUndecidable, eventContracts, REGISTRY_PATH } from "../analysis/events/contracts.js";
+import { declaredEvents } from "../analysis/events/declared-events.js";
 import { defineServiceRule } from "../engine/rule.js";
-import { declaredEvents } from "../analysis/events.js";
 
 export default defineServiceRule({
   meta: {

@@ -1,5 +1,6 @@
-import { describeUndecidable, EVENT_NAMES_PATH, eventContracts, eventNameOf } from "../analysis/contracts.js";
-import { declaredEvents, publishCalls } from "../analysis/events.js";
+import { describeUndecidable, EVENT_NAMES_PATH, eventContracts, eventNameOf } from "../analysis/events/contracts.js";
+import { declaredEvents } from "../analysis/events/declared-events.js";
+import { publishCalls } from "../analysis/events/publish-calls.js";
 import { eventConstantName } from "../engine/names.js";
 import { defineServiceRule } from "../engine/rule.js";
 
@@ -42,7 +43,7 @@ export default defineServiceRule({
           if (!names.exists) report({ messageId: "eventNamesMissing", data: { constant, eventNames: EVENT_NAMES_PATH }, ...at });
           else if (names.undecidable.length > 0 || names.entries.has(constant)) {
             const parts = names.entries.has(constant)
-              ? [{ construct: `${constant}: ${names.entries.get(constant)!.valueText}`, path: EVENT_NAMES_PATH, ...names.entries.get(constant)! }]
+              ? [{ ...names.entries.get(constant)!, construct: `${constant}: ${names.entries.get(constant)!.valueText}` }]
               : names.undecidable;
             report({ messageId: "constantNotDecidable", data: { constant, constructs: describeUndecidable(parts) }, severity: "warning", ...at });
           } else report({ messageId: "unknownConstant", data: { constant, eventNames: EVENT_NAMES_PATH }, ...at });

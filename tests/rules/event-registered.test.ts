@@ -26,6 +26,24 @@ describe("event-registered", () => {
       expect(await runRule(rule, files)).toEqual([]);
     });
 
+    it("follows spreads of imported objects, computed keys from EVENT_NAMES and a re-exported EVENT_SCHEMAS", async () => {
+      const files = exampleFiles();
+      files["packages/contracts/src/groups.ts"] = [
+        'import { EVENT_NAMES } from "./event-names";',
+        'import { EmailSentV1 } from "./events/notifications";',
+        "export const notificationEvents = { [EVENT_NAMES.NOTIFICATIONS_EMAIL_SENT_V1]: EmailSentV1 } as const;",
+      ].join("\n");
+      files["packages/contracts/src/schemas.ts"] = [
+        'import * as names from "./event-names";',
+        'import { notificationEvents } from "./groups";',
+        'import { InvoiceCreatedV1 } from "./events/billing";',
+        "const billing = { [names.EVENT_NAMES.BILLING_INVOICE_CREATED_V1]: InvoiceCreatedV1 };",
+        "export const EVENT_SCHEMAS = { ...billing, ...notificationEvents } satisfies Record<string, unknown>;",
+      ].join("\n");
+      files[REGISTRY] = 'export { EVENT_SCHEMAS } from "./schemas";\n';
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
     it("accepts a service that declares no events, even without a registry", async () => {
       const files = exampleFiles();
       delete files[REGISTRY];
@@ -51,6 +69,22 @@ describe("event-registered", () => {
       expect(lines).toEqual([
         expect.stringMatching(new RegExp(`^${BILLING}:9:22 error event-registered \`billing.invoice.created.v1\` \\(contracts.events_published\\)`)),
         expect.stringMatching(new RegExp(`^${NOTIFICATIONS}:12:7 error event-registered \`billing.invoice.created.v1\` \\(contracts.events_consumed\\)`)),
+      ]);
+    });
+
+    it("reports a key missing behind spreads of repository objects as an error, and warns only about a package outside the repository", async () => {
+      const files = exampleFiles();
+      files["packages/contracts/src/groups.ts"] = 'export const billingEvents = { "billing.invoice.voided.v1": {} };\n';
+      edit(files, REGISTRY, 'import type { ZodType } from "zod";', 'import type { ZodType } from "zod";\nimport { billingEvents } from "./groups";');
+      edit(files, REGISTRY, '  "billing.invoice.created.v1": InvoiceCreatedV1,\n', "  ...billingEvents,\n");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        expect.stringMatching(new RegExp(`^${BILLING}:9:22 error event-registered \`billing.invoice.created.v1\` \\(contracts.events_published\\) is not a key`)),
+        expect.stringMatching(new RegExp(`^${NOTIFICATIONS}:12:7 error event-registered \`billing.invoice.created.v1\` \\(contracts.events_consumed\\) is not a key`)),
+      ]);
+      edit(files, REGISTRY, 'import { billingEvents } from "./groups";', 'import { billingEvents } from "@acme/legacy-events";');
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${BILLING}:9:22 warning event-registered Cannot tell statically whether \`billing.invoice.created.v1\` (contracts.events_published) is registered: EVENT_SCHEMAS has keys this check cannot read (\`...billingEvents\` at ${REGISTRY}:9:3). List the key in the object literal to have it verified.`,
+        `${NOTIFICATIONS}:12:7 warning event-registered Cannot tell statically whether \`billing.invoice.created.v1\` (contracts.events_consumed) is registered: EVENT_SCHEMAS has keys this check cannot read (\`...billingEvents\` at ${REGISTRY}:9:3). List the key in the object literal to have it verified.`,
       ]);
     });
 

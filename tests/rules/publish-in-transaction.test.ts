@@ -6,20 +6,28 @@ import { describeFindings, edit, runRule, exampleFindingsOf } from "../helpers/r
 const INVOICE = "services/billing-ledger/src/services/invoice.service.ts";
 const DELIVERY = "services/notifications/src/services/delivery.service.ts";
 const EXTRA = "services/billing-ledger/src/services/refund.service.ts";
+const HELPER = "services/billing-ledger/src/services/refund-events.ts";
 
-/** A service file whose lines 6.. hold one publishEvent call per given options argument. */
-function refundService(...options: string[]): string {
+/** A refund service: line 5 opens `run`, whose body (given lines) starts on line 6. */
+function refundService(...body: string[]): string {
   return [
     'import { EVENT_NAMES } from "@platform/contracts";',
     'import * as events from "@platform/events";',
-    "const BASE = { source: 'billing' };",
+    'import { db } from "../db/client";',
     "export class RefundService {",
-    "  async refund(trx: Tx, opts: PublishOptions) {",
-    ...options.map((o) => `    await events.publishEvent(EVENT_NAMES.BILLING_INVOICE_CREATED_V1, {}${o === "" ? "" : `, ${o}`});`),
+    "  async run(id: string, opts: { retries: number }) {",
+    ...body,
     "  }",
     "}",
   ].join("\n");
 }
+
+const PUBLISH = "events.publishEvent(EVENT_NAMES.BILLING_INVOICE_CREATED_V1, { id }";
+const publish = (options: string) => `await ${PUBLISH}, ${options});`;
+const inTransaction = (param: string, ...lines: string[]) => [`    await db.transaction(async (${param}) => {`, ...lines.map((l) => `      ${l}`), "    });"];
+
+const NOT_TX = (value: string, origin: string) =>
+  `error publish-in-transaction \`${value}\` is not the transaction an enclosing \`db.transaction(async (tx) => …)\` callback received (${origin}), so the event is not written atomically with the change. Publish inside the callback and pass its parameter: \`{ tx }\`.`;
 
 describe("publish-in-transaction", () => {
   describe("valid", () => {
@@ -27,19 +35,38 @@ describe("publish-in-transaction", () => {
       expect(await runRule(rule, exampleFiles())).toEqual([]);
     });
 
-    it("accepts `{ tx: trx }`, `{ ...opts, tx }` and a spread of a local object holding tx", async () => {
+    it("accepts a renamed callback parameter, a nested closure, a savepoint and options built in the callback", async () => {
       const files = exampleFiles();
-      files[EXTRA] = refundService("{ tx: trx }", "{ ...opts, tx: trx }", "{ ...BASE, tx: trx }").replace(
-        "const BASE = { source: 'billing' };",
-        "const BASE = { source: 'billing' };\nconst WITH_TX = { tx: db };",
-      ) + "\nexport const f = (tx: Tx) => events.publishEvent(EVENT_NAMES.X, {}, { ...WITH_TX });";
+      files[EXTRA] = refundService(
+        ...inTransaction(
+          "trx",
+          publish("{ tx: trx }"),
+          `await Promise.all([1, 2].map((n) => ${PUBLISH}, { tx: trx, n })));`,
+          `await trx.transaction(async (sp) => ${PUBLISH}, { ...opts, tx: sp }));`,
+          "const publishOptions = { tx: trx };",
+          publish("publishOptions"),
+          publish("{ ...publishOptions }"),
+        ),
+      );
       expect(await runRule(rule, files)).toEqual([]);
     });
 
-    it("accepts options held in a local const", async () => {
+    it("follows the transaction into a helper function and a private method that receive it", async () => {
       const files = exampleFiles();
-      edit(files, INVOICE, "        { tx },\n      );", "        publishOptions,\n      );");
-      edit(files, INVOICE, "      const row =", "      const publishOptions = { tx };\n      const row =");
+      files[HELPER] = [
+        'import { EVENT_NAMES } from "@platform/contracts";',
+        'import { publishEvent } from "@platform/events";',
+        'import type { Tx } from "../db/client";',
+        "export async function recordRefund(t: Tx, id: string) {",
+        "  await publishEvent(EVENT_NAMES.BILLING_INVOICE_CREATED_V1, { id }, { tx: t });",
+        "}",
+      ].join("\n");
+      files[EXTRA] = refundService(
+        ...inTransaction("tx", "await recordRefund(tx, id);", "await this.emit(tx, id);"),
+        "  }",
+        "  private async emit(handle: unknown, id: string) {",
+        `    ${publish("{ tx: handle }")}`,
+      ).replace('import { db } from "../db/client";', 'import { db } from "../db/client";\nimport { recordRefund } from "./refund-events";');
       expect(await runRule(rule, files)).toEqual([]);
     });
   });
@@ -53,20 +80,54 @@ describe("publish-in-transaction", () => {
       ]);
     });
 
-    it("reports options without tx, and `tx: undefined`, at the options object", async () => {
+    it("reports options without tx at the options object, and `tx: undefined`, `tx: void 0`, `tx: null` at the value", async () => {
       const files = exampleFiles();
-      files[EXTRA] = refundService("{ retries: 3 }", "{ ...BASE }", "{ tx: undefined }");
-      const message = "error publish-in-transaction publishEvent's options do not pass the transaction (`tx`), so the event can be published for a write that rolls back. Add `tx`: `{ tx }` or `{ tx: trx }`.";
-      expect(describeFindings(await runRule(rule, files))).toEqual([`${EXTRA}:6:75 ${message}`, `${EXTRA}:7:75 ${message}`, `${EXTRA}:8:75 ${message}`]);
+      files[EXTRA] = refundService(...inTransaction("tx", publish("{ retries: 3 }"), publish("{ tx: undefined }"), publish("{ tx: void 0 }"), publish("{ tx: null }")));
+      const empty = (value: string) =>
+        `error publish-in-transaction \`tx: ${value}\` passes no transaction, so the event can be published for a write that rolls back. Pass the callback's transaction: \`{ tx }\`.`;
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${EXTRA}:7:81 error publish-in-transaction publishEvent's options do not pass the transaction (\`tx\`), so the event can be published for a write that rolls back. Add \`tx\`: \`{ tx }\` or \`{ tx: trx }\`.`,
+        `${EXTRA}:8:87 ${empty("undefined")}`,
+        `${EXTRA}:9:87 ${empty("void 0")}`,
+        `${EXTRA}:10:87 ${empty("null")}`,
+      ]);
     });
 
-    it("warns about options it cannot see into", async () => {
+    it("reports a `tx` that is not the callback's transaction: the database, another callback's parameter, a value from after the transaction", async () => {
       const files = exampleFiles();
-      files[EXTRA] = refundService("opts", "{ ...opts }", "");
+      files[EXTRA] = refundService(
+        ...inTransaction("tx", publish("{ tx: db }"), `await [id].forEach((row) => ${PUBLISH}, { tx: row }));`),
+        "    const done = await db.transaction(async (tx) => tx);",
+        `    ${publish("{ tx: done }")}`,
+      );
       expect(describeFindings(await runRule(rule, files))).toEqual([
-        `${EXTRA}:6:75 warning publish-in-transaction Cannot tell statically whether \`opts\` passes \`tx\` to publishEvent. Write \`tx\` in the options object literal (e.g. \`{ ...opts, tx }\`) so the transaction is visible.`,
-        `${EXTRA}:7:77 warning publish-in-transaction Cannot tell statically whether \`...opts\` passes \`tx\` to publishEvent. Write \`tx\` in the options object literal (e.g. \`{ ...opts, tx }\`) so the transaction is visible.`,
-        `${EXTRA}:8:11 error publish-in-transaction publishEvent is called without options, so the event is not written in the caller's transaction. Pass the transaction as the third argument: \`publishEvent(EVENT_NAMES.X, payload, { tx })\` inside \`db().transaction(async (tx) => …)\`.`,
+        `${EXTRA}:7:87 ${NOT_TX("db", "it is `db`, imported at line 3")}`,
+        `${EXTRA}:8:109 ${NOT_TX("row", "it is the parameter `row` of a callback that is not a transaction's")}`,
+        `${EXTRA}:11:85 ${NOT_TX("done", "it is `done`, declared at line 10")}`,
+      ]);
+    });
+
+    it("reports a helper's `tx` when one of its callers passes something else, naming that call", async () => {
+      const files = exampleFiles();
+      files[EXTRA] = refundService(
+        ...inTransaction("tx", "await this.emit(tx, id);"),
+        "    await this.emit(db, id);",
+        "  }",
+        "  private async emit(handle: unknown, id: string) {",
+        `    ${publish("{ tx: handle }")}`,
+      );
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${EXTRA}:12:85 ${NOT_TX("handle", `\`emit\` receives \`db\` at ${EXTRA}:9:21`)}`,
+      ]);
+    });
+
+    it("warns about a `tx` it cannot follow: options it cannot see into, a parameter of a function nothing calls", async () => {
+      const files = exampleFiles();
+      files[EXTRA] = refundService(...inTransaction("tx", publish("opts"), publish("{ ...opts }")), "  }", "  async replay(trx: unknown, id: string) {", `    ${publish("{ tx: trx }")}`);
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${EXTRA}:7:81 warning publish-in-transaction Cannot tell statically whether \`opts\` passes \`tx\` to publishEvent. Write \`tx\` in the options object literal (e.g. \`{ ...opts, tx }\`) so the transaction is visible.`,
+        `${EXTRA}:8:83 warning publish-in-transaction Cannot tell statically whether \`...opts\` passes \`tx\` to publishEvent. Write \`tx\` in the options object literal (e.g. \`{ ...opts, tx }\`) so the transaction is visible.`,
+        `${EXTRA}:12:85 warning publish-in-transaction Cannot tell statically whether \`trx\` is a transaction: it is the parameter \`trx\` of \`replay\`, and nothing in the service calls \`replay\`. Publish inside \`db.transaction(async (tx) => …)\` and pass \`{ tx }\`.`,
       ]);
     });
   });

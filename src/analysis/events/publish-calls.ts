@@ -1,0 +1,157 @@
+import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
+import type { ServiceContext } from "../../engine/context.js";
+import { constDeclarationOf, objectMembers, stringValue } from "../static-objects.js";
+import { locationOf, type Location } from "../ts/location.js";
+import { isExportOf, resolveName } from "../ts/symbols.js";
+import { constructText, unwrap } from "../ts/syntax.js";
+import { isContractsModule } from "./contracts.js";
+import { ServiceCalls, transactionVerdict, type TxVerdict } from "./transactions.js";
+
+/** What `publishEvent`'s first argument is. */
+export type EventArgument =
+  /** `EVENT_NAMES.X` however EVENT_NAMES was imported, or a constant (in any service file) holding one. */
+  | { kind: "constant"; constant: string; at: Location }
+  /** A plain string (or a constant holding one). */
+  | { kind: "literal"; value: string; at: Location }
+  /** A template with substitutions: built at run time. */
+  | { kind: "template"; construct: string; at: Location }
+  /** Anything else (a parameter, a call, `EVENT_NAMES[name]`): cannot be decided statically. */
+  | { kind: "other"; construct: string; at: Location }
+  /** No argument at all. */
+  | { kind: "missing"; at: Location };
+
+/** What the options (third) argument passes as the transaction. */
+export type TxOption =
+  /** No third argument. */
+  | { kind: "missing"; at: Location }
+  /** An options object without `tx`. */
+  | { kind: "absent"; at: Location }
+  /** Options this check cannot see into (a parameter, a call, a spread without `tx`). */
+  | { kind: "unknown"; construct: string; at: Location }
+  /** `tx: <value>`, with what that value is. */
+  | { kind: "tx"; value: string; verdict: TxVerdict; at: Location };
+
+export interface PublishCall {
+  at: Location;
+  construct: string;
+  event: EventArgument;
+  tx: TxOption;
+}
+
+/** The `publishEvent` module: `@platform/events` or a subpath of it. */
+export const isEventsModule = (specifier: string): boolean =>
+  specifier === "@platform/events" || specifier.startsWith("@platform/events/");
+
+/** The service source files scanned for calls (tests and declaration files excluded). */
+export function serviceSourceFiles(ctx: ServiceContext): string[] {
+  const src = ctx.path("src/");
+  return ctx.files.filter((p) => p.startsWith(src) && /\.(c|m)?tsx?$/.test(p) && !/\.d\.(c|m)?ts$/.test(p)).sort();
+}
+
+/**
+ * Every call in the service's `src/` of the platform's `publishEvent`, however
+ * it reached the file (named, renamed, namespace or default import, a path
+ * alias, a barrel that re-exports it, a constant holding it). A local function
+ * of the same name is not it. Shared by the event rules.
+ */
+export function publishCalls(ctx: ServiceContext): Promise<PublishCall[]> {
+  return ctx.memo("events:publish-calls", async () => {
+    const files: SourceFile[] = [];
+    for (const path of serviceSourceFiles(ctx)) {
+      const file = await ctx.sourceFile(path);
+      if (file) files.push(file);
+    }
+    const calls = new ServiceCalls(files);
+    const out: PublishCall[] = [];
+    for (const file of files) {
+      for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+        if (!isPublishEvent(call.getExpression())) continue;
+        out.push({ at: locationOf(call), construct: constructText(call, 60), event: classifyEvent(call), tx: classifyTx(call, calls) });
+      }
+    }
+    return out;
+  });
+}
+
+/** Whether a callee is the platform's `publishEvent` (or a constant holding it). */
+function isPublishEvent(callee: Node): boolean {
+  let node = unwrap(callee);
+  for (let hop = 0; hop < 4; hop++) {
+    if (isPlatformExport(node, isEventsModule, "publishEvent")) return true;
+    const declaration = constDeclarationOf(node);
+    if (!declaration || !Node.isVariableDeclaration(declaration)) return false;
+    node = unwrap(declaration.getInitializer()!);
+  }
+  return false;
+}
+
+/**
+ * `name` of a module matching `module`, through any import chain; also
+ * `x.name` when `x` is a namespace or default import of such a module.
+ */
+export function isPlatformExport(expr: Node, module: (specifier: string) => boolean, name: string): boolean {
+  if (!Node.isIdentifier(expr) && !Node.isPropertyAccessExpression(expr)) return false;
+  if (isExportOf(expr, module, name)) return true;
+  if (!Node.isPropertyAccessExpression(expr) || expr.getName() !== name) return false;
+  // `ns.name` where `ns` is a namespace (or default) import of the module, resolved or not.
+  const last = resolveName(expr.getExpression()).imports.at(-1);
+  return last !== undefined && (last.name === "*" || last.name === "default") && module(last.module);
+}
+
+/** Whether an expression is the generated `EVENT_NAMES` object of the contracts package. */
+function isEventNames(expr: Node): boolean {
+  const node = unwrap(expr);
+  return isPlatformExport(node, isContractsModule, "EVENT_NAMES") || isEventNamesDeclaration(constDeclarationOf(node));
+}
+
+function isEventNamesDeclaration(declaration: Node | undefined): boolean {
+  if (!declaration || !Node.isVariableDeclaration(declaration)) return false;
+  const init = declaration.getInitializer();
+  return init !== undefined && isEventNames(init);
+}
+
+function classifyEvent(call: CallExpression): EventArgument {
+  const first = call.getArguments()[0];
+  if (!first) return { kind: "missing", at: locationOf(call) };
+  const at = locationOf(first);
+  if (Node.isSpreadElement(first)) return { kind: "other", construct: constructText(first), at };
+
+  // Follow constants (here or in another service file) to what they hold.
+  let node = unwrap(first);
+  for (let hop = 0; hop < 8; hop++) {
+    if ((Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) && isEventNames(node.getExpression())) {
+      const constant = Node.isPropertyAccessExpression(node) ? node.getName() : stringValue(node.getArgumentExpression());
+      return constant === undefined ? { kind: "other", construct: constructText(first), at } : { kind: "constant", constant, at };
+    }
+    if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return { kind: "literal", value: node.getLiteralText(), at };
+    if (Node.isTemplateExpression(node)) return { kind: "template", construct: constructText(node), at };
+    const declaration = constDeclarationOf(node);
+    if (!declaration || !Node.isVariableDeclaration(declaration)) break;
+    node = unwrap(declaration.getInitializer()!);
+  }
+  return { kind: "other", construct: constructText(first), at };
+}
+
+function classifyTx(call: CallExpression, calls: ServiceCalls): TxOption {
+  const args = call.getArguments();
+  const options = args[2];
+  if (!options) {
+    const spread = args.find((a) => Node.isSpreadElement(a));
+    if (spread) return { kind: "unknown", construct: constructText(spread), at: locationOf(spread) };
+    return { kind: "missing", at: locationOf(call) };
+  }
+  const at = locationOf(options);
+  const members = objectMembers(options);
+  if (!members) return { kind: "unknown", construct: constructText(options), at };
+  const tx = members.members.filter((m) => m.key === "tx").pop();
+  if (tx) return { kind: "tx", value: txText(tx.property), verdict: transactionVerdict(tx.value, calls), at: locationOf(tx.value) };
+  const spread = members.unread[0];
+  if (spread) return { kind: "unknown", construct: constructText(spread), at: locationOf(spread) };
+  return { kind: "absent", at };
+}
+
+/** The value passed as `tx`, as written (`tx` for the shorthand `{ tx }`). */
+function txText(property: Node): string {
+  if (Node.isPropertyAssignment(property)) return constructText(property.getInitializer()!, 50);
+  return constructText(property, 50);
+}

@@ -1,0 +1,176 @@
+import { Node, SyntaxKind, VariableDeclarationKind, type CallExpression, type SourceFile } from "ts-morph";
+import { locationOf, nodePosition, repoPathOf } from "../ts/location.js";
+import { resolveName } from "../ts/symbols.js";
+import { constructText, isFunctionLike, unwrap, type FunctionLike } from "../ts/syntax.js";
+
+/**
+ * Whether a value is the transaction an enclosing `….transaction(async (tx) => …)`
+ * callback received (the transactional outbox, guide step 3): the callback's
+ * first parameter under any name, a constant holding it, or the parameter of a
+ * function every caller in the service hands one to.
+ */
+export type TxVerdict =
+  | { kind: "transaction" }
+  /** `undefined`, `void 0`, `null`: no transaction at all. */
+  | { kind: "empty" }
+  /** Something else; `origin` says what, for the message. */
+  | { kind: "notTransaction"; origin: string }
+  /** A value whose source this check cannot follow (run time, or a caller it cannot see); `reason` names it. */
+  | { kind: "undecidable"; reason: string };
+
+/** The calls of a function in the service, found by name then confirmed through the compiler's symbols. */
+export class ServiceCalls {
+  private byName: Map<string, CallExpression[]> | undefined;
+
+  constructor(private readonly files: readonly SourceFile[]) {}
+
+  callsOf(fn: FunctionLike): CallExpression[] {
+    const name = functionName(fn);
+    if (name === undefined) return [];
+    const target = Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) ? fn.getParentIfKind(SyntaxKind.VariableDeclaration) ?? fn : fn;
+    return (this.index().get(name) ?? []).filter((call) => resolveName(call.getExpression()).declaration === target);
+  }
+
+  private index(): Map<string, CallExpression[]> {
+    if (this.byName) return this.byName;
+    const byName = new Map<string, CallExpression[]>();
+    for (const file of this.files) {
+      for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+        const callee = unwrap(call.getExpression());
+        const name = Node.isIdentifier(callee) ? callee.getText() : Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
+        if (name === undefined) continue;
+        const list = byName.get(name) ?? [];
+        list.push(call);
+        byName.set(name, list);
+      }
+    }
+    this.byName = byName;
+    return byName;
+  }
+}
+
+const MAX_DEPTH = 6;
+
+/** What `value` (the `tx` passed to publishEvent) is; see {@link TxVerdict}. */
+export function transactionVerdict(value: Node, calls: ServiceCalls, depth = 0, seen = new Set<Node>()): TxVerdict {
+  const node = unwrap(value);
+  if (isNothing(node)) return { kind: "empty" };
+  if (depth > MAX_DEPTH) return { kind: "undecidable", reason: `it is passed through more than ${MAX_DEPTH} functions` };
+  if (Node.isConditionalExpression(node)) {
+    return worst([transactionVerdict(node.getWhenTrue(), calls, depth + 1, seen), transactionVerdict(node.getWhenFalse(), calls, depth + 1, seen)]);
+  }
+  if (!Node.isIdentifier(node)) {
+    return { kind: "undecidable", reason: `it is \`${constructText(node, 50)}\`, a value computed at run time` };
+  }
+
+  const name = node.getText();
+  const resolution = resolveName(node);
+  const declaration = resolution.declaration;
+  if (resolution.imports.length > 0) return { kind: "notTransaction", origin: `it is \`${name}\`, imported at ${where(resolution.imports[0]!.node, node)}` };
+  if (!declaration) return { kind: "undecidable", reason: `\`${name}\` is not declared in the repository` };
+
+  if (Node.isParameterDeclaration(declaration)) return parameterVerdict(declaration, node, calls, depth, seen);
+  if (Node.isVariableDeclaration(declaration)) {
+    const kind = declaration.getVariableStatement()?.getDeclarationKind();
+    const init = declaration.getInitializer();
+    if (kind === VariableDeclarationKind.Const && init && Node.isIdentifier(unwrap(init))) return transactionVerdict(init, calls, depth + 1, seen);
+    if (kind !== VariableDeclarationKind.Const) return { kind: "undecidable", reason: `it is the variable \`${name}\`, assigned at run time` };
+  }
+  return { kind: "notTransaction", origin: `it is \`${name}\`, declared at ${where(declaration, node)}` };
+}
+
+function parameterVerdict(parameter: Node, use: Node, calls: ServiceCalls, depth: number, seen: Set<Node>): TxVerdict {
+  if (!Node.isParameterDeclaration(parameter)) return { kind: "undecidable", reason: "" };
+  const name = parameter.getName();
+  const fn = parameter.getParent();
+  if (!isFunctionLike(fn)) return { kind: "undecidable", reason: `it is the parameter \`${name}\`` };
+  const index = fn.getParameters().indexOf(parameter);
+  if (!Node.isIdentifier(parameter.getNameNode())) return { kind: "undecidable", reason: `it is destructured from a parameter` };
+
+  const callee = callbackOf(fn);
+  if (callee) {
+    if (index === 0 && isTransactionCall(callee)) return { kind: "transaction" };
+    return { kind: "notTransaction", origin: `it is the parameter \`${name}\` of a callback that is not a transaction's` };
+  }
+
+  const fnName = functionName(fn);
+  if (fnName === undefined) return { kind: "undecidable", reason: `it is the parameter \`${name}\` of a function this check cannot name` };
+  if (seen.has(parameter)) return { kind: "transaction" }; // a recursive call adds nothing new
+  seen.add(parameter);
+  const sites = calls.callsOf(fn);
+  if (sites.length === 0) {
+    return { kind: "undecidable", reason: `it is the parameter \`${name}\` of \`${fnName}\`, and nothing in the service calls \`${fnName}\`` };
+  }
+  const verdicts: TxVerdict[] = [];
+  for (const site of sites) {
+    const arg = site.getArguments()[index];
+    if (!arg || Node.isSpreadElement(arg)) {
+      if (!arg) return { kind: "notTransaction", origin: `\`${fnName}\` receives nothing at ${where(site, use)}` };
+      verdicts.push({ kind: "undecidable", reason: `\`${fnName}\` receives \`${constructText(arg, 50)}\` at ${where(arg, use)}` });
+      continue;
+    }
+    const verdict = transactionVerdict(arg, calls, depth + 1, seen);
+    if (verdict.kind === "notTransaction" || verdict.kind === "empty") {
+      return { kind: "notTransaction", origin: `\`${fnName}\` receives \`${constructText(arg, 50)}\` at ${locationText(arg)}` };
+    }
+    verdicts.push(verdict);
+  }
+  return worst(verdicts);
+}
+
+/** The call a function expression is passed to as an argument (`db.transaction(async (tx) => …)`), if any. */
+function callbackOf(fn: FunctionLike): CallExpression | undefined {
+  if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return undefined;
+  let current: Node = fn;
+  let parent = current.getParent();
+  while (parent && (Node.isParenthesizedExpression(parent) || Node.isAsExpression(parent) || Node.isSatisfiesExpression(parent))) {
+    current = parent;
+    parent = current.getParent();
+  }
+  if (parent && Node.isCallExpression(parent) && parent.getArguments().includes(current as never)) return parent;
+  return undefined;
+}
+
+/** `x.transaction(cb)`: Drizzle's transaction (and nested savepoints on a transaction). */
+function isTransactionCall(call: CallExpression): boolean {
+  const callee = unwrap(call.getExpression());
+  return Node.isPropertyAccessExpression(callee) && callee.getName() === "transaction";
+}
+
+/** The name callers use for a function: its declared name, the const it is assigned to, or its method name. */
+function functionName(fn: FunctionLike): string | undefined {
+  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
+  if (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) {
+    const holder = fn.getParent();
+    if (holder && Node.isVariableDeclaration(holder) && Node.isIdentifier(holder.getNameNode())) return holder.getName();
+    if (holder && Node.isPropertyDeclaration(holder)) return holder.getName();
+  }
+  return undefined;
+}
+
+function isNothing(node: Node): boolean {
+  if (Node.isIdentifier(node) && node.getText() === "undefined") return true;
+  if (Node.isNullLiteral(node)) return true;
+  return Node.isVoidExpression(node);
+}
+
+/** The least certain of several verdicts: any failure, else any doubt, else a transaction. */
+function worst(verdicts: TxVerdict[]): TxVerdict {
+  return (
+    verdicts.find((v) => v.kind === "empty") ??
+    verdicts.find((v) => v.kind === "notTransaction") ??
+    verdicts.find((v) => v.kind === "undecidable") ??
+    verdicts[0] ?? { kind: "transaction" }
+  );
+}
+
+/** `line 3` in the same file as `from`, else `path:line:column`. */
+function where(node: Node, from: Node): string {
+  if (repoPathOf(node) === repoPathOf(from)) return `line ${nodePosition(node).line}`;
+  return locationText(node);
+}
+
+function locationText(node: Node): string {
+  const { path, line, column } = locationOf(node);
+  return `${path}:${line}:${column}`;
+}
