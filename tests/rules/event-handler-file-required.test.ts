@@ -26,11 +26,16 @@ describe("event-handler-file-required", () => {
       ["export function handler", "export function handler(event: unknown) {}"],
       ["export async function handler", "export async function handler(event: unknown) {}"],
       ["export { handler }", "async function handler(event: unknown) {}\nexport { handler };"],
-      ["a re-export from another module", 'export { handler } from "./shared/example";'],
+      ["a re-export from another module", 'export { handler } from "./impl/example";'],
       ["export * from a local file that exports handler", 'export * from "./impl/example";'],
+      ["a renamed re-export through a tsconfig path alias and a barrel", 'export { onExample as handler } from "~/consumers";'],
+      ["a re-export of a `.js` specifier naming a `.ts` file", 'export { handler } from "./impl/example.js";'],
     ])("accepts %s", async (_, text) => {
       const files = withSecondHandler(text);
       files["services/notifications/src/events/impl/example.ts"] = "export const handler = () => {};";
+      files["services/notifications/tsconfig.json"] = '{ "compilerOptions": { "paths": { "~/*": ["./src/*"] } } }';
+      files["services/notifications/src/consumers/index.ts"] = 'export * from "./example";';
+      files["services/notifications/src/consumers/example.ts"] = "export async function onExample(event: unknown) {}";
       expect(await runRule(rule, files)).toEqual([]);
     });
   });

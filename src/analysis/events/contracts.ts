@@ -1,5 +1,6 @@
 import { Node, type SourceFile, type VariableDeclaration } from "ts-morph";
 import type { RepoContext } from "../../engine/context.js";
+import { moduleExports } from "../module-exports.js";
 import { objectMembers, stringValue } from "../static-objects.js";
 import { locationOf, type Location, type Undecidable } from "../ts/location.js";
 import { constructText } from "../ts/syntax.js";
@@ -87,9 +88,10 @@ type Found =
 function declarationIn(file: SourceFile, name: string): Found {
   const local = file.getVariableDeclaration(name);
   if (local) return { kind: "declaration", node: local };
-  const exported = file.getExportedDeclarations().get(name)?.[0];
-  if (exported && Node.isVariableDeclaration(exported)) return { kind: "declaration", node: exported };
-  if (exported) return { kind: "external", node: exported };
+  const exported = moduleExports(file).get(name);
+  const declaration = exported?.kind === "declared" ? exported.declarations[0] : undefined;
+  if (declaration && Node.isVariableDeclaration(declaration)) return { kind: "declaration", node: declaration };
+  if (declaration) return { kind: "external", node: declaration };
   // `export { NAME } from "<package>"`: the keys live outside the repository.
   const reexport = file.getExportDeclarations().find((d) => d.getNamedExports().some((s) => (s.getAliasNode()?.getText() ?? s.getName()) === name));
   return reexport ? { kind: "external", node: reexport } : { kind: "none" };

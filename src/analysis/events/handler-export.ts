@@ -1,5 +1,6 @@
 import { Node } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
+import { isValueDeclaration, moduleExports } from "../module-exports.js";
 import { isFunctionValue } from "../static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
 import { constructText } from "../ts/syntax.js";
@@ -29,7 +30,8 @@ export interface HandlerHint {
 export async function handlerExport(ctx: ServiceContext, path: string): Promise<HandlerExport> {
   const file = await ctx.sourceFile(path);
   if (!file) return { kind: "none" };
-  if (file.getExportedDeclarations().has("handler")) return { kind: "exported" };
+  const exported = moduleExports(file).get("handler");
+  if (exported?.kind === "declared" && exported.declarations.some(isValueDeclaration)) return { kind: "exported" };
 
   let hint: HandlerHint | undefined;
   let otherName: HandlerHint | undefined;
