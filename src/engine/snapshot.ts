@@ -28,6 +28,18 @@ export interface RepoSnapshot {
   readBaseFile(path: string): Promise<string | undefined>;
   /** Git tree sha of a folder at the head (`undefined` when it does not exist). */
   treeSha(dir: string): Promise<string | undefined>;
+  /**
+   * Optional: fetch these files now, in bulk, because the rules are about to
+   * read them (see prefetch.ts). Snapshots that read from a remote implement
+   * it; a read it did not cover still works.
+   */
+  prefetch?(files: SnapshotPrefetch): Promise<void>;
+}
+
+/** Files to read up front: head contents, and base contents of the same kind. */
+export interface SnapshotPrefetch {
+  head: readonly string[];
+  base: readonly string[];
 }
 
 /** The files directly or indirectly inside `dir` (no trailing slash). */

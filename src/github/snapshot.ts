@@ -1,17 +1,16 @@
 import type { Logger } from "pino";
-import type { ChangedFile, ChangeStatus, RepoSnapshot } from "../engine/snapshot.js";
-import type { GitHubApi, RepoRef } from "./api.js";
+import { SnapshotReadError, type ChangedFile, type ChangeStatus, type RepoSnapshot, type SnapshotPrefetch } from "../engine/snapshot.js";
+import { httpStatus, type GitHubApi, type RepoRef } from "./api.js";
 import { BlobCache } from "./blob-cache.js";
+import { BLOB_BATCH_LIMITS, inBatches, planBatches, readBlobBatch, type BlobBatchLimits, type BlobLookup } from "./graphql-blobs.js";
 import { diffTrees, loadTree, type RepoTree } from "./tree.js";
 
-/** GitHub lists at most this many files of a pull request. */
-export const PULL_FILES_LIMIT = 3000;
 /** GitHub's compare API lists at most this many files. */
 export const COMPARE_FILES_LIMIT = 300;
 
 /** How the changed files are found. */
 export type ChangeSource =
-  /** A pull request: its files list (what GitHub shows under "Files changed"). */
+  /** A pull request (listed through `base...head`, which is what its "Files changed" shows). */
   | { kind: "pull"; number: number }
   /** A merge group, or any two commits: `base...head`. */
   | { kind: "compare" };
@@ -24,23 +23,36 @@ export interface GitHubSnapshotOptions extends RepoRef {
   /** Folders to walk when GitHub truncates the tree (see `rulesReadFolder`). */
   wanted: (dir: string) => boolean;
   cache: BlobCache;
+  /** GraphQL batch sizes (tests make them small). */
+  batchLimits?: BlobBatchLimits | undefined;
   log?: Logger | undefined;
   signal?: AbortSignal | undefined;
 }
 
 /**
- * A pull request head read through the GitHub API (issue 2, part 3). The head
- * tree and the changed files are listed up front; file contents are fetched
- * only when a rule reads them, by blob sha, through a cache shared by every
- * run. Everything is read from the base repository by sha, which also works
- * for pull requests from forks (their commits are reachable there).
+ * A pull request head read through the GitHub API (issue 2, part 3; issue 10).
+ * The head tree and the changed files are listed up front. Contents come in
+ * two ways: `prefetch` reads every file the rules will read in a few GraphQL
+ * batches (the engine calls it once it knows the scope), and a read the
+ * prefetch did not cover falls back to one REST blob read. Texts are kept by
+ * blob sha in a cache shared by every run, so a re-check after a one-file push
+ * fetches one blob. Everything is read from the base repository by sha, which
+ * also works for pull requests from forks (their commits are reachable there).
  */
 export class GitHubSnapshot implements RepoSnapshot {
   private readonly paths: string[];
   private baseTree: Promise<RepoTree> | undefined;
+  /** This run's texts by sha: what the rules read must not be evicted from the shared cache mid-run. */
+  private readonly texts = new Map<string, string>();
+  /** REST reads in flight by sha, so concurrent reads of one blob share a request. */
   private readonly inFlight = new Map<string, Promise<string>>();
+  /** Blob shas a GraphQL batch is fetching right now: a read waits for the batch rather than asking again. */
+  private readonly batching = new Map<string, Promise<unknown>>();
+  /** Base files the prefetch looked up by path: their sha, or null when absent at the base. */
+  private readonly baseShas = new Map<string, string | null>();
+  private readonly baseBatching = new Map<string, Promise<unknown>>();
   private readonly changedPaths: Set<string>;
-  /** Blob reads that went to GitHub (cache misses), for logs and tests. */
+  /** Blob contents that came from GitHub (cache misses), for logs and tests. */
   fetchedBlobs = 0;
 
   constructor(
@@ -61,44 +73,144 @@ export class GitHubSnapshot implements RepoSnapshot {
 
   async readFile(path: string): Promise<string | undefined> {
     const sha = this.head.blobs.get(path);
-    return sha === undefined ? undefined : this.blob(sha);
+    return sha === undefined ? undefined : this.blob(sha, path);
   }
 
   async readBaseFile(path: string): Promise<string | undefined> {
     // A file the change does not touch is the same on both sides (relative to
     // the merge base, as GitHub's diff is): no base tree needed.
     if (!this.changedPaths.has(path)) return this.readFile(path);
-    this.baseTree ??= loadTree(this.api, { ...this.repoRef(), ref: this.options.baseSha, wanted: this.options.wanted, signal: this.options.signal });
-    const sha = (await this.baseTree).blobs.get(path);
-    return sha === undefined ? undefined : this.blob(sha);
+    await this.baseBatching.get(path)?.catch(() => undefined);
+    let sha = this.baseShas.get(path);
+    if (sha === undefined) {
+      this.baseTree ??= loadTree(this.api, { ...this.repoRef(), ref: this.options.baseSha, wanted: this.options.wanted, signal: this.options.signal });
+      sha = (await this.baseTree).blobs.get(path) ?? null;
+    }
+    return sha === null ? undefined : this.blob(sha, path);
   }
 
   async treeSha(dir: string): Promise<string | undefined> {
     return this.head.trees.get(dir.replace(/\/+$/, ""));
   }
 
+  /**
+   * Reads the given files up front, in GraphQL batches with a bounded number
+   * in flight: head files by blob sha (skipping what the cache already holds),
+   * base files of changed paths by `<base>:<path>`. Binary and very large
+   * blobs are left for a REST read if a rule asks for them. Rejects with a
+   * SnapshotReadError when a batch fails; nothing failed is remembered.
+   */
+  async prefetch(files: SnapshotPrefetch): Promise<void> {
+    const limits = this.options.batchLimits ?? BLOB_BATCH_LIMITS;
+    const lookups: BlobLookup[] = [];
+    const pathOf = new Map<string, string>();
+    // A base file the change does not touch is the head file (see readBaseFile).
+    const headPaths = new Set([...files.head, ...files.base.filter((path) => !this.changedPaths.has(path))]);
+    for (const path of headPaths) {
+      const sha = this.head.blobs.get(path);
+      if (sha === undefined || pathOf.has(sha) || this.has(sha)) continue;
+      const size = this.head.sizes.get(path);
+      if (size !== undefined && size > limits.maxBlobBytes) continue;
+      pathOf.set(sha, path);
+      lookups.push({ key: sha, oid: sha, ...(size !== undefined ? { size } : {}) });
+    }
+    for (const path of new Set(files.base)) {
+      if (!this.changedPaths.has(path) || this.baseShas.has(path) || this.baseBatching.has(path)) continue;
+      pathOf.set(`base:${path}`, path);
+      lookups.push({ key: `base:${path}`, expression: `${this.options.baseSha}:${path}` });
+    }
+    if (lookups.length === 0) return;
+
+    const batches = planBatches(lookups, limits).map((batch) => ({ batch, done: deferred() }));
+    for (const { batch, done } of batches) {
+      for (const lookup of batch) ("oid" in lookup ? this.batching : this.baseBatching).set("oid" in lookup ? lookup.oid : pathOf.get(lookup.key)!, done.promise);
+    }
+    try {
+      await inBatches(batches, limits.inFlight, async ({ batch, done }) => {
+        try {
+          const results = await readBlobBatch(this.api, this.repoRef(), batch, this.options.signal);
+          for (const lookup of batch) {
+            const result = results.get(lookup.key);
+            if ("expression" in lookup && result) this.baseShas.set(pathOf.get(lookup.key)!, result.kind === "missing" ? null : result.oid);
+            if (result?.kind === "text") this.keep(result.oid, result.text);
+          }
+          done.resolve();
+        } catch (error) {
+          done.reject(error);
+          if (this.options.signal?.aborted) throw error;
+          throw readError(pathOf.get(batch[0]!.key)!, error);
+        } finally {
+          for (const lookup of batch) {
+            if ("oid" in lookup) this.batching.delete(lookup.oid);
+            else this.baseBatching.delete(pathOf.get(lookup.key)!);
+          }
+        }
+      });
+    } finally {
+      for (const { done } of batches) done.promise.catch(() => undefined);
+    }
+  }
+
   private repoRef(): RepoRef {
     return { owner: this.options.owner, repo: this.options.repo };
   }
 
-  private blob(sha: string): Promise<string> {
+  private has(sha: string): boolean {
+    if (this.texts.has(sha) || this.batching.has(sha)) return true;
     const cached = this.options.cache.get(sha);
-    if (cached !== undefined) return Promise.resolve(cached);
+    if (cached !== undefined) this.texts.set(sha, cached);
+    return cached !== undefined;
+  }
+
+  private keep(sha: string, text: string): void {
+    this.fetchedBlobs++;
+    this.texts.set(sha, text);
+    this.options.cache.set(sha, text);
+  }
+
+  private async blob(sha: string, path: string): Promise<string> {
+    const batch = this.batching.get(sha);
+    if (batch) await batch.catch(() => undefined);
+    if (this.has(sha)) return this.texts.get(sha)!;
     let pending = this.inFlight.get(sha);
     if (!pending) {
-      this.fetchedBlobs++;
       pending = this.api.rest.git
         .getBlob({ ...this.repoRef(), file_sha: sha, ...(this.options.signal ? { request: { signal: this.options.signal } } : {}) })
-        .then(({ data }) => {
-          const text = data.encoding === "base64" ? Buffer.from(data.content, "base64").toString("utf8") : data.content;
-          this.options.cache.set(sha, text);
-          return text;
-        })
+        .then(
+          ({ data }) => {
+            const text = data.encoding === "base64" ? Buffer.from(data.content, "base64").toString("utf8") : data.content;
+            this.keep(sha, text);
+            return text;
+          },
+          (error: unknown) => {
+            if (this.options.signal?.aborted) throw error;
+            throw readError(path, error);
+          },
+        )
         .finally(() => this.inFlight.delete(sha));
       this.inFlight.set(sha, pending);
     }
     return pending;
   }
+}
+
+/** A read that failed, worded for the check run (a 404 too: the tree said the blob exists). */
+function readError(path: string, error: unknown): SnapshotReadError {
+  const status = httpStatus(error);
+  const message = error instanceof Error ? error.message.split("\n")[0]!.slice(0, 200) : String(error);
+  const reason = status !== undefined ? `GitHub answered ${status} (${message})` : `the request to GitHub failed (${message})`;
+  const retryable = status === undefined || status >= 500 || status === 403 || status === 429;
+  return new SnapshotReadError(path, reason, retryable, { cause: error });
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 /** Lists the head tree and the changed files, and returns the snapshot that reads the rest on demand. */
@@ -112,11 +224,10 @@ export async function loadGitHubSnapshot(api: GitHubApi, options: GitHubSnapshot
   let changed = listed.files;
   if (listed.capped) {
     // GitHub's list stops short: diff the trees instead, which has no limit.
-    const mergeBase = listed.mergeBase ?? (await mergeBaseOf(api, options));
-    const base = await loadTree(api, { ...repoRef, ref: mergeBase, wanted: options.wanted, signal: options.signal });
+    const base = await loadTree(api, { ...repoRef, ref: listed.mergeBase, wanted: options.wanted, signal: options.signal });
     changed = diffTrees(base, head);
     notes.push(
-      `GitHub lists at most ${listed.limit} changed files and this change has more; the changed files were worked out by comparing the git trees instead (renames show as a removal plus an addition).`,
+      `GitHub lists at most ${COMPARE_FILES_LIMIT} changed files and this change has more; the changed files were worked out by comparing the git trees instead (renames show as a removal plus an addition).`,
     );
     options.log?.warn({ listed: listed.files.length, diffed: changed.length }, "changed-file list capped by GitHub; used a tree diff");
   }
@@ -133,40 +244,25 @@ interface ListedChanges {
   files: ChangedFile[];
   /** The list hit GitHub's limit and may be incomplete. */
   capped: boolean;
-  limit: number;
-  mergeBase?: string;
+  mergeBase: string;
 }
 
+/**
+ * The changed files of `base...head` in one request, for pull requests too:
+ * the compare API lists up to 300 files with the merge base, where the pull
+ * request files API needs one request per 100 files (30 for a big change).
+ * Past 300 the caller diffs the trees instead.
+ */
 async function listChanges(api: GitHubApi, options: GitHubSnapshotOptions): Promise<ListedChanges> {
-  const repoRef = { owner: options.owner, repo: options.repo };
-  const request = options.signal ? { request: { signal: options.signal } } : {};
-  if (options.changes.kind === "pull") {
-    const files = await api.paginate(api.rest.pulls.listFiles, { ...repoRef, pull_number: options.changes.number, per_page: 100, ...request });
-    return { files: files.map(toChangedFile), capped: files.length >= PULL_FILES_LIMIT, limit: PULL_FILES_LIMIT };
-  }
-  const { data } = await api.rest.repos.compareCommitsWithBasehead({
-    ...repoRef,
-    basehead: `${options.baseSha}...${options.headSha}`,
-    per_page: 1, // only the files and the merge base matter, not the commit list
-    ...request,
-  });
-  const files = data.files ?? [];
-  return {
-    files: files.map(toChangedFile),
-    capped: files.length >= COMPARE_FILES_LIMIT,
-    limit: COMPARE_FILES_LIMIT,
-    mergeBase: data.merge_base_commit.sha,
-  };
-}
-
-async function mergeBaseOf(api: GitHubApi, options: GitHubSnapshotOptions): Promise<string> {
   const { data } = await api.rest.repos.compareCommitsWithBasehead({
     owner: options.owner,
     repo: options.repo,
     basehead: `${options.baseSha}...${options.headSha}`,
-    per_page: 1,
+    per_page: 1, // only the files and the merge base matter, not the commit list
+    ...(options.signal ? { request: { signal: options.signal } } : {}),
   });
-  return data.merge_base_commit.sha;
+  const files = data.files ?? [];
+  return { files: files.map(toChangedFile), capped: files.length >= COMPARE_FILES_LIMIT, mergeBase: data.merge_base_commit.sha };
 }
 
 function toChangedFile(file: { filename: string; status: string; previous_filename?: string | undefined }): ChangedFile {

@@ -6,6 +6,8 @@ export interface RepoTree {
   /** The root tree sha. */
   sha: string;
   blobs: Map<string, string>;
+  /** Blob sizes in bytes by path, where GitHub listed them (to size GraphQL batches). */
+  sizes: Map<string, number>;
   trees: Map<string, string>;
   /**
    * Folders whose contents were not listed: too large for GitHub to list
@@ -45,12 +47,15 @@ export async function loadTree(api: GitHubApi, options: LoadTreeOptions): Promis
     ).data;
 
   const top = await fetchTree(options.ref, true);
-  const tree: RepoTree = { sha: top.sha, blobs: new Map(), trees: new Map([["", top.sha]]), skipped: [] };
+  const tree: RepoTree = { sha: top.sha, blobs: new Map(), sizes: new Map(), trees: new Map([["", top.sha]]), skipped: [] };
   const add = (prefix: string, entries: typeof top.tree) => {
     for (const entry of entries) {
       if (!entry.path || !entry.sha) continue;
       const path = prefix ? `${prefix}/${entry.path}` : entry.path;
-      if (entry.type === "blob") tree.blobs.set(path, entry.sha);
+      if (entry.type === "blob") {
+        tree.blobs.set(path, entry.sha);
+        if (typeof entry.size === "number") tree.sizes.set(path, entry.size);
+      }
       else if (entry.type === "tree") tree.trees.set(path, entry.sha);
       // "commit" entries are submodules: nothing the rules can read.
     }

@@ -2,6 +2,8 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
 import { BlobCache } from "../../src/github/blob-cache.js";
+import { SnapshotReadError } from "../../src/engine/snapshot.js";
+import { BLOB_BATCH_LIMITS } from "../../src/github/graphql-blobs.js";
 import { loadGitHubSnapshot, type GitHubSnapshotOptions } from "../../src/github/snapshot.js";
 import { diffTrees, loadTree, rulesReadFolder } from "../../src/github/tree.js";
 import { exampleFiles } from "../helpers/example-repo.js";
@@ -123,7 +125,13 @@ describe("GitHubSnapshot", () => {
     expect(fake.calls((r) => r.path.includes("/git/trees/") && r.query["recursive"] === undefined).length).toBeGreaterThanOrEqual(2);
   });
 
-  test("over GitHub's 3000-file list, the changed files come from a tree diff instead (and the report says so)", async () => {
+  test("a pull request lists its changed files in one compare request; past 300 files, from a tree diff (and the report says so)", async () => {
+    const small = setup((f) => (f[SERVICE_YAML] += "# one\n"));
+    const one = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(small));
+    expect(one.changedFiles).toEqual([{ path: SERVICE_YAML, status: "modified" }]);
+    expect(fake.calls((r) => !r.path.includes("/git/trees/"))).toEqual([`GET /repos/loop/platform/compare/${small.baseSha}...${small.headSha}`]);
+
+    fake.reset();
     const init = setup((f) => {
       for (let i = 0; i < 3001; i++) f[`generated/file-${String(i).padStart(4, "0")}.txt`] = `${i}\n`;
       f[SERVICE_YAML] += "# many\n";
@@ -131,8 +139,10 @@ describe("GitHubSnapshot", () => {
     const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
     expect(snapshot.changedFiles).toHaveLength(3002);
     expect(snapshot.changedFiles).toContainEqual({ path: SERVICE_YAML, status: "modified" });
-    expect(snapshot.notes.join(" ")).toContain("at most 3000 changed files");
-    expect(fake.calls((r) => r.path.endsWith("/pulls/7/files"))).toHaveLength(30);
+    expect(snapshot.notes.join(" ")).toContain("at most 300 changed files");
+    // The head tree, the compare, and the merge base's tree: three requests, not thirty pages of files.
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.calls((r) => r.path.endsWith("/pulls/7/files"))).toEqual([]);
   });
 
   test("a merge group (compare) lists the changed files of base...head, and falls back to a tree diff past 300", async () => {
@@ -147,6 +157,133 @@ describe("GitHubSnapshot", () => {
     const big = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options({ headSha: manySha, baseSha: init.baseSha }, { changes: { kind: "compare" } }));
     expect(big.changedFiles).toHaveLength(302);
     expect(big.notes.join(" ")).toContain("at most 300 changed files");
+  });
+});
+
+describe("GitHubSnapshot.prefetch (GraphQL blob batches)", () => {
+  const graphql = () => fake.requests.filter((r) => r.path === "/graphql");
+  const blobReads = () => fake.calls((r) => r.path.includes("/git/blobs/"));
+  const serviceFiles = (files: Record<string, string>) => Object.keys(files).filter((p) => p.startsWith("services/billing-ledger/"));
+
+  test("reads every listed file in one query, head by sha and changed base files by path; reads then cost nothing", async () => {
+    const init = setup((f) => {
+      f[SERVICE_YAML] = f[SERVICE_YAML]!.replace("status: beta", "status: stable");
+      f["services/billing-ledger/NOTES.md"] = "new\n";
+    });
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
+    fake.reset();
+    const head = serviceFiles(init.head);
+    await snapshot.prefetch({ head, base: [SERVICE_YAML, "services/billing-ledger/NOTES.md", "sst.config.ts"] });
+
+    expect(graphql()).toHaveLength(1);
+    const query = graphql()[0]!.body.query as string;
+    // Paths and shas travel as variables, never inside the query text.
+    expect(query).not.toContain("billing-ledger");
+    expect(graphql()[0]!.body.variables).toMatchObject({ owner: "loop", name: "platform" });
+    expect(Object.values(graphql()[0]!.body.variables)).toContain(`${init.baseSha}:${SERVICE_YAML}`);
+
+    fake.reset();
+    for (const path of head) expect(await snapshot.readFile(path)).toBe(init.head[path]);
+    expect(await snapshot.readBaseFile(SERVICE_YAML)).toBe(init.base[SERVICE_YAML]);
+    expect(await snapshot.readBaseFile("services/billing-ledger/NOTES.md")).toBeUndefined();
+    expect(await snapshot.readBaseFile("sst.config.ts")).toBe(init.base["sst.config.ts"]);
+    expect(fake.requests).toEqual([]); // no blob, no base tree
+    // The service's distinct blobs, its base service.yaml, and sst.config.ts (unchanged: its head blob is its base).
+    expect(snapshot.fetchedBlobs).toBe(new Set(head.map((p) => init.head[p])).size + 2);
+  });
+
+  test("splits into batches by count and bytes, with a bounded number in flight", async () => {
+    const init = setup((f) => {
+      for (let i = 0; i < 10; i++) f[`services/billing-ledger/src/gen/file-${i}.ts`] = `export const n${i} = ${i};\n`;
+    });
+    const limits = { ...BLOB_BATCH_LIMITS, maxObjects: 3, inFlight: 2 };
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init, { batchLimits: limits }));
+    const head = Object.keys(init.head).filter((p) => p.includes("/src/gen/"));
+    fake.reset();
+    const held = fake.hold((r) => r.path === "/graphql");
+    const done = snapshot.prefetch({ head, base: [] });
+    await held.reached;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(graphql()).toHaveLength(2); // two in flight, the other two wait
+    held.release();
+    await done;
+    expect(graphql().map((r) => Object.keys(r.body.variables).length - 2)).toEqual([3, 3, 3, 1]);
+    expect(blobReads()).toEqual([]);
+  });
+
+  test("binary and truncated blobs fall back to one REST read each, only when a rule reads them", async () => {
+    const big = `// big\n${"x".repeat(600 * 1024)}\n`;
+    const init = setup((f) => {
+      f["services/billing-ledger/src/huge.ts"] = big;
+      f["services/billing-ledger/data.bin"] = "\u0000\u0001binary";
+    });
+    // Allow the big blob into a batch, so that GitHub's truncation (not our size cut) is what sends it to REST.
+    const limits = { ...BLOB_BATCH_LIMITS, maxBlobBytes: 10 * 1024 * 1024 };
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init, { batchLimits: limits }));
+    fake.reset();
+    await snapshot.prefetch({ head: ["services/billing-ledger/src/huge.ts", "services/billing-ledger/data.bin", SERVICE_YAML], base: [] });
+    expect(graphql()).toHaveLength(1);
+    expect(blobReads()).toEqual([]);
+    expect(await snapshot.readFile("services/billing-ledger/src/huge.ts")).toBe(big);
+    expect(await snapshot.readFile("services/billing-ledger/data.bin")).toBe(init.head["services/billing-ledger/data.bin"]);
+    expect(await snapshot.readFile(SERVICE_YAML)).toBe(init.head[SERVICE_YAML]);
+    expect(blobReads()).toHaveLength(2);
+  });
+
+  test("a blob over the batch size limit is never put in a batch", async () => {
+    const init = setup((f) => (f["services/billing-ledger/src/huge.ts"] = "y".repeat(600 * 1024)));
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
+    fake.reset();
+    await snapshot.prefetch({ head: ["services/billing-ledger/src/huge.ts"], base: [] });
+    expect(fake.requests).toEqual([]);
+  });
+
+  test("a re-check after a one-file push fetches one blob, through the shared cache", async () => {
+    const init = setup((f) => (f[SERVICE_YAML] += "# one\n"));
+    const cache = new BlobCache();
+    const api = fakeOctokit(fake.apiUrl);
+    const head = serviceFiles(init.head);
+    await (await loadGitHubSnapshot(api, options(init, { cache }))).prefetch({ head, base: [SERVICE_YAML] });
+
+    const routes = head.find((p) => p.endsWith(".routes.ts") && !p.includes("health"))!;
+    const nextHead = { ...init.head, [routes]: `${init.head[routes]}\n// cursor\n` };
+    const nextSha = fake.commit(nextHead, [init.headSha]);
+    fake.setPull(7, { headSha: nextSha });
+    const second = await loadGitHubSnapshot(api, options({ headSha: nextSha, baseSha: init.baseSha }, { cache }));
+    fake.reset();
+    await second.prefetch({ head, base: [SERVICE_YAML] });
+    expect(graphql()).toHaveLength(1);
+    // The one changed blob, plus the base service.yaml (looked up by path: it is a changed path of this pull request).
+    expect(Object.values(graphql()[0]!.body.variables).filter((v) => v !== "loop" && v !== "platform")).toEqual([
+      fake.filesOf(nextSha).get(routes),
+      `${init.baseSha}:${SERVICE_YAML}`,
+    ]);
+    for (const path of head) expect(await second.readFile(path)).toBe(nextHead[path]);
+    expect(second.fetchedBlobs).toBe(2);
+  });
+
+  test("a failed batch rejects with SnapshotReadError, and nothing failed is remembered", async () => {
+    const init = setup((f) => (f[SERVICE_YAML] += "# fail\n"));
+    const cache = new BlobCache();
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init, { cache }));
+    fake.failWhen((r) => r.path === "/graphql", 502, 1);
+    const failure = await snapshot.prefetch({ head: [SERVICE_YAML], base: [] }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(SnapshotReadError);
+    expect(failure).toMatchObject({ path: SERVICE_YAML, retryable: true });
+    expect(String((failure as Error).message)).toContain("502");
+    expect(cache.size).toBe(0);
+
+    // The 502 is not the file's fate: the next attempt reads it.
+    await snapshot.prefetch({ head: [SERVICE_YAML], base: [] });
+    expect(await snapshot.readFile(SERVICE_YAML)).toBe(init.head[SERVICE_YAML]);
+  });
+
+  test("a failed single read rejects with SnapshotReadError and is not cached", async () => {
+    const init = setup((f) => (f[SERVICE_YAML] += "# fail\n"));
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
+    fake.failWhen((r) => r.path.includes("/git/blobs/"), 503, 1);
+    await expect(snapshot.readFile(SERVICE_YAML)).rejects.toMatchObject({ name: "SnapshotReadError", path: SERVICE_YAML, retryable: true });
+    expect(await snapshot.readFile(SERVICE_YAML)).toBe(init.head[SERVICE_YAML]);
   });
 });
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gitBlobSha } from "../../src/engine/git-tree-sha.js";
+import { answerGraphql } from "./fake-github-graphql.js";
 
 /**
  * A local stand-in for the part of the GitHub REST API the bot uses, on
@@ -75,6 +76,8 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   /** Recursive tree listings with more entries than this come back `truncated` (GitHub's limit is far larger). */
   truncateTreesOver = Infinity;
+  /** Every request waits this long before it is answered (simulated network latency, for `npm run bench`). */
+  latencyMs = 0;
 
   readonly blobs = new Map<string, Buffer>();
   readonly trees = new Map<string, TreeEntry[]>();
@@ -205,9 +208,9 @@ export class FakeGitHub {
     return this.requests.filter((r) => r.unexpected);
   }
 
-  /** Requests that read code: trees and blobs. */
+  /** Requests that read code: trees, blobs and GraphQL blob batches. */
   codeReads(): RecordedRequest[] {
-    return this.requests.filter((r) => /\/git\/(trees|blobs)\//.test(r.path));
+    return this.requests.filter((r) => /\/git\/(trees|blobs)\//.test(r.path) || r.path === "/graphql");
   }
 
   stickyComments(issueNumber: number): FakeComment[] {
@@ -300,11 +303,13 @@ export class FakeGitHub {
     const raw = Buffer.concat(chunks).toString("utf8");
     const record: RecordedRequest = {
       method: req.method ?? "GET",
-      path: url.pathname.replace(/^\/api\/v3(?=\/)/, ""),
+      // GHE serves REST under /api/v3 and GraphQL at /api/graphql; record both as github.com spells them.
+      path: url.pathname.replace(/^\/api\/v3(?=\/)/, "").replace(/^\/api\/graphql$/, "/graphql"),
       query: Object.fromEntries(url.searchParams),
       body: raw ? safeJson(raw) : undefined,
     };
     this.requests.push(record);
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     for (const hold of [...this.holds]) {
       if (hold.match(record)) {
@@ -351,6 +356,8 @@ export class FakeGitHub {
       return text === undefined ? { status: 404, body: { message: "Not Found" } } : { status: 200, raw: text };
     }
 
+    if (r.method === "POST" && r.path === "/graphql") return answerGraphql(this, r);
+
     if (!r.path.startsWith(`${repoPrefix}/`)) return undefined;
     const p = r.path.slice(repoPrefix.length);
     const sub = (pattern: RegExp) => (pattern.exec(p) ?? undefined) as RegExpExecArray | undefined;
@@ -361,11 +368,11 @@ export class FakeGitHub {
       const treeSha = this.commits.get(ref)?.tree ?? this.commits.get(this.branches.get(ref) ?? "")?.tree ?? ref;
       if (!this.trees.has(treeSha)) return { status: 404, body: { message: "Not Found" } };
       const recursive = r.query["recursive"] !== undefined;
-      const entries: { path: string; mode: string; type: string; sha: string }[] = [];
+      const entries: { path: string; mode: string; type: string; sha: string; size?: number }[] = [];
       const walk = (sha: string, prefix: string) => {
         for (const e of this.trees.get(sha)!) {
           const path = prefix ? `${prefix}/${e.name}` : e.name;
-          entries.push({ path, mode: e.type === "tree" ? "040000" : "100644", type: e.type, sha: e.sha });
+          entries.push({ path, mode: e.type === "tree" ? "040000" : "100644", type: e.type, sha: e.sha, ...(e.type === "blob" ? { size: this.blobs.get(e.sha)!.length } : {}) });
           if (recursive && e.type === "tree") walk(e.sha, path);
         }
       };

@@ -1,0 +1,67 @@
+import type { FakeGitHub, RecordedRequest } from "./fake-github.js";
+
+/**
+ * The stand-in's GraphQL endpoint: exactly the blob-batch query the snapshot
+ * sends (src/github/graphql-blobs.ts), answered from the fake's git objects
+ * the way GitHub answers it —
+ *
+ *   repository(owner: $owner, name: $name) {
+ *     o0: object(oid: $o0) { ...blob }               # by blob sha
+ *     o1: object(expression: $o1) { ...blob }        # by "<commit>:<path>"
+ *   }
+ *   fragment blob on Blob { oid text isBinary isTruncated byteSize }
+ *
+ * A missing object is `null`; a binary blob has `text: null`; a blob over
+ * `textLimit` bytes comes back cut with `isTruncated: true`. Any other query
+ * shape is not answered (the request is marked unexpected), so a test cannot
+ * pass against a query GitHub would not understand the same way.
+ */
+export interface GraphqlAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** GitHub cuts `Blob.text` of large blobs; the stand-in does the same past this many bytes. */
+export const FAKE_GRAPHQL_TEXT_LIMIT = 512 * 1024;
+
+const OBJECT_FIELD = /(\w+): object\((oid|expression): \$(\w+)\) \{ \.\.\.blob \}/g;
+const REPOSITORY = /repository\(owner: \$owner, name: \$name\) \{/;
+const FRAGMENT = /fragment blob on Blob \{ oid text isBinary isTruncated byteSize \}/;
+
+export function answerGraphql(fake: FakeGitHub, request: RecordedRequest, textLimit = FAKE_GRAPHQL_TEXT_LIMIT): GraphqlAnswer | undefined {
+  const query = typeof request.body?.query === "string" ? (request.body.query as string) : undefined;
+  const variables = (request.body?.variables ?? {}) as Record<string, unknown>;
+  if (!query || !REPOSITORY.test(query) || !FRAGMENT.test(query)) return undefined;
+  if (variables["owner"] !== fake.owner || variables["name"] !== fake.repo) {
+    return { status: 200, body: { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: "Could not resolve to a Repository" }] } };
+  }
+  const repository: Record<string, unknown> = {};
+  for (const [, alias, by, variable] of query.matchAll(OBJECT_FIELD)) {
+    const value = variables[variable!];
+    if (typeof value !== "string") return undefined;
+    const oid = by === "oid" ? value : resolveExpression(fake, value);
+    const blob = oid === undefined ? undefined : fake.blobs.get(oid);
+    repository[alias!] = blob === undefined ? null : blobJson(oid!, blob, textLimit);
+  }
+  return { status: 200, body: { data: { repository } } };
+}
+
+/** `<commit or tree sha>:<path>` → the blob sha at that path. */
+function resolveExpression(fake: FakeGitHub, expression: string): string | undefined {
+  const colon = expression.indexOf(":");
+  if (colon < 0) return undefined;
+  return fake.filesOf(expression.slice(0, colon)).get(expression.slice(colon + 1));
+}
+
+function blobJson(oid: string, blob: Buffer, textLimit: number) {
+  // Git's own test: a NUL byte in the first 8000 bytes makes a blob binary.
+  const isBinary = blob.subarray(0, 8000).includes(0);
+  const isTruncated = !isBinary && blob.length > textLimit;
+  return {
+    oid,
+    text: isBinary ? null : blob.subarray(0, isTruncated ? textLimit : blob.length).toString("utf8"),
+    isBinary,
+    isTruncated,
+    byteSize: blob.length,
+  };
+}
