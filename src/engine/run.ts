@@ -3,6 +3,7 @@ import { evaluateReadiness, readinessMeta } from "../checklist/readiness-rule.js
 import { parseServiceDescriptor } from "./service-descriptor.js";
 import type { Config } from "./config.js";
 import { RepoContext, type ServiceInfo } from "./context.js";
+import { filesToPrefetch } from "./prefetch.js";
 import { formatMessage, type Report, type Rule } from "./rule.js";
 import { computeScope } from "./scope.js";
 import type { RepoSnapshot } from "./snapshot.js";
@@ -46,6 +47,7 @@ export interface CheckOptions {
 export async function runChecks(options: CheckOptions): Promise<CheckReport> {
   const { snapshot, config, rules } = options;
   const scope = await computeScope(snapshot, config);
+  await snapshot.prefetch?.(filesToPrefetch(snapshot, config, scope));
   const ctx = new RepoContext(snapshot, config, scope.services, scope.allServices, scope.deletedServices);
   const findings: EngineFinding[] = [];
   const ruleRuns: RuleRun[] = [];
