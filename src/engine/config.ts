@@ -22,6 +22,8 @@ export const configSchema = z
     rules: z.record(z.string(), ruleSeverity).default({}),
     /** Route paths exempt from scope checks (Hono patterns, e.g. `/healthz`, `/internal/*`). */
     scope_exempt_routes: z.array(z.string().min(1)).default(["/healthz", "/readyz", "/livez"]),
+    /** The module whose `requireScope` protects a route; the same name imported from anywhere else does not count. */
+    scopes_module: z.string().min(1).default("@platform/scopes"),
     /** Globs of changed files that never require a changeset. */
     changeset_ignore: z.array(z.string().min(1)).default([]),
     /** Statuses whose promotion is gated by the production-readiness checklist. */

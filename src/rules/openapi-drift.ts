@@ -1,5 +1,5 @@
 import { openApiDocument, serviceSpecPath, type OpenApiOperation } from "../analysis/openapi-document.js";
-import { describeRoute, serviceRoutes, type ExtractedRoute } from "../analysis/routes.js";
+import { describeRoute, serviceRoutes, type ExtractedRoute } from "../analysis/hono/routes.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 export default defineServiceRule({

@@ -1,4 +1,4 @@
-import { describeRoute, serviceRoutes } from "../analysis/routes.js";
+import { describeRoute, serviceRoutes } from "../analysis/hono/routes.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 export default defineServiceRule({

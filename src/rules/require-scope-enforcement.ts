@@ -1,4 +1,4 @@
-import { describeRoute, patternMatchesPath, serviceRoutes, type ExtractedRoute } from "../analysis/routes.js";
+import { describeRoute, patternMatchesPath, serviceRoutes, type ExtractedRoute } from "../analysis/hono/routes.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 export default defineServiceRule({

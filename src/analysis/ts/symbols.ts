@@ -41,7 +41,9 @@ export function resolveName(expr: Node): NameResolution {
       const step = { module: base.external.module, name: node.getName(), node };
       return { declaration: undefined, imports: [...base.imports, step], external: step };
     }
-    const throughNamespace = base.imports.length > 0 && base.imports[base.imports.length - 1]!.name === "*" ? base.imports : [];
+    // `ns.member` of a namespace import of a repository module: the member is that module's export too.
+    const namespace = base.imports[base.imports.length - 1];
+    const throughNamespace = namespace?.name === "*" ? [...base.imports, { module: namespace.module, name: node.getName(), node }] : [];
     const own = followSymbol(symbol);
     return { ...own, imports: [...throughNamespace, ...own.imports] };
   }

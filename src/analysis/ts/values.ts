@@ -13,34 +13,43 @@ import { isFunctionLike, shortText, staticPropertyName, unwrap, type FunctionLik
 
 export type StaticString = { value: string } | { undecidable: Undecidable };
 
+/**
+ * What a caller knows that the code alone does not: the expression a
+ * parameter (or destructured binding) received in the call being followed.
+ * Returns undefined for declarations it does not bind.
+ */
+export type Substitution = (declaration: Node) => Node | undefined;
+
+const NO_SUBSTITUTION: Substitution = () => undefined;
+
 const MAX_DEPTH = 12;
 
 /** A string known without running the code. */
-export function evaluateString(expr: Node, depth = 0): StaticString {
+export function evaluateString(expr: Node, subst: Substitution = NO_SUBSTITUTION, depth = 0): StaticString {
   const node = unwrap(expr);
-  const fail = (cause: Node = node): StaticString => ({ undecidable: undecidableAt(node, describeValue(node) + originOf(cause)) });
+  const fail = (cause: Node = node): StaticString => ({ undecidable: undecidableAt(node, describeValue(node) + originOf(cause, subst)) });
   if (depth > MAX_DEPTH) return fail();
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return { value: node.getLiteralText() };
   if (Node.isNumericLiteral(node)) return { value: String(node.getLiteralValue()) };
   if (Node.isTemplateExpression(node)) {
     let out = node.getHead().getLiteralText();
     for (const span of node.getTemplateSpans()) {
-      const part = evaluateString(span.getExpression(), depth + 1);
+      const part = evaluateString(span.getExpression(), subst, depth + 1);
       if (!("value" in part)) return fail(span.getExpression());
       out += part.value + span.getLiteral().getLiteralText();
     }
     return { value: out };
   }
   if (Node.isBinaryExpression(node) && node.getOperatorToken().getKind() === SyntaxKind.PlusToken) {
-    const left = evaluateString(node.getLeft(), depth + 1);
+    const left = evaluateString(node.getLeft(), subst, depth + 1);
     if (!("value" in left)) return fail(node.getLeft());
-    const right = evaluateString(node.getRight(), depth + 1);
+    const right = evaluateString(node.getRight(), subst, depth + 1);
     return "value" in right ? { value: left.value + right.value } : fail(node.getRight());
   }
   if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
-    const value = valueOf(node);
+    const value = valueOf(node, subst);
     if (value) {
-      const inner = evaluateString(value, depth + 1);
+      const inner = evaluateString(value, subst, depth + 1);
       return "value" in inner ? inner : fail(value);
     }
   }
@@ -53,18 +62,22 @@ export function evaluateString(expr: Node, depth = 0): StaticString {
  * initializer, a default export's expression. Undefined for `let`, parameters,
  * names outside the repository and anything else that is not one fixed value.
  */
-export function valueOf(expr: Node): Node | undefined {
+export function valueOf(expr: Node, subst: Substitution = NO_SUBSTITUTION): Node | undefined {
   const node = unwrap(expr);
-  if (Node.isElementAccessExpression(node)) {
-    const key = node.getArgumentExpression();
-    const name = key ? evaluateString(key) : undefined;
-    const obj = objectLiteralOf(node.getExpression());
-    if (!obj || !name || !("value" in name)) return undefined;
-    const member = objectMembers(obj).get(name.value);
-    return member && "node" in member ? member.node : undefined;
+  if (Node.isElementAccessExpression(node) || Node.isPropertyAccessExpression(node)) {
+    // A member of an object the evaluator can read (also one a caller passed in).
+    const key = Node.isPropertyAccessExpression(node) ? { value: node.getName() } : node.getArgumentExpression() ? evaluateString(node.getArgumentExpression()!, subst) : undefined;
+    const obj = objectLiteralOf(node.getExpression(), subst);
+    if (obj && key && "value" in key) {
+      const member = objectMembers(obj, [], subst).get(key.value);
+      return member && "node" in member ? unwrap(member.node) : undefined;
+    }
+    if (Node.isElementAccessExpression(node)) return undefined;
   }
   const decl = resolveName(node).declaration;
   if (!decl) return undefined;
+  const substituted = subst(decl);
+  if (substituted) return unwrap(substituted);
   if (Node.isVariableDeclaration(decl)) {
     const init = decl.getInitializer();
     return init && decl.getVariableStatement()?.getDeclarationKind() === VariableDeclarationKind.Const ? unwrap(init) : undefined;
@@ -73,19 +86,19 @@ export function valueOf(expr: Node): Node | undefined {
     const init = decl.getInitializer();
     return init ? unwrap(init) : undefined;
   }
-  if (Node.isShorthandPropertyAssignment(decl)) return valueOf(decl.getNameNode());
+  if (Node.isShorthandPropertyAssignment(decl)) return valueOf(decl.getNameNode(), subst);
   if (Node.isEnumMember(decl)) return decl.getInitializer();
   if (Node.isExportAssignment(decl)) return unwrap(decl.getExpression());
   return undefined;
 }
 
 /** The object literal an expression is written as, following constants across files. */
-export function objectLiteralOf(expr: Node, depth = 0): ObjectLiteralExpression | undefined {
+export function objectLiteralOf(expr: Node, subst: Substitution = NO_SUBSTITUTION, depth = 0): ObjectLiteralExpression | undefined {
   const node = unwrap(expr);
   if (Node.isObjectLiteralExpression(node)) return node;
   if (depth > MAX_DEPTH) return undefined;
-  const value = Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node) ? valueOf(node) : undefined;
-  return value ? objectLiteralOf(value, depth + 1) : undefined;
+  const value = Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node) ? valueOf(node, subst) : undefined;
+  return value ? objectLiteralOf(value, subst, depth + 1) : undefined;
 }
 
 export type Member = { node: Node } | { undecidable: Undecidable };
@@ -95,7 +108,7 @@ export type Member = { node: Node } | { undecidable: Undecidable };
  * objects the evaluator can read. A spread it cannot read makes every key the
  * object does not set itself undecidable (`keysFromSpread`), naming the spread.
  */
-export function objectMembers(obj: ObjectLiteralExpression, keysFromSpread: readonly string[] = [], depth = 0): Map<string, Member> {
+export function objectMembers(obj: ObjectLiteralExpression, keysFromSpread: readonly string[] = [], subst: Substitution = NO_SUBSTITUTION, depth = 0): Map<string, Member> {
   const out = new Map<string, Member>();
   let unreadSpread: Undecidable | undefined;
   for (const prop of obj.getProperties()) {
@@ -109,9 +122,9 @@ export function objectMembers(obj: ObjectLiteralExpression, keysFromSpread: read
       const name = staticPropertyName(prop.getNameNode());
       if (name !== undefined) out.set(name, { node: prop });
     } else if (Node.isSpreadAssignment(prop)) {
-      const source = depth < MAX_DEPTH ? objectLiteralOf(prop.getExpression()) : undefined;
-      if (source) for (const [k, v] of objectMembers(source, keysFromSpread, depth + 1)) out.set(k, v);
-      else unreadSpread ??= undecidableAt(prop, `the spread \`${shortText(prop.getText(), 60)}\`${originOf(prop.getExpression())}`);
+      const source = depth < MAX_DEPTH ? objectLiteralOf(prop.getExpression(), subst) : undefined;
+      if (source) for (const [k, v] of objectMembers(source, keysFromSpread, subst, depth + 1)) out.set(k, v);
+      else unreadSpread ??= undecidableAt(prop, `the spread \`${shortText(prop.getText(), 60)}\`${originOf(prop.getExpression(), subst)}`);
     }
   }
   if (unreadSpread) for (const key of keysFromSpread) if (!out.has(key)) out.set(key, { undecidable: unreadSpread });
@@ -135,14 +148,16 @@ export function functionOf(callee: Node): FunctionLike | undefined {
  * ` (a function parameter)`, ` (read at run time)`; empty when nothing more
  * specific can be said.
  */
-export function originOf(expr: Node): string {
+export function originOf(expr: Node, subst: Substitution = NO_SUBSTITUTION, depth = 0): string {
   let root = unwrap(expr);
   if (Node.isPropertyAccessExpression(root) && /^process\.env\b/.test(root.getText())) return " (read at run time)";
   while (Node.isPropertyAccessExpression(root) || Node.isCallExpression(root) || Node.isElementAccessExpression(root)) root = unwrap(root.getExpression());
   if (!Node.isIdentifier(root)) return "";
   const resolved = resolveName(root);
   if (resolved.external) return ` (imported from "${resolved.external.module}")`;
-  if (resolved.declaration && Node.isParameterDeclaration(resolved.declaration)) return " (a function parameter)";
+  const substituted = resolved.declaration && depth < MAX_DEPTH ? subst(resolved.declaration) : undefined;
+  if (substituted) return originOf(substituted, subst, depth + 1);
+  if (resolved.declaration && (Node.isParameterDeclaration(resolved.declaration) || Node.isBindingElement(resolved.declaration))) return " (a function parameter)";
   return "";
 }
 
@@ -150,4 +165,35 @@ export function originOf(expr: Node): string {
 export function describeValue(node: Node): string {
   if (Node.isTemplateExpression(node)) return `the template literal ${shortText(node.getText(), 60)}`;
   return `\`${shortText(node.getText(), 60)}\``;
+}
+
+/**
+ * The substitution for one call of `fn`: each parameter stands for the
+ * argument written at the call; a destructured parameter's names stand for
+ * the members of an object argument the evaluator can read. Declarations the
+ * call does not bind are left to `outer`.
+ */
+export function bindArguments(fn: FunctionLike, args: readonly Node[], outer: Substitution = NO_SUBSTITUTION): Substitution {
+  const bound = new Map<Node, Node>();
+  fn.getParameters().forEach((param, i) => {
+    const arg = args[i] ?? param.getInitializer();
+    if (!arg) return;
+    const name = param.getNameNode();
+    if (Node.isIdentifier(name)) bound.set(param, arg);
+    else if (Node.isObjectBindingPattern(name)) {
+      const obj = objectLiteralOf(arg, outer);
+      const members = obj ? objectMembers(obj, [], outer) : undefined;
+      for (const element of name.getElements()) {
+        if (element.getDotDotDotToken()) {
+          bound.set(element, arg);
+          continue;
+        }
+        const key = element.getPropertyNameNode()?.getText() ?? element.getName();
+        const member = members?.get(key);
+        const value = member && "node" in member ? member.node : element.getInitializer();
+        if (value) bound.set(element, value);
+      }
+    }
+  });
+  return (decl) => bound.get(decl) ?? outer(decl);
 }

@@ -1,0 +1,692 @@
+import { Node, SyntaxKind, type CallExpression, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
+import { locationOf, undecidableAt, type Location, type Undecidable } from "../ts/location.js";
+import { declarationOf, isExportOf, resolveName } from "../ts/symbols.js";
+import { isFunctionLike, shortText, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { evaluateString, functionOf, originOf, type Substitution } from "../ts/values.js";
+import { NOT_SCOPED, type ExtractedRoute, type PathValue, type ScopeVerdict, type ServiceRoutes } from "./model.js";
+import { joinPaths, openApiToHonoPath, patternMatchesPath } from "./paths.js";
+import { readRouteConfig, type RouteConfigReader } from "./route-config.js";
+import { callsNext, combine, middlewareListVerdict, middlewareVerdict } from "./scope.js";
+
+/**
+ * The Hono apps of a service, followed as the code composes them, without
+ * running it. The model follows Hono's own behaviour: an app is an ordered
+ * list of registrations; `app.route(prefix, sub)` copies the sub-app's
+ * registrations (routes AND middleware) into the parent at the moment of the
+ * call, under `mergePath(base, prefix)`; a middleware covers the routes
+ * registered after it whose path its pattern matches under Hono's router.
+ *
+ * An app is a value: made by `new Hono()` / `new OpenAPIHono()`, returned by
+ * a factory, held in a variable, a class field or a parameter, an element of
+ * an array mounted in `forEach` / `for…of`. Functions and methods that receive
+ * an app are followed with their arguments; files and functions the entry
+ * does not reach are still read (as if mounted at `/`).
+ */
+
+const HTTP_METHODS = ["get", "post", "put", "delete", "patch", "options", "head", "all"] as const;
+const CHAINABLE = new Set<string>([...HTTP_METHODS, "openapi", "use", "route", "on", "basePath", "mount", "onError", "notFound", "doc", "doc31"]);
+const isHonoModule = (m: string) => m === "hono" || m.startsWith("hono/") || m.startsWith("@hono/");
+const MAX_CALL_DEPTH = 25;
+
+interface AppModel {
+  entries: Entry[];
+  createdAt: Location;
+  mounted: boolean;
+}
+
+/** An app as a variable holds it: `basePath()` gives another view of the same app. */
+interface AppRef {
+  kind: "app";
+  app: AppModel;
+  base: PathValue;
+  displayBase: PathValue;
+  /** Hono's `app.get(handler)` without a path reuses the last path the instance saw. */
+  lastPath?: PathValue;
+}
+
+/** An array literal: its elements' values and expressions (`[tasks, index]`, `[{ path, router }]`). */
+interface ListValue {
+  kind: "list";
+  items: { value: Value; node: Node }[];
+}
+
+type Value = AppRef | ListValue | undefined;
+
+type Entry =
+  | { kind: "use"; pattern: PathValue; method?: string; middleware: ScopeVerdict; at: Location }
+  | { kind: "route"; route: ExtractedRoute; own: ScopeVerdict }
+  | { kind: "opaque"; construct: Undecidable };
+
+interface Frame {
+  returned?: Value;
+}
+
+export interface AppModelOptions {
+  entryPath: string;
+  /** The service's source files (parsed in the check's program), by repository path. */
+  files: ReadonlyMap<string, SourceFile>;
+  /** The module whose `requireScope` protects a route (config `scopes_module`). */
+  scopesModule: string;
+}
+
+export function interpretServiceApps(options: AppModelOptions): ServiceRoutes {
+  return new AppInterpreter(options).run();
+}
+
+class AppInterpreter {
+  /** App values by declaration: variables, parameters, class fields, loop variables, default exports. */
+  private readonly values = new Map<Node, Value>();
+  /** The expression a parameter received in the call being followed (see bindArguments). */
+  private readonly bound = new Map<Node, Node>();
+  private readonly apps: AppModel[] = [];
+  private readonly executedFiles = new Set<SourceFile>();
+  private readonly calledFunctions = new Set<Node>();
+  private readonly activeFunctions = new Set<Node>();
+  private readonly instantiated = new Set<Node>();
+  private readonly visited = new Set<CallExpression>();
+  private readonly frames: Frame[] = [];
+  private readonly subst: Substitution = (decl) => this.bound.get(decl);
+  private readonly reader: RouteConfigReader;
+
+  constructor(private readonly options: AppModelOptions) {
+    this.reader = {
+      isRequireScope: (callee) => isExportOf(callee, options.scopesModule, "requireScope"),
+      isCreateRoute: (callee) => isExportOf(callee, isHonoModule, "createRoute"),
+      subst: this.subst,
+    };
+  }
+
+  run(): ServiceRoutes {
+    const { entryPath, files } = this.options;
+    const entry = files.get(entryPath);
+    if (entry) this.executeFile(entry);
+    const entryApps = this.apps.length;
+
+    // Code the entry does not reach (an exported createApp, a router nothing mounts yet): read as if mounted at "/".
+    for (const [path, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+      if (path === entryPath || !this.hasUnvisitedRegistration(file)) continue;
+      this.executeFile(file);
+      for (const cls of file.getDescendantsOfKind(SyntaxKind.ClassDeclaration)) {
+        if (this.hasUnvisitedRegistration(cls)) this.instantiate(cls, []);
+      }
+      for (const fn of topLevelFunctions(file)) {
+        if (this.calledFunctions.has(fn) || !this.hasUnvisitedRegistration(fn)) continue;
+        this.callFunction(fn, [], this.freshAppsFor(fn));
+      }
+    }
+
+    const opaque: Undecidable[] = [];
+    for (const file of files.values()) {
+      for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+        if (this.visited.has(call) || !this.isRegistrationOnKnownApp(call)) continue;
+        const callee = unwrap(call.getExpression()) as PropertyAccessExpression;
+        opaque.push(undecidableAt(call, `the route registration \`${shortText(callee.getText(), 60)}(…)\` inside a callback the checker does not follow`));
+      }
+    }
+
+    const routes: ExtractedRoute[] = [];
+    for (const app of this.apps) {
+      if (app.mounted) continue;
+      const uses: Extract<Entry, { kind: "use" }>[] = [];
+      for (const item of app.entries) {
+        if (item.kind === "use") uses.push(item);
+        else if (item.kind === "opaque") opaque.push(item.construct);
+        else routes.push({ ...item.route, scope: coverage(item.route, item.own, uses) });
+      }
+    }
+    const entryApp = this.apps.slice(0, entryApps).find((a) => a.createdAt.path === entryPath)?.createdAt;
+    opaque.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column);
+    return { entryPath, entryExists: entry !== undefined, ...(entryApp ? { entryApp } : {}), routes: dedupeRoutes(routes), opaque: dedupe(opaque) };
+  }
+
+  // --- statements -----------------------------------------------------------
+
+  private executeFile(file: SourceFile): void {
+    if (this.executedFiles.has(file) || !this.options.files.has(locationOf(file).path)) return;
+    this.executedFiles.add(file);
+    this.frames.push({});
+    this.execStatements(file.getStatements());
+    this.frames.pop();
+  }
+
+  private execStatements(statements: readonly Node[]): void {
+    for (const statement of statements) this.execStatement(statement);
+  }
+
+  private execStatement(s: Node): void {
+    if (Node.isVariableStatement(s)) {
+      for (const decl of s.getDeclarations()) {
+        const init = decl.getInitializer();
+        if (init) this.assign(decl, this.evaluate(init), init);
+      }
+    } else if (Node.isExpressionStatement(s)) {
+      this.evaluate(s.getExpression());
+    } else if (Node.isReturnStatement(s)) {
+      const expr = s.getExpression();
+      const value = expr ? this.evaluate(expr) : undefined;
+      const frame = this.frames[this.frames.length - 1];
+      if (frame && value && !frame.returned) frame.returned = value;
+    } else if (Node.isExportAssignment(s)) {
+      this.values.set(s, this.evaluate(s.getExpression()));
+    } else if (Node.isBlock(s)) {
+      this.execStatements(s.getStatements());
+    } else if (Node.isIfStatement(s)) {
+      // Both branches (a route registered under a condition exists in some deployment), except a constant condition.
+      const condition = unwrap(s.getExpression()).getKind();
+      if (condition !== SyntaxKind.FalseKeyword) this.execStatement(s.getThenStatement());
+      const otherwise = s.getElseStatement();
+      if (otherwise && condition !== SyntaxKind.TrueKeyword) this.execStatement(otherwise);
+    } else if (Node.isTryStatement(s)) {
+      this.execStatements(s.getTryBlock().getStatements());
+      const finallyBlock = s.getFinallyBlock();
+      if (finallyBlock) this.execStatements(finallyBlock.getStatements());
+    } else if (Node.isForOfStatement(s)) {
+      const list = this.evaluate(s.getExpression());
+      const init = s.getInitializer();
+      const decl = Node.isVariableDeclarationList(init) ? init.getDeclarations()[0] : undefined;
+      if (list?.kind === "list" && decl) {
+        for (const item of list.items) {
+          this.assign(decl, item.value, item.node);
+          this.execStatement(s.getStatement());
+        }
+      } else this.execStatement(s.getStatement());
+    } else if (Node.isForInStatement(s) || Node.isForStatement(s) || Node.isWhileStatement(s) || Node.isDoStatement(s)) {
+      this.execStatement(s.getStatement());
+    }
+  }
+
+  /** Binds a declaration (plain or destructured) to a value and the expression it came from. */
+  private assign(decl: Node, value: Value, node: Node | undefined): void {
+    this.values.set(decl, value);
+    if (node) this.bound.set(decl, node);
+    const name = Node.isVariableDeclaration(decl) || Node.isParameterDeclaration(decl) ? decl.getNameNode() : undefined;
+    if (name && Node.isObjectBindingPattern(name) && node) {
+      // `for (const { path, router } of routes)`: each name stands for the member of the element.
+      const fake = bindDestructured(name, node, this.subst);
+      for (const [element, member] of fake) {
+        this.bound.set(element, member);
+        this.values.set(element, this.evaluate(member));
+      }
+    }
+  }
+
+  // --- expressions ----------------------------------------------------------
+
+  private evaluate(expr: Node, depth = 0): Value {
+    const node = unwrap(expr);
+    if (depth > 12) return undefined;
+    if (Node.isNewExpression(node)) return this.evaluateNew(node);
+    if (Node.isCallExpression(node)) return this.evaluateCall(node);
+    if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isThisExpression(node)) return this.valueOfName(node, depth);
+    if (Node.isArrayLiteralExpression(node)) {
+      return { kind: "list", items: node.getElements().map((e) => ({ value: this.evaluate(e, depth + 1), node: e })) };
+    }
+    if (Node.isObjectLiteralExpression(node)) {
+      // `export default { fetch: app.fetch }`, `serve({ fetch: app.fetch })`: reading the app is what mounts it.
+      for (const prop of node.getProperties()) {
+        if (Node.isPropertyAssignment(prop) && prop.getInitializer()) this.evaluate(prop.getInitializer()!, depth + 1);
+        else if (Node.isShorthandPropertyAssignment(prop)) this.evaluate(prop.getNameNode(), depth + 1);
+      }
+      return undefined;
+    }
+    if (Node.isConditionalExpression(node)) {
+      const a = this.evaluate(node.getWhenTrue(), depth + 1);
+      const b = this.evaluate(node.getWhenFalse(), depth + 1);
+      return a ?? b;
+    }
+    return undefined;
+  }
+
+  private valueOfName(node: Node, depth: number): Value {
+    if (Node.isThisExpression(node)) return undefined;
+    if (Node.isPropertyAccessExpression(node)) {
+      const receiver = this.evaluate(node.getExpression(), depth + 1);
+      if (receiver?.kind === "app") return undefined; // `app.fetch`, `app.request`: not an app
+    }
+    const decl = declarationOf(node);
+    if (!decl) return undefined;
+    if (this.values.has(decl)) return this.values.get(decl);
+    const bound = this.bound.get(decl);
+    if (bound) return this.evaluate(bound, depth + 1);
+    // A top-level declaration of a file not run yet (imported, or declared in another file of the service).
+    const file = decl.getSourceFile();
+    if (!this.executedFiles.has(file)) {
+      this.executeFile(file);
+      if (this.values.has(decl)) return this.values.get(decl);
+    }
+    // A member of an object literal (`{ router: tasks, path: "/tasks" }`), e.g. through a loop variable.
+    if (Node.isPropertyAccessExpression(node)) {
+      const member = this.memberExpression(node);
+      if (member) return this.evaluate(member, depth + 1);
+    }
+    return undefined;
+  }
+
+  private memberExpression(node: PropertyAccessExpression): Node | undefined {
+    const receiver = unwrap(node.getExpression());
+    const decl = Node.isIdentifier(receiver) ? declarationOf(receiver) : undefined;
+    const source = decl ? this.bound.get(decl) : undefined;
+    const obj = source ? unwrap(source) : undefined;
+    if (!obj || !Node.isObjectLiteralExpression(obj)) return undefined;
+    const prop = obj.getProperty(node.getName());
+    if (prop && Node.isPropertyAssignment(prop)) return prop.getInitializer();
+    if (prop && Node.isShorthandPropertyAssignment(prop)) return prop.getNameNode();
+    return undefined;
+  }
+
+  private evaluateNew(node: Node & { getExpression(): Node; getArguments(): Node[] }): Value {
+    const callee = node.getExpression();
+    if (isExportOf(callee, isHonoModule, "OpenAPIHono") || isExportOf(callee, isHonoModule, "Hono")) return this.newApp(node);
+    const cls = declarationOf(callee);
+    if (cls && (Node.isClassDeclaration(cls) || Node.isClassExpression(cls))) this.instantiate(cls, node.getArguments());
+    else for (const arg of node.getArguments()) this.evaluate(arg);
+    return undefined;
+  }
+
+  /** A class instance: fields initialised, then the constructor (one instance per class is modelled). */
+  private instantiate(cls: ClassDeclaration | ClassExpression, args: readonly Node[]): void {
+    if (this.instantiated.has(cls)) return;
+    this.instantiated.add(cls);
+    for (const prop of cls.getProperties()) {
+      const init = prop.getInitializer();
+      if (init && !prop.isStatic()) this.values.set(prop, this.evaluate(init));
+    }
+    const ctor = cls.getConstructors().find((c) => c.getBody());
+    if (ctor) this.callFunction(ctor, args, this.freshAppsFor(ctor, args.length));
+    // Methods nothing in the service calls may still register routes on the class's apps.
+    for (const method of cls.getMethods()) {
+      if (!this.calledFunctions.has(method) && this.hasUnvisitedRegistration(method)) this.callFunction(method, [], this.freshAppsFor(method));
+    }
+  }
+
+  private newApp(at: Node): AppRef {
+    const app: AppModel = { entries: [], createdAt: locationOf(at), mounted: false };
+    this.apps.push(app);
+    return { kind: "app", app, base: { value: "/" }, displayBase: { value: "/" } };
+  }
+
+  private evaluateCall(call: CallExpression): Value {
+    const callee = unwrap(call.getExpression());
+    if (Node.isPropertyAccessExpression(callee)) {
+      const method = callee.getName();
+      if (CHAINABLE.has(method)) {
+        const receiver = this.evaluate(callee.getExpression());
+        if (receiver?.kind === "app") {
+          this.visited.add(call);
+          return this.register(call, method, receiver);
+        }
+      }
+      if (method === "forEach" || method === "map") {
+        const list = this.evaluate(callee.getExpression());
+        const callback = call.getArguments()[0];
+        const fn = callback ? functionOf(callback) : undefined;
+        if (list?.kind === "list" && fn) {
+          for (const item of list.items) this.callFunction(fn, [item.node], [item.value]);
+          return undefined;
+        }
+      }
+    }
+    const args = call.getArguments();
+    const fn = functionOf(callee);
+    if (fn) return this.callFunction(fn, args);
+    const values = args.map((a) => (isFunctionLike(unwrap(a)) ? undefined : this.evaluate(a)));
+    // A function from another package receives an app: it may register routes the checker cannot see.
+    const external = resolveName(Node.isPropertyAccessExpression(callee) ? rootOf(callee) : callee).external;
+    if (external && !isHonoModule(external.module)) {
+      values.forEach((value) => {
+        if (value?.kind === "app") {
+          value.app.entries.push({ kind: "opaque", construct: undecidableAt(call, `the call \`${shortText(callee.getText(), 60)}(…)\` (imported from "${external.module}"), which receives the app`) });
+        }
+      });
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs a function's body with its parameters bound to the call's arguments
+   * (`preset` values win: fresh apps for a function nothing calls).
+   */
+  private callFunction(fn: FunctionLike, args: readonly Node[], preset: readonly Value[] = []): Value {
+    if (this.activeFunctions.has(fn) || this.activeFunctions.size > MAX_CALL_DEPTH) return undefined;
+    const values = fn.getParameters().map((_, i) => preset[i] ?? (args[i] && !isFunctionLike(unwrap(args[i]!)) ? this.evaluate(args[i]!) : undefined));
+    this.calledFunctions.add(fn);
+    this.activeFunctions.add(fn);
+    fn.getParameters().forEach((param, i) => {
+      this.values.delete(param);
+      this.bound.delete(param);
+      this.assign(param, values[i], args[i]);
+    });
+    const frame: Frame = {};
+    this.frames.push(frame);
+    const body = fn.getBody();
+    if (body && Node.isBlock(body)) this.execStatements(body.getStatements());
+    else if (body) frame.returned = this.evaluate(body);
+    this.frames.pop();
+    this.activeFunctions.delete(fn);
+    return frame.returned;
+  }
+
+  /** Fresh apps for the app-typed parameters of a function called without arguments. */
+  private freshAppsFor(fn: FunctionLike, given = 0): Value[] {
+    return fn.getParameters().map((p, i) => (i >= given && isAppTyped(p) ? this.newApp(p) : undefined));
+  }
+
+  // --- Hono registrations ---------------------------------------------------
+
+  private register(call: CallExpression, method: string, ref: AppRef): Value {
+    const args = call.getArguments();
+    switch (method) {
+      case "openapi":
+        this.registerOpenApi(call, ref, args);
+        return ref;
+      case "use":
+        this.registerUse(call, ref, args);
+        return ref;
+      case "route":
+        this.mount(call, ref, args);
+        return ref;
+      case "on":
+        this.registerOn(call, ref, args);
+        return ref;
+      case "mount":
+        ref.app.entries.push({ kind: "opaque", construct: undecidableAt(call, `the non-Hono application mounted by \`${shortText(call.getText(), 60)}\``) });
+        return ref;
+      case "basePath": {
+        const prefix = args[0] ? evaluateString(args[0], this.subst) : { value: "/" };
+        return { ...ref, base: joinPaths(ref.base, prefix), displayBase: joinPaths(ref.displayBase, prefix) };
+      }
+      case "onError":
+      case "notFound":
+      case "doc": // the spec document endpoints are not part of the spec they serve
+      case "doc31":
+        return ref;
+      default:
+        this.registerPlain(call, ref, method, args);
+        return ref;
+    }
+  }
+
+  private registerOpenApi(call: CallExpression, ref: AppRef, args: readonly Node[]): void {
+    // `.openapi(route, handler, hook?)`: there is no handler chain, only one handler.
+    const [routeArg, handler, hook] = args;
+    const config = routeArg ? readRouteConfig(routeArg, this.reader) : undefined;
+    const handlerScope = handler ? middlewareVerdict(handler, this.reader) : NOT_SCOPED;
+    const misplaced = handler && hook && handlerScope.covered && !isFunctionLike(unwrap(handler)) ? locationOf(handler) : undefined;
+    const own = combine(config?.middleware ?? NOT_SCOPED, { covered: handlerScope.covered && !misplaced, undecidable: [] });
+    const declared: PathValue = config?.path ?? (config?.undecidable ? { undecidable: config.undecidable } : { undecidable: undecidableAt(call, "a route without a path") });
+    const hono: PathValue = "value" in declared ? { value: openApiToHonoPath(declared.value) } : declared;
+    this.addRoute(ref, call, {
+      method: config?.method,
+      hono,
+      display: declared,
+      typed: true,
+      own,
+      ...(config?.undecidable ? { routeUndecidable: config.undecidable } : {}),
+      ...(misplaced ? { misplacedScope: misplaced } : {}),
+    });
+  }
+
+  private registerPlain(call: CallExpression, ref: AppRef, method: string, args: readonly Node[]): void {
+    const [first, ...rest] = args;
+    let path: PathValue;
+    let handlers: readonly Node[];
+    if (!first || isFunctionLike(unwrap(first)) || (ref.lastPath && !isPathLike(first, this.subst))) {
+      // `app.get(handler)`: Hono reuses the instance's last path.
+      path = ref.lastPath ?? { undecidable: undecidableAt(call, "a route registered without a path") };
+      handlers = args;
+    } else {
+      path = evaluateString(first, this.subst);
+      handlers = rest;
+    }
+    const last = handlers[handlers.length - 1];
+    if (last && (callsNext(last) || middlewareVerdict(last, this.reader).covered)) {
+      // The chain hands over to what comes next: middleware for this method and path, not an endpoint.
+      ref.lastPath = path;
+      ref.app.entries.push({ kind: "use", pattern: joinPaths(ref.base, path), method, middleware: middlewareListVerdict(handlers, this.reader), at: locationOf(call) });
+      return;
+    }
+    this.addRoute(ref, call, { method, hono: path, display: path, typed: false, own: this.handlerChain(handlers) });
+  }
+
+  private registerOn(call: CallExpression, ref: AppRef, args: readonly Node[]): void {
+    const [methodsArg, pathsArg, ...handlers] = args;
+    const own = this.handlerChain(handlers);
+    const methods = methodsArg ? this.stringList(methodsArg) : [];
+    const paths = pathsArg ? this.stringList(pathsArg) : [];
+    for (const m of methods) {
+      for (const p of paths) {
+        const method = "value" in m ? m.value.toLowerCase() : undefined;
+        this.addRoute(ref, call, { method, hono: p, display: p, typed: false, own, ...("undecidable" in m ? { routeUndecidable: m.undecidable } : {}) });
+      }
+    }
+  }
+
+  private stringList(expr: Node): PathValue[] {
+    const node = unwrap(expr);
+    if (Node.isArrayLiteralExpression(node)) return node.getElements().map((e) => evaluateString(e, this.subst));
+    return [evaluateString(node, this.subst)];
+  }
+
+  /** A plain route's handler chain: every handler but the last is middleware; the last is the endpoint, and counts only if it runs requireScope itself. */
+  private handlerChain(args: readonly Node[]): ScopeVerdict {
+    if (args.length === 0) return NOT_SCOPED;
+    const middleware = middlewareListVerdict(args.slice(0, -1), this.reader);
+    const handler = middlewareVerdict(args[args.length - 1]!, this.reader);
+    return combine(middleware, { covered: handler.covered, undecidable: [] });
+  }
+
+  private addRoute(
+    ref: AppRef,
+    call: CallExpression,
+    r: { method: string | undefined; hono: PathValue; display: PathValue; typed: boolean; own: ScopeVerdict; routeUndecidable?: Undecidable; misplacedScope?: Location },
+  ): void {
+    ref.lastPath = r.hono;
+    const callee = unwrap(call.getExpression()) as PropertyAccessExpression;
+    const receiver = unwrap(callee.getExpression());
+    const chained = !(Node.isIdentifier(receiver) || Node.isThisExpression(receiver) || Node.isPropertyAccessExpression(receiver));
+    const dot = callee.getFirstChildByKind(SyntaxKind.DotToken) ?? callee.getFirstChildByKind(SyntaxKind.QuestionDotToken);
+    const at = chained && dot ? locationOf(dot) : locationOf(call);
+    const display = joinPaths(ref.displayBase, r.display);
+    ref.app.entries.push({
+      kind: "route",
+      own: r.own,
+      route: {
+        method: r.method,
+        path: joinPaths(ref.base, r.hono),
+        displayPath: "value" in display ? display.value : undefined,
+        ...(r.routeUndecidable ? { routeUndecidable: r.routeUndecidable } : {}),
+        typed: r.typed,
+        registrar: chained ? `.${callee.getName()}` : `${shortText(receiver.getText(), 60)}.${callee.getName()}`,
+        at,
+        scope: NOT_SCOPED,
+        ...(r.misplacedScope ? { misplacedScope: r.misplacedScope } : {}),
+      },
+    });
+  }
+
+  private registerUse(call: CallExpression, ref: AppRef, args: readonly Node[]): void {
+    const [first, ...rest] = args;
+    if (!first) return;
+    let pattern: PathValue;
+    let middleware: readonly Node[];
+    if (isPathLike(first, this.subst)) {
+      pattern = evaluateString(first, this.subst);
+      middleware = rest;
+    } else {
+      // `app.use(mw, …)`: Hono applies it to "*".
+      pattern = { value: "*" };
+      middleware = args;
+    }
+    ref.lastPath = pattern;
+    ref.app.entries.push({ kind: "use", pattern: joinPaths(ref.base, pattern), middleware: middlewareListVerdict(middleware, this.reader), at: locationOf(call) });
+  }
+
+  private mount(call: CallExpression, ref: AppRef, args: readonly Node[]): void {
+    const [prefixArg, subArg] = args;
+    if (!prefixArg || !subArg) return;
+    const prefix = evaluateString(prefixArg, this.subst);
+    const sub = this.evaluate(subArg);
+    if (sub?.kind !== "app") {
+      const origin = originOf(subArg, this.subst);
+      // A parameter of a function nothing in the service calls holds no app at all.
+      if (origin !== " (a function parameter)") {
+        ref.app.entries.push({ kind: "opaque", construct: undecidableAt(subArg, `the app \`${shortText(subArg.getText(), 60)}\`${origin} mounted by \`${callName(call)}(…)\``) });
+      }
+      return;
+    }
+    if (sub.app === ref.app) return; // mounting an app into itself adds nothing Hono would serve
+    sub.app.mounted = true;
+    const base = joinPaths(ref.base, prefix);
+    const displayBase = joinPaths(ref.displayBase, prefix);
+    for (const item of [...sub.app.entries]) {
+      if (item.kind === "use") ref.app.entries.push({ ...item, pattern: joinPaths(base, item.pattern) });
+      else if (item.kind === "opaque") ref.app.entries.push(item);
+      else {
+        const display = item.route.displayPath !== undefined ? joinPaths(displayBase, { value: item.route.displayPath }) : undefined;
+        ref.app.entries.push({
+          ...item,
+          route: { ...item.route, path: joinPaths(base, item.route.path), displayPath: display && "value" in display ? display.value : undefined },
+        });
+      }
+    }
+  }
+
+  // --- helpers ----------------------------------------------------------------
+
+  /** A registration on something the interpreter knows to be an app (so `z.object().openapi()` never is). */
+  private isRegistrationOnKnownApp(call: CallExpression): boolean {
+    const callee = unwrap(call.getExpression());
+    if (!Node.isPropertyAccessExpression(callee) || !CHAINABLE.has(callee.getName())) return false;
+    const receiver = unwrap(callee.getExpression());
+    const decl = Node.isIdentifier(receiver) || Node.isPropertyAccessExpression(receiver) ? declarationOf(receiver) : undefined;
+    return decl !== undefined && this.values.get(decl)?.kind === "app";
+  }
+
+  /** Whether a scope may hold a registration the interpreter has not followed yet. */
+  private hasUnvisitedRegistration(scope: Node): boolean {
+    return scope.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => {
+      if (this.visited.has(c)) return false;
+      const callee = unwrap(c.getExpression());
+      return Node.isPropertyAccessExpression(callee) && CHAINABLE.has(callee.getName()) && callee.getName() !== "basePath";
+    });
+  }
+}
+
+// --- pure helpers -------------------------------------------------------------
+
+function coverage(route: ExtractedRoute, own: ScopeVerdict, usesBefore: readonly Extract<Entry, { kind: "use" }>[]): ScopeVerdict {
+  if (own.covered) return { covered: true, undecidable: [] };
+  const undecidable = [...own.undecidable];
+  for (const use of usesBefore) {
+    if (!use.middleware.covered && use.middleware.undecidable.length === 0) continue; // no requireScope in it, certainly
+    if (use.method && use.method !== "all" && route.method !== undefined && use.method !== route.method) continue;
+    if ("undecidable" in use.pattern) {
+      undecidable.push(use.pattern.undecidable);
+      continue;
+    }
+    const pattern = use.pattern.value;
+    let matches: boolean | Undecidable;
+    if (pattern === "*" || pattern === "/*") matches = true;
+    else if ("undecidable" in route.path) matches = route.path.undecidable;
+    else if (patternMatchesPath(pattern, route.path.value)) matches = true;
+    else if (/:[A-Za-z0-9_]+\{/.test(pattern)) matches = { ...use.at, construct: `the pattern \`${pattern}\` (a regular-expression constraint the route's path cannot be tested against)` };
+    else matches = false;
+    if (matches === false) continue;
+    if (matches !== true) undecidable.push(matches);
+    else if (use.middleware.covered) return { covered: true, undecidable: [] };
+    else undecidable.push(...use.middleware.undecidable);
+  }
+  if (route.routeUndecidable) undecidable.push(route.routeUndecidable);
+  if ("undecidable" in route.path) undecidable.push(route.path.undecidable);
+  return { covered: false, undecidable: dedupe(undecidable) };
+}
+
+function dedupe(items: Undecidable[]): Undecidable[] {
+  const seen = new Set<string>();
+  return items.filter((u) => {
+    const key = `${u.path}:${u.line}:${u.column}:${u.construct}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The same registration reached twice on the same path (a router mounted by two code paths) is one route. */
+function dedupeRoutes(routes: ExtractedRoute[]): ExtractedRoute[] {
+  const seen = new Map<string, ExtractedRoute>();
+  for (const route of routes) {
+    const key = `${route.at.path}:${route.at.line}:${route.at.column}:${route.method}:${"value" in route.path ? route.path.value : "?"}`;
+    const before = seen.get(key);
+    // Reached twice with different coverage: the unprotected reading is the one that can be served.
+    if (!before || (before.scope.covered && !route.scope.covered)) seen.set(key, route);
+  }
+  return [...seen.values()];
+}
+
+/** A string-ish first argument: a path, not a handler. */
+function isPathLike(node: Node, subst: Substitution): boolean {
+  const n = unwrap(node);
+  if (Node.isTemplateExpression(n) || Node.isBinaryExpression(n) || Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n)) return true;
+  return "value" in evaluateString(n, subst);
+}
+
+function rootOf(expr: PropertyAccessExpression): Node {
+  let root: Node = expr;
+  while (Node.isPropertyAccessExpression(root)) root = unwrap(root.getExpression());
+  return root;
+}
+
+function callName(call: CallExpression): string {
+  const callee = unwrap(call.getExpression());
+  return Node.isPropertyAccessExpression(callee) && !Node.isIdentifier(unwrap(callee.getExpression())) ? `.${callee.getName()}` : shortText(callee.getText(), 60);
+}
+
+function topLevelFunctions(file: SourceFile): FunctionLike[] {
+  const out: FunctionLike[] = [];
+  for (const s of file.getStatements()) {
+    if (Node.isFunctionDeclaration(s)) out.push(s);
+    if (Node.isVariableStatement(s)) {
+      for (const d of s.getDeclarations()) {
+        const init = d.getInitializer();
+        const fn = init ? unwrap(init) : undefined;
+        if (fn && isFunctionLike(fn)) out.push(fn);
+      }
+    }
+  }
+  return out;
+}
+
+/** A parameter typed as a Hono app: `app: OpenAPIHono`, `app: Hono<Env>`, or a local alias of one (`app: AppOpenAPI`). */
+function isAppTyped(param: Node, depth = 0): boolean {
+  if (!Node.isParameterDeclaration(param)) return false;
+  const type = param.getTypeNode();
+  return type !== undefined && typeMentionsApp(type, depth);
+}
+
+function typeMentionsApp(type: Node, depth: number): boolean {
+  if (/\b(OpenAPIHono|Hono)\b/.test(type.getText())) return true;
+  if (depth > 3 || !Node.isTypeReference(type)) return false;
+  const decl = declarationOf(type.getTypeName());
+  if (decl && Node.isTypeAliasDeclaration(decl)) return typeMentionsApp(decl.getTypeNodeOrThrow(), depth + 1);
+  return false;
+}
+
+/** `{ path, router }` destructured from an object literal: each binding → the member's expression. */
+function bindDestructured(pattern: Node, source: Node, subst: Substitution): Map<Node, Node> {
+  const out = new Map<Node, Node>();
+  if (!Node.isObjectBindingPattern(pattern)) return out;
+  let obj = unwrap(source);
+  if (!Node.isObjectLiteralExpression(obj)) {
+    const decl = Node.isIdentifier(obj) ? declarationOf(obj) : undefined;
+    const bound = decl ? subst(decl) : undefined;
+    obj = bound ? unwrap(bound) : obj;
+  }
+  if (!Node.isObjectLiteralExpression(obj)) return out;
+  for (const element of pattern.getElements()) {
+    const key = element.getPropertyNameNode()?.getText() ?? element.getName();
+    const prop = obj.getProperty(key);
+    if (prop && Node.isPropertyAssignment(prop) && prop.getInitializer()) out.set(element, prop.getInitializer()!);
+    else if (prop && Node.isShorthandPropertyAssignment(prop)) out.set(element, prop.getNameNode());
+  }
+  return out;
+}
