@@ -6,13 +6,17 @@ import { BlobCache } from "../github/blob-cache.js";
 import { isOwnStickyComment } from "../github/comment.js";
 import { hasWriteAccess } from "../github/permission.js";
 import { parseManualTicks } from "../report/comment.js";
+import { checkConcurrency } from "../engine/concurrency.js";
+import { InProcessQueue } from "../queue/in-process.js";
+import { completeRunsLeftByEarlierAttempt, sweepInterruptedRuns } from "../queue/interrupted-runs.js";
+import type { JobProcessor } from "../queue/job.js";
+import type { WorkQueue } from "../queue/work-queue.js";
 import { RULE_IDS, RULES } from "../rules/index.js";
 import { runCheckJob, type BotDeps } from "./check-job.js";
 import { CommentSigner } from "./comment-signature.js";
 import { BotMetrics } from "./metrics.js";
-import { RunQueue } from "./queue.js";
 import { asksForRecheck } from "./recheck.js";
-import { branchName, pullKey, queueKey, type CheckTarget } from "./target.js";
+import { branchName, queueKey, type CheckTarget } from "./target.js";
 import { runTickJob } from "./tick-job.js";
 
 export interface AppOptions {
@@ -33,14 +37,21 @@ export interface AppOptions {
    * a tick falls back to a full re-run.
    */
   stateSecret?: string;
+  /**
+   * Look for check runs left in progress by an interrupted run (interrupted-runs.ts)
+   * when the app loads and then every `intervalMs`. Off unless set (the server sets it).
+   */
+  sweep?: { intervalMs: number };
 }
 
-export interface PlatformChecksApp extends ApplicationFunction {
+export interface PlatformChecksApp<Q extends WorkQueue = InProcessQueue> extends ApplicationFunction {
   /** Resolves when no work is queued, running, or being looked up. */
   onIdle(): Promise<void>;
-  /** Stops taking work: waits up to `graceMs` for running jobs, then completes the rest as failures. */
+  /** Stops taking work: waits up to `graceMs` for running jobs; the rest complete as interrupted (in-process) or go back to the queue (Redis). */
   shutdown(graceMs: number): Promise<void>;
-  readonly queue: RunQueue;
+  /** One sweep for interrupted runs now; resolves with how many it completed. */
+  sweepInterruptedRuns(): Promise<number>;
+  readonly queue: Q;
   readonly metrics: BotMetrics;
 }
 
@@ -60,8 +71,15 @@ const MERGE_QUEUE_BRANCH = /^(?:refs\/heads\/)?gh-readonly-queue\/(.+)\/pr-\d+-[
  * enqueues work, so the webhook is answered at once; the work runs on the
  * per-pull-request queue.
  */
-export function createApp(options: AppOptions = {}): PlatformChecksApp {
+export function createApp(options?: AppOptions): PlatformChecksApp<InProcessQueue>;
+export function createApp<Q extends WorkQueue>(options: AppOptions & { queue: Q }): PlatformChecksApp<Q>;
+export function createApp(options: AppOptions & { queue?: WorkQueue } = {}): PlatformChecksApp<WorkQueue> {
   const metrics = options.metrics ?? new BotMetrics();
+  const runTimeoutMs = options.runTimeoutMs ?? 10 * 60_000;
+  const queue: WorkQueue =
+    options.queue ??
+    new InProcessQueue({ timeoutMs: runTimeoutMs, concurrency: checkConcurrency(), onWait: (seconds) => metrics.queueWait.observe(seconds) });
+  metrics.observe(queue);
   const deps: BotDeps = {
     rules: options.rules ?? RULES,
     ruleIds: options.ruleIds ?? RULE_IDS,
@@ -69,11 +87,11 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
     cache: options.cache ?? new BlobCache(),
     metrics,
     signer: new CommentSigner(options.stateSecret),
+    ...(queue.guard ? { guard: queue.guard } : {}),
   };
-  const queue = new RunQueue({
-    timeoutMs: options.runTimeoutMs ?? 10 * 60_000,
-    onDepthChange: (depth) => metrics.queueDepth.set(depth),
-  });
+  const loadedAt = Date.now();
+  let probotRef: Probot | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
   const instrumented = new WeakSet<object>();
 
   /** Counts failed GitHub requests (the /metrics API error counter). */
@@ -89,28 +107,102 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
     return api;
   };
 
-  const enqueueCheck = (api: GitHubApi, target: CheckTarget, log: Logger) => {
-    const jobLog = log.child({ key: queueKey(target), sha: target.headSha, trigger: target.trigger });
-    queue.enqueue({
-      key: queueKey(target),
-      headSha: target.headSha,
-      kind: "check",
-      supersedes: target.supersedes,
-      run: (signal) => runCheckJob(api, target, deps, signal, jobLog),
-      dropped: (reason) => jobLog.info({ reason }, "queued check dropped before it started"),
+  const enqueueCheck = async (installationId: number, target: CheckTarget, log: Logger) => {
+    await queue.enqueue({ kind: "check", installationId, target });
+    log.debug({ key: queueKey(target), sha: target.headSha, trigger: target.trigger }, "check queued");
+  };
+
+  /**
+   * Runs `enqueue` for a delivery seen for the first time; a redelivery (same
+   * X-GitHub-Delivery within a day, in any replica) is acknowledged and ignored.
+   * When enqueueing fails the webhook fails too, and the delivery is forgotten
+   * so that GitHub's redelivery runs.
+   */
+  const once = async (context: Context, enqueue: () => Promise<void>) => {
+    if (!(await queue.firstDelivery(context.id))) {
+      metrics.duplicateDeliveries.inc();
+      context.log.info({ delivery: context.id }, "delivery seen before; ignored");
+      return;
+    }
+    try {
+      await enqueue();
+    } catch (error) {
+      await queue.forgetDelivery(context.id).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  /** Does one queued job, in whichever replica took it, as the installation. */
+  const processJob: JobProcessor = async (data, { signal, resumed }) => {
+    const probot = probotRef!;
+    const api = instrument((await probot.auth(data.installationId)) as GitHubApi);
+    if (data.kind === "check") {
+      const { target } = data;
+      const log = probot.log.child({ name: "platform-checks", key: queueKey(target), sha: target.headSha, trigger: target.trigger });
+      if (resumed) {
+        await completeRunsLeftByEarlierAttempt(api, { owner: target.owner, repo: target.repo }, target.headSha, deps.appId, log).then(
+          (n) => metrics.interruptedRuns.inc(n),
+          (error: unknown) => log.error({ err: error }, "could not complete the run an interrupted attempt left in progress"),
+        );
+      }
+      await runCheckJob(api, target, deps, signal, log);
+      return;
+    }
+    const { tick } = data;
+    const log = probot.log.child({ name: "platform-checks", key: queueKey({ ...tick, headSha: "" }), trigger: "checklist_tick" });
+    try {
+      const result = await runTickJob(api, tick, deps, log);
+      if (result.outcome === "needs-full-run") {
+        await enqueueCheck(
+          data.installationId,
+          { owner: tick.owner, repo: tick.repo, headSha: result.headSha, baseSha: result.baseSha, baseRef: result.baseRef, pullNumber: tick.pullNumber, trigger: "checklist_tick", supersedes: true },
+          log,
+        );
+      }
+    } catch (error) {
+      // Nothing was left in progress; the next push or /recheck brings the check run up to date.
+      log.error({ err: error }, "checklist tick could not be re-evaluated");
+    }
+  };
+
+  const sweep = async (): Promise<number> => {
+    const probot = probotRef;
+    if (!probot) return 0;
+    const log = probot.log.child({ name: "platform-checks", task: "interrupted-run sweep" });
+    let completed = 0;
+    // A run older than the timeout cannot be live (the timeout would have ended it); in-process, nothing
+    // a previous process started is live either.
+    const staleBefore = () => Date.now() - runTimeoutMs - 60_000;
+    await queue.exclusively("interrupted-run-sweep", options.sweep?.intervalMs ?? 60_000, async () => {
+      completed = await sweepInterruptedRuns(probot, queue, {
+        appId: deps.appId,
+        isStale: (startedAt) => startedAt.getTime() < staleBefore() || (queue.backend === "in-process" && startedAt.getTime() < loadedAt),
+        log,
+        onInterrupted: () => metrics.interruptedRuns.inc(),
+      });
     });
+    return completed;
   };
 
   const app: ApplicationFunction = (probot: Probot) => {
-    queue.setLogger(probot.log.child({ name: "platform-checks" }));
+    probotRef = probot;
+    queue.start(processJob, probot.log.child({ name: "platform-checks" }));
+    if (options.sweep) {
+      const sweepLogged = () =>
+        void sweep().catch((error: unknown) => probot.log.error({ err: error }, "the interrupted-run sweep failed; it runs again later"));
+      sweepLogged();
+      sweepTimer = setInterval(sweepLogged, options.sweep.intervalMs);
+      sweepTimer.unref();
+    }
     probot.on([...PULL_REQUEST_EVENTS], async (context) => {
       const { payload } = context;
       if (payload.action === "edited" && !("changes" in payload && payload.changes.base)) return;
       const pull = payload.pull_request;
       if (pull.state !== "open") return;
       // Drafts are checked too: early feedback is the point, and ready_for_review re-runs anyway.
-      enqueueCheck(
-        instrument(context.octokit),
+      await once(context, () =>
+        enqueueCheck(
+        installationOf(context),
         {
           ...repoOf(context),
           headSha: pull.head.sha,
@@ -121,13 +213,15 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
           supersedes: true,
         },
         context.log,
+      ),
       );
     });
 
     probot.on("merge_group.checks_requested", async (context) => {
       const group = context.payload.merge_group;
-      enqueueCheck(
-        instrument(context.octokit),
+      await once(context, () =>
+        enqueueCheck(
+        installationOf(context),
         {
           ...repoOf(context),
           headSha: group.head_sha,
@@ -137,19 +231,20 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
           supersedes: false,
         },
         context.log,
+      ),
       );
     });
 
     probot.on("check_run.rerequested", async (context) => {
       const run = context.payload.check_run;
       if (!isOwnApp(run.app?.id)) return;
-      rerun(context, run.head_sha, run.check_suite?.head_branch ?? null, run.pull_requests, "check_run.rerequested");
+      await rerun(context, run.head_sha, run.check_suite?.head_branch ?? null, run.pull_requests, "check_run.rerequested");
     });
 
     probot.on("check_suite.rerequested", async (context) => {
       const suite = context.payload.check_suite;
       if (!isOwnApp(suite.app?.id)) return;
-      rerun(context, suite.head_sha, suite.head_branch, suite.pull_requests, "check_suite.rerequested");
+      await rerun(context, suite.head_sha, suite.head_branch, suite.pull_requests, "check_suite.rerequested");
     });
 
     probot.on("issue_comment.created", async (context) => {
@@ -157,7 +252,8 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
       if (!issue.pull_request || sender.type === "Bot" || !asksForRecheck(comment.body)) return;
       const api = instrument(context.octokit);
       const repo = repoOf(context);
-      queue.track(
+      const installationId = installationOf(context);
+      await once(context, async () => queue.track(
         (async () => {
           const allowed = await hasWriteAccess(api, repo, sender.login);
           await api.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: allowed ? "+1" : "-1" });
@@ -166,8 +262,8 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
             return;
           }
           const { data: pull } = await api.rest.pulls.get({ ...repo, pull_number: issue.number });
-          enqueueCheck(
-            api,
+          await enqueueCheck(
+            installationId,
             {
               ...repo,
               headSha: pull.head.sha,
@@ -180,7 +276,7 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
             context.log,
           );
         })(),
-      );
+      ));
     });
 
     probot.on("issue_comment.edited", async (context) => {
@@ -189,30 +285,10 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
       if (!isOwnStickyComment(comment, deps.appId)) return;
       const before = changes.body?.from;
       if (before === undefined || sameTicks(before, comment.body)) return;
-      const api = instrument(context.octokit);
       const repo = repoOf(context);
-      const log = context.log.child({ key: pullKey(repo.owner, repo.repo, issue.number), trigger: "checklist_tick" });
-      queue.enqueue({
-        key: pullKey(repo.owner, repo.repo, issue.number),
-        headSha: "",
-        kind: "tick",
-        supersedes: false,
-        run: async () => {
-          try {
-            const result = await runTickJob(api, { ...repo, pullNumber: issue.number, commentId: comment.id }, deps, log);
-            if (result.outcome === "needs-full-run") {
-              enqueueCheck(
-                api,
-                { ...repo, ...result, pullNumber: issue.number, trigger: "checklist_tick", supersedes: true },
-                log,
-              );
-            }
-          } catch (error) {
-            // Nothing was left in progress; the next push or /recheck brings the check run up to date.
-            log.error({ err: error }, "checklist tick could not be re-evaluated");
-          }
-        },
-      });
+      await once(context, () =>
+        queue.enqueue({ kind: "tick", installationId: installationOf(context), tick: { ...repo, pullNumber: issue.number, commentId: comment.id, edit: { before, after: comment.body ?? "" } } }),
+      );
     });
   };
 
@@ -227,16 +303,17 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
     headBranch: string | null,
     pulls: readonly { number: number; head: { sha: string }; base: { ref: string; sha: string } }[],
     trigger: string,
-  ): void {
+  ): Promise<void> {
     const api = instrument(context.octokit);
     const repo = repoOf(context);
-    queue.track(
+    const installationId = installationOf(context);
+    return once(context, async () => queue.track(
       (async () => {
         const queued = headBranch ? MERGE_QUEUE_BRANCH.exec(headBranch) : null;
         if (queued) {
           const { data: commit } = await api.rest.git.getCommit({ ...repo, commit_sha: headSha });
           const base = commit.parents[0]?.sha;
-          if (base) enqueueCheck(api, { ...repo, headSha, baseSha: base, baseRef: queued[1]!, trigger, supersedes: false }, context.log);
+          if (base) await enqueueCheck(installationId, { ...repo, headSha, baseSha: base, baseRef: queued[1]!, trigger, supersedes: false }, context.log);
           return;
         }
         // Pull requests from forks are not listed in the payload: look among the open ones.
@@ -246,8 +323,8 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
             : (await api.paginate(api.rest.pulls.list, { ...repo, state: "open", per_page: 100 })).filter((p) => p.head.sha === headSha);
         if (targets.length === 0) context.log.info({ headSha }, "re-run requested for a commit with no open pull request; nothing to do");
         for (const pull of targets) {
-          enqueueCheck(
-            api,
+          await enqueueCheck(
+            installationId,
             {
               ...repo,
               headSha,
@@ -263,22 +340,25 @@ export function createApp(options: AppOptions = {}): PlatformChecksApp {
           );
         }
       })(),
-    );
+    ));
   }
 
   return Object.assign(app, {
     onIdle: () => queue.onIdle(),
     shutdown: async (graceMs: number) => {
-      const idle = queue.onIdle();
-      const timedOut = await Promise.race([idle.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
-      if (timedOut) {
-        queue.abortAll({ kind: "shutdown" });
-        await Promise.race([queue.onIdle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
-      }
+      if (sweepTimer) clearInterval(sweepTimer);
+      await queue.shutdown(graceMs);
     },
+    sweepInterruptedRuns: sweep,
     queue,
     metrics,
   });
+}
+
+function installationOf(context: { payload: { installation?: { id: number } } }): number {
+  const id = context.payload.installation?.id;
+  if (id === undefined) throw new Error("event without an installation");
+  return id;
 }
 
 function repoOf(context: { payload: { repository?: { owner: { login: string }; name: string } } }): RepoRef {
