@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { patternMatchesPath, serviceRoutes, type ServiceRoutes } from "../../src/analysis/hono/routes.js";
-import { DEFAULT_CONFIG } from "../../src/engine/config.js";
+import { DEFAULT_CONFIG, parseConfig, type Config } from "../../src/engine/config.js";
 import { RepoContext, serviceInfo } from "../../src/engine/context.js";
 import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
 import { exampleFiles } from "../helpers/example-repo.js";
 
 const SRC = "services/svc/src";
 
-async function extract(files: Record<string, string>, name = "svc"): Promise<ServiceRoutes> {
+async function extract(files: Record<string, string>, name = "svc", config: Config = DEFAULT_CONFIG): Promise<ServiceRoutes> {
   const info = serviceInfo("services", name);
-  const ctx = new RepoContext(new MemorySnapshot({ files }), DEFAULT_CONFIG, [info], [info], []).forService(info);
+  const ctx = new RepoContext(new MemorySnapshot({ files }), config, [info], [info], []).forService(info);
   return serviceRoutes(ctx);
 }
 
@@ -208,6 +208,290 @@ app.get("/b", scoped(SCOPES.B), (c) => c.text("b"));
       "routes/orphan.routes.ts": `${HEADER}\nexport function orphanRoutes() {\n  return new OpenAPIHono().openapi(${route("get", "/orphan")}, (c) => c.json({}));\n}\n`,
     });
     expect(summary(await extract(files))).toEqual(["get /orphan typed unscoped @routes/orphan.routes.ts:6:27"]);
+  });
+});
+
+/** A service laid out the way the hono-open-api-starter family writes it: path alias, router factory, namespace imports, an app only handed to serve(). */
+function starterService(routeExtra = "", handlerFile = "") {
+  return {
+    "services/svc/tsconfig.json": `{
+  "compilerOptions": {
+    "baseUrl": "./", // aliases resolve from the service folder
+    "paths": { "@/*": ["./src/*"] },
+  },
+}`,
+    ...service({
+      "index.ts": `import { serve } from "@hono/node-server";
+import app from "./app";
+
+serve({ fetch: app.fetch, port: 8080 });
+`,
+      "app.ts": `import configureOpenAPI from "@/lib/configure-open-api";
+import createApp from "@/lib/create-app";
+import health from "@/routes/health.route";
+import notes from "@/routes/notes/notes.index";
+
+const app = createApp();
+configureOpenAPI(app);
+
+const routers = [health, notes] as const;
+routers.forEach((router) => {
+  app.route("/", router);
+});
+
+export default app;
+`,
+      "lib/create-app.ts": `import { OpenAPIHono } from "@hono/zod-openapi";
+import { logger } from "hono/logger";
+import type { AppOpenAPI } from "./types";
+
+export function createRouter() {
+  return new OpenAPIHono({ strict: false });
+}
+
+export default function createApp() {
+  const app = createRouter();
+  app.use(logger());
+  return app;
+}
+
+export function createTestApp(router: AppOpenAPI) {
+  return createApp().route("/", router);
+}
+`,
+      "lib/types.ts": `import type { OpenAPIHono } from "@hono/zod-openapi";
+export type AppOpenAPI = OpenAPIHono;
+`,
+      "lib/configure-open-api.ts": `import type { AppOpenAPI } from "./types";
+
+export default function configureOpenAPI(app: AppOpenAPI) {
+  app.doc("/doc", { openapi: "3.0.0", info: { version: "1", title: "Notes" } });
+}
+`,
+      "routes/health.route.ts": `import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "@/lib/create-app";
+
+const router = createRouter().openapi(
+  createRoute({ method: "get", path: "/healthz", responses: { 200: { description: "up" } } }),
+  (c) => c.json({ ok: true }, 200),
+);
+
+export default router;
+`,
+      "routes/notes/notes.schemas.ts": `import { z } from "@hono/zod-openapi";
+
+export const NoteSchema = z.object({ id: z.string().openapi({ example: "n_1" }), body: z.string() }).openapi("Note");
+export const NotesSchema = z.array(NoteSchema).openapi({ description: "All notes" });
+`,
+      "routes/notes/notes.routes.ts": `import { createRoute } from "@hono/zod-openapi";
+import { SCOPES, requireScope } from "@platform/scopes";
+import { NoteSchema, NotesSchema } from "./notes.schemas";
+
+export const list = createRoute({
+  method: "get",
+  path: "/notes",${routeExtra}
+  responses: { 200: { description: "notes", content: { "application/json": { schema: NotesSchema } } } },
+});
+
+export const getOne = createRoute({
+  method: "get",
+  path: "/notes/{id}",${routeExtra}
+  responses: { 200: { description: "a note", content: { "application/json": { schema: NoteSchema } } } },
+});
+`,
+      "routes/notes/notes.handlers.ts": `export const list = async (c: any) => c.json([], 200);
+export const getOne = async (c: any) => c.json({}, 200);
+${handlerFile}`,
+      "routes/notes/notes.index.ts": `import { createRouter } from "@/lib/create-app";
+import * as handlers from "./notes.handlers";
+import * as routes from "./notes.routes";
+
+const router = createRouter()
+  .openapi(routes.list, handlers.list)
+  .openapi(routes.getOne, handlers.getOne);
+
+export default router;
+`,
+    }),
+  };
+}
+
+describe("real composition: the starter layout", () => {
+  it("finds namespace-imported routes behind a path alias in an app only handed to serve(), unprotected, at their registration", async () => {
+    const result = await extract(starterService());
+    expect(summary(result)).toEqual([
+      "get /healthz typed unscoped @routes/health.route.ts:4:30",
+      "get /notes typed unscoped @routes/notes/notes.index.ts:6:3",
+      "get /notes/:id typed unscoped @routes/notes/notes.index.ts:7:3",
+    ]);
+    // zod's .openapi() metadata registers nothing and is no cause for doubt.
+    expect(result.opaque).toEqual([]);
+  });
+
+  it("counts middleware: [requireScope(…)] in the namespace-imported route definitions", async () => {
+    const result = await extract(starterService("\n  middleware: [requireScope(SCOPES.READ_NOTES)] as const,"));
+    expect(summary(result).slice(1)).toEqual([
+      "get /notes typed scoped @routes/notes/notes.index.ts:6:3",
+      "get /notes/:id typed scoped @routes/notes/notes.index.ts:7:3",
+    ]);
+  });
+});
+
+describe("real composition: entries, mounts and classes", () => {
+  it("mounts a default-export sub-app at /oauth, from a class method, behind `export default { fetch }`", async () => {
+    const files = service({
+      "index.ts": `import { Server } from "./server";
+const server = new Server();
+export default { fetch: server.app.fetch };
+`,
+      "server.ts": `import { OpenAPIHono } from "@hono/zod-openapi";
+import oauthRouter from "./oauth/router";
+
+export class Server {
+  readonly app = new OpenAPIHono();
+
+  constructor() {
+    this.mountRoutes();
+  }
+
+  private mountRoutes() {
+    this.app.route("/oauth", oauthRouter);
+  }
+}
+`,
+      "oauth/router.ts": `${HEADER}
+const app = new OpenAPIHono();
+app.openapi(${route("post", "/token", " middleware: [requireScope(SCOPES.OAUTH)],")}, (c) => c.json({}));
+app.get("/authorize", (c) => c.redirect("/"));
+export default app;
+`,
+    });
+    const result = await extract(files);
+    expect(summary(result)).toEqual(["post /oauth/token typed scoped @oauth/router.ts:6:1", "get /oauth/authorize plain unscoped @oauth/router.ts:7:1"]);
+    expect(result.opaque).toEqual([]);
+  });
+
+  it("follows for…of over { path, router } entries and an exported buildApp nothing in the service calls", async () => {
+    const files = service({
+      "index.ts": `export { buildApp } from "./app";
+`,
+      "app.ts": `${HEADER}
+import billing from "./billing.routes";
+import reports from "./reports.routes";
+
+export function buildApp() {
+  const app = new OpenAPIHono().basePath("/api");
+  const mounts = [
+    { path: "/billing", router: billing },
+    { path: "/reports", router: reports },
+  ];
+  for (const { path, router } of mounts) app.route(path, router);
+  return app;
+}
+`,
+      "billing.routes.ts": `${HEADER}
+export default new OpenAPIHono().openapi(${route("get", "/invoices")}, (c) => c.json([]));
+`,
+      "reports.routes.ts": `${HEADER}
+const reports = new OpenAPIHono();
+reports.get("/daily", requireScope(SCOPES.REPORTS), (c) => c.json([]));
+export default reports;
+`,
+    });
+    expect(summary(await extract(files))).toEqual([
+      "get /api/billing/invoices typed unscoped @billing.routes.ts:5:33",
+      "get /api/reports/daily plain scoped @reports.routes.ts:6:1",
+    ]);
+  });
+
+  it("reads route definitions through a local wrapper around createRoute, substituting the call's arguments", async () => {
+    const files = service({
+      "lib/define-route.ts": `import { createRoute } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+
+export const defineRoute = ({ guard, ...config }: { guard: MiddlewareHandler; method: string; path: string }) =>
+  createRoute({ ...config, middleware: [guard], responses: { 200: { description: "OK" } } } as any);
+
+export function openRoute(method: string, path: string) {
+  return createRoute({ method, path, responses: { 200: { description: "OK" } } } as any);
+}
+`,
+      "index.ts": `${HEADER}
+import { defineRoute, openRoute } from "./lib/define-route";
+const app = new OpenAPIHono();
+app.openapi(defineRoute({ method: "delete", path: "/v1/items/{id}", guard: requireScope(SCOPES.WRITE) }), (c) => c.json({}));
+app.openapi(openRoute("get", "/v1/items"), (c) => c.json([]));
+`,
+    });
+    expect(summary(await extract(files))).toEqual(["delete /v1/items/:id typed scoped @index.ts:7:1", "get /v1/items typed unscoped @index.ts:8:1"]);
+  });
+
+  it("takes a handler chain whose last function calls next() for middleware, not an endpoint", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+const app = new Hono();
+app.get("/v1/*", async (c, next) => {
+  c.header("x-api", "1");
+  await next();
+});
+app.all("/v1/admin/*", requireScope(SCOPES.ADMIN));
+app.get("/v1/admin/users", (c) => c.json([]));
+app.get("/v1/public", (c) => c.json([]));
+`,
+    });
+    expect(summary(await extract(files))).toEqual(["get /v1/admin/users plain scoped @index.ts:11:1", "get /v1/public plain unscoped @index.ts:12:1"]);
+  });
+});
+
+describe("requireScope counts only when it protects", () => {
+  const noop = `export function requireScope(_scope: string) {
+  return async (_c: unknown, next: () => Promise<void>) => next();
+}
+`;
+
+  it("does not count requireScope from another module, a dropped call in a handler, or one behind if (false)", async () => {
+    const files = service({
+      "noop.ts": noop,
+      "index.ts": `${HEADER}
+import { requireScope as fakeScope } from "./noop";
+const app = new Hono();
+app.get("/a", fakeScope("a"), (c) => c.text("a"));
+app.get("/b", (c) => {
+  requireScope(SCOPES.B);
+  return c.text("b");
+});
+app.get("/c", async (c, next) => {
+  if (false) await requireScope(SCOPES.C)(c, next);
+  return c.text("c");
+});
+app.get("/d", async (c, next) => requireScope(SCOPES.D)(c, next), (c) => c.text("d"));
+`,
+    });
+    expect(summary(await extract(files))).toEqual([
+      "get /a plain unscoped @index.ts:7:1",
+      "get /b plain unscoped @index.ts:8:1",
+      "get /c plain unscoped @index.ts:12:1",
+      "get /d plain scoped @index.ts:16:1",
+    ]);
+  });
+
+  it("follows a local module that re-exports the scopes module's requireScope, and honours scopes_module", async () => {
+    const files = service({
+      "auth/index.ts": `export { requireScope as guard } from "@acme/authz";
+`,
+      "index.ts": `${HEADER}
+import { guard } from "./auth";
+const app = new Hono();
+app.use("/v1/*", guard("v1"));
+app.get("/v1/x", (c) => c.text("x"));
+app.get("/v2/y", requireScope(SCOPES.Y), (c) => c.text("y"));
+`,
+    });
+    expect(summary(await extract(files, "svc", parseConfig({ scopes_module: "@acme/authz" })))).toEqual([
+      "get /v1/x plain scoped @index.ts:8:1",
+      "get /v2/y plain unscoped @index.ts:9:1",
+    ]);
+    expect(summary(await extract(files))).toEqual(["get /v1/x plain unscoped @index.ts:8:1", "get /v2/y plain scoped @index.ts:9:1"]);
   });
 });
 
