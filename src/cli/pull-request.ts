@@ -11,8 +11,7 @@ import { loadGitHubSnapshot } from "../github/snapshot.js";
 import { rulesReadFolder } from "../github/tree.js";
 import { parseManualTicks } from "../report/comment.js";
 import type { PullRequestRef } from "./args.js";
-
-export const DEFAULT_API_URL = "https://api.github.com";
+import { PullRequestReadError } from "./pull-request-error.js";
 
 export interface PullRequestOptions {
   /** A token that can read the repository; without one, only public repositories (and a low rate limit). */
@@ -31,11 +30,6 @@ export interface PullRequestCheck {
   baseRef: string;
   /** Things the bot would put at the top of the check run's summary (a capped file list, a truncated tree). */
   notes: readonly string[];
-}
-
-/** GitHub could not be read as asked (no such pull request, no access, unreachable): exit 2. */
-export class PullRequestReadError extends Error {
-  override name = "PullRequestReadError";
 }
 
 /**
