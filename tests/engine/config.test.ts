@@ -4,7 +4,7 @@ import { RULE_IDS } from "../../src/rules/index.js";
 
 describe("configuration", () => {
   it("has defaults for every key", () => {
-    expect(DEFAULT_CONFIG).toMatchObject({ check_name: "Loop Platform / pre-merge", services_dir: "services", brands: ["loop", "loopbio"], checklist_statuses: ["stable"] });
+    expect(DEFAULT_CONFIG).toMatchObject({ check_name: "Loop Platform / pre-merge", services_dir: "services", brands: ["loop", "loopbio"], checklist_statuses: ["stable"], scopes_module: "@platform/scopes" });
   });
 
   it("names the offending key of an invalid file", () => {
@@ -23,6 +23,7 @@ describe("configuration", () => {
     expect(problems({ brands: [] })[0]).toMatch(/^brands: /);
     expect(problems({ services_dir: "/services/" })[0]).toMatch(/^services_dir: /);
     expect(problems({ checklist_statuses: ["prod"] })[0]).toMatch(/^checklist_statuses\.0: /);
+    expect(problems({ scopes_module: "" })[0]).toMatch(/^scopes_module: /);
   });
 
   it("accepts every documented key", () => {
@@ -34,6 +35,7 @@ describe("configuration", () => {
         brands: ["loop"],
         rules: { "owner-in-codeowners": "off", "openapi-route-typed": "error" },
         scope_exempt_routes: ["/healthz", "/internal/*"],
+        scopes_module: "@acme/authz",
         changeset_ignore: ["**/*.md"],
         checklist_statuses: ["beta", "stable"],
         checklist_items: ["Security review"],
@@ -42,5 +44,6 @@ describe("configuration", () => {
       RULE_IDS,
     );
     expect(config.rules["owner-in-codeowners"]).toBe("off");
+    expect(config.scopes_module).toBe("@acme/authz");
   });
 });
