@@ -11,7 +11,7 @@ import { rulesReadFolder } from "../github/tree.js";
 import { renderCheckRun, renderFailureOutput, type RunFailure } from "../report/check-run.js";
 import { parseManualTicks, renderComment, type StateBinding } from "../report/comment.js";
 import { loadRepoConfig } from "./config.js";
-import { configDigest, type CommentSigner } from "./comment-signature.js";
+import { configDigest, rulesetVersion, type CommentSigner } from "./comment-signature.js";
 import type { BotMetrics } from "./metrics.js";
 import { abortReason, type AbortReason } from "./queue.js";
 import type { CheckTarget } from "./target.js";
@@ -28,8 +28,8 @@ export interface BotDeps {
   metrics: BotMetrics;
   /** Signs the report embedded in the sticky comment (see CommentSigner). */
   signer: CommentSigner;
-  /** The rule set's version (see `rulesetVersion`), bound into the comment's signed state. */
-  rulesetVersion: string;
+  /** The rule set's version bound into the comment's signed state (default: `rulesetVersion(rules)`). */
+  rulesetVersion?: string;
   /** With a queue shared by replicas: asked before writing the conclusion and the comment (src/queue/work-queue.ts). */
   guard?: RunGuard;
 }
@@ -208,7 +208,7 @@ async function writeComment(
   report: CheckReport,
   config: Config,
   sticky: Awaited<ReturnType<typeof findStickyComment>>,
-  deps: Pick<BotDeps, "signer" | "rulesetVersion">,
+  deps: Pick<BotDeps, "signer" | "rulesetVersion" | "rules">,
 ): Promise<void> {
   const { headSha, ...binding } = stateBinding(target, config, deps);
   const body = renderComment(report, { headSha, binding, ...(sticky ? { previousBody: sticky.body } : {}), config });
@@ -220,7 +220,7 @@ async function writeComment(
 export function stateBinding(
   target: Pick<CheckTarget, "owner" | "repo" | "pullNumber" | "headSha" | "baseSha">,
   config: Config,
-  deps: Pick<BotDeps, "rulesetVersion">,
+  deps: Pick<BotDeps, "rulesetVersion" | "rules">,
 ): StateBinding {
   return {
     repository: `${target.owner}/${target.repo}`,
@@ -228,7 +228,7 @@ export function stateBinding(
     headSha: target.headSha,
     baseSha: target.baseSha,
     configDigest: configDigest(config),
-    rulesetVersion: deps.rulesetVersion,
+    rulesetVersion: deps.rulesetVersion ?? rulesetVersion(deps.rules),
   };
 }
 

@@ -1,11 +1,12 @@
 import type { Logger } from "pino";
+import type { ManualTicks } from "../checklist/checklist.js";
 import { ConfigError } from "../engine/config.js";
 import { applyReadiness, type CheckReport } from "../engine/run.js";
 import type { GitHubApi } from "../github/api.js";
 import { CheckRunWriter } from "../github/check-run.js";
 import { renderCheckRun } from "../report/check-run.js";
 import { parseManualTicks, renderComment } from "../report/comment.js";
-import type { BotDeps } from "./check-job.js";
+import { stateBinding, type BotDeps } from "./check-job.js";
 import { loadRepoConfig } from "./config.js";
 
 export interface TickTarget {
@@ -13,6 +14,12 @@ export interface TickTarget {
   repo: string;
   pullNumber: number;
   commentId: number;
+  /**
+   * The person's edit, as the webhook told it (`changes.body.from` and the new
+   * body). Its tick changes are applied to the comment as it is when the job
+   * runs, so a tick is kept even if a run rewrote the comment in between.
+   */
+  edit?: { before: string; after: string };
 }
 
 export type TickOutcome =
@@ -20,7 +27,11 @@ export type TickOutcome =
   | "reevaluated"
   /** The comment's report is for an older head; the run for the newest head keeps the ticks. */
   | "stale"
-  /** The comment carries no report the bot can trust (too large to embed, or not signed by it): a full re-run is needed. */
+  /**
+   * The comment carries no report the bot can trust for this pull request as
+   * it is now (too large to embed, not signed by it, or computed for another
+   * base, configuration or rule set): a full re-run is needed.
+   */
   | "needs-full-run"
   | "invalid-config";
 
@@ -38,11 +49,14 @@ export async function runTickJob(api: GitHubApi, target: TickTarget, deps: BotDe
   const { data: comment } = await api.rest.issues.getComment({ ...repo, comment_id: target.commentId });
   const { data: pull } = await api.rest.pulls.get({ ...repo, pull_number: target.pullNumber });
   const where = { headSha: pull.head.sha, baseSha: pull.base.sha, baseRef: pull.base.ref };
-  const body = comment.body ?? "";
-  const state = deps.signer.verifiedState(body);
-  if (!state) return { outcome: "needs-full-run", ...where };
-  if (state.headSha !== pull.head.sha) {
-    log.info({ commentHead: state.headSha, head: pull.head.sha }, "ticks on an older head's comment: the newer run keeps them");
+  const current = comment.body ?? "";
+  const signed = deps.signer.verifiedState(current);
+  if (!signed) {
+    log.info("the comment carries no report signed by this bot: full run");
+    return { outcome: "needs-full-run", ...where };
+  }
+  if (signed.headSha !== pull.head.sha) {
+    log.info({ commentHead: signed.headSha, head: pull.head.sha }, "ticks on an older head's comment: the newer run keeps them");
     return { outcome: "stale", ...where };
   }
 
@@ -54,8 +68,17 @@ export async function runTickJob(api: GitHubApi, target: TickTarget, deps: BotDe
     log.warn({ err: error }, "invalid configuration; the check run already says so");
     return { outcome: "invalid-config", ...where };
   }
+  // A body replayed from the comment's history, or one computed before the base, configuration or
+  // rules changed, is signed but not for the pull request as it is now.
+  const bound = deps.signer.boundState(current, stateBinding({ ...repo, pullNumber: target.pullNumber, ...where }, config, deps));
+  if ("problem" in bound) {
+    log.info({ problem: bound.problem }, "the comment's report was computed for something else: full run");
+    return { outcome: "needs-full-run", ...where };
+  }
+  const state = bound.state;
 
-  const report = applyReadiness(state.report, state.report.checklists, config, parseManualTicks(body, state.report));
+  const ticks = mergeTicks(parseManualTicks(current, state.report), target.edit, state.report);
+  const report = applyReadiness(state.report, state.report.checklists, config, ticks);
   if (outcomeChanged(state.report, report)) {
     const writer = new CheckRunWriter(api, repo);
     const output = renderCheckRun(report, config);
@@ -64,12 +87,38 @@ export async function runTickJob(api: GitHubApi, target: TickTarget, deps: BotDe
     deps.metrics.runs.inc({ conclusion: report.conclusion, trigger: "checklist_tick" });
     log.info({ conclusion: report.conclusion }, "checklist re-evaluated; new check run written");
   }
-  const rendered = renderComment(report, { headSha: pull.head.sha, previousBody: body, config });
+  const { headSha, ...binding } = state.binding;
+  const rendered = renderComment(report, { headSha, binding, previousBody: current, config });
   const next = rendered === undefined ? undefined : deps.signer.sign(rendered);
-  if (next !== undefined && next !== body) {
+  if (next !== undefined && next !== current) {
     await api.rest.issues.updateComment({ ...repo, comment_id: target.commentId, body: next });
   }
   return { outcome: "reevaluated", ...where };
+}
+
+/**
+ * The ticks in the comment now, with the person's edit applied on top: each
+ * manual box the edit changed takes the value the person gave it. Boxes the
+ * edit did not touch keep their current value (another person may have set them since).
+ */
+export function mergeTicks(current: ManualTicks, edit: TickTarget["edit"], report: Pick<CheckReport, "checklists">): ManualTicks {
+  if (!edit) return current;
+  const before = parseManualTicks(edit.before, report);
+  const after = parseManualTicks(edit.after, report);
+  const merged = new Map([...current].map(([service, items]) => [service, new Set(items)]));
+  for (const checklist of report.checklists) {
+    for (const item of checklist.items) {
+      if (item.kind !== "manual") continue;
+      const was = before.get(checklist.service)?.has(item.id) ?? false;
+      const now = after.get(checklist.service)?.has(item.id) ?? false;
+      if (was === now) continue;
+      const set = merged.get(checklist.service) ?? new Set<string>();
+      if (now) set.add(item.id);
+      else set.delete(item.id);
+      merged.set(checklist.service, set);
+    }
+  }
+  return merged;
 }
 
 /** Whether the check run would say something different. */

@@ -1,6 +1,6 @@
 import type { CheckRunAnnotation } from "../report/check-run.js";
-import { CHECK_RUN_TEXT_LIMIT } from "../report/check-run.js";
 import type { GitHubApi, RepoRef } from "./api.js";
+import { fitMarkdown, fitPlainText, GITHUB_LIMITS } from "./limits.js";
 
 /** GitHub accepts at most this many annotations per check-run request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -49,7 +49,7 @@ export class CheckRunWriter {
    */
   async complete(checkRunId: number, result: CheckRunResult): Promise<void> {
     const text = capText(result);
-    const batches = chunk(result.annotations ?? [], ANNOTATIONS_PER_REQUEST);
+    const batches = chunk((result.annotations ?? []).map(fitAnnotation), ANNOTATIONS_PER_REQUEST);
     for (const batch of batches.slice(0, -1)) {
       await this.api.rest.checks.update({ ...this.repo, check_run_id: checkRunId, output: { ...text, annotations: batch } });
     }
@@ -71,11 +71,18 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** GitHub rejects a title over 255 characters or a summary over 65535. */
+/** GitHub's limits, in bytes: a longer title, summary or annotation makes it refuse the whole request. */
 function capText(text: CheckRunText): CheckRunText {
-  const note = "\n\n_…cut to stay within GitHub's size limit._";
   return {
-    title: text.title.length > 255 ? `${text.title.slice(0, 254)}…` : text.title,
-    summary: text.summary.length > CHECK_RUN_TEXT_LIMIT ? text.summary.slice(0, CHECK_RUN_TEXT_LIMIT - note.length) + note : text.summary,
+    title: fitPlainText(text.title, GITHUB_LIMITS.checkRunTitle),
+    summary: fitMarkdown(text.summary, GITHUB_LIMITS.checkRunSummary, "\n\n_…cut to stay within GitHub's size limit._"),
+  };
+}
+
+function fitAnnotation(annotation: CheckRunAnnotation): CheckRunAnnotation {
+  return {
+    ...annotation,
+    title: fitPlainText(annotation.title, GITHUB_LIMITS.annotationTitle),
+    message: fitPlainText(annotation.message, GITHUB_LIMITS.annotationMessage),
   };
 }

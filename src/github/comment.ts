@@ -1,5 +1,6 @@
 import { isStickyComment } from "../report/comment.js";
 import type { GitHubApi, RepoRef } from "./api.js";
+import { fitMarkdown, GITHUB_LIMITS } from "./limits.js";
 
 export interface StickyComment {
   id: number;
@@ -37,8 +38,10 @@ export async function writeStickyComment(
   repo: RepoRef,
   number: number,
   existing: StickyComment | undefined,
-  body: string,
+  fullBody: string,
 ): Promise<number> {
+  // The renderer budgets below the limit (its state block must stay whole); this is the last word.
+  const body = fitMarkdown(fullBody, GITHUB_LIMITS.commentBody, "\n\n_…cut to stay within GitHub's comment limit._\n");
   if (existing) {
     if (existing.body !== body) await api.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
     return existing.id;

@@ -3,12 +3,13 @@ import { docsUrl } from "../engine/rule.js";
 import type { CheckReport, RuleRun } from "../engine/run.js";
 import type { Finding } from "../engine/types.js";
 import { countBySeverity, describeCounts, SEVERITY_ICON } from "./counts.js";
-import { capBlocks, escapeMarkdown, inlineCode } from "./markdown.js";
+import { fitPlainText, GITHUB_LIMITS } from "../github/limits.js";
+import { capBlocks, clip, codeBlock, escapeMarkdown, inlineCode, plainInline, stripControl } from "./markdown.js";
 
-/** GitHub's limit on a check run's output.summary and output.text. */
-export const CHECK_RUN_TEXT_LIMIT = 65_535;
-/** GitHub rejects longer annotation messages. */
-const ANNOTATION_MESSAGE_LIMIT = 64_000;
+/** The summary's budget in UTF-8 bytes (GitHub's limit less room for the notes the bot puts above it). */
+export const CHECK_RUN_TEXT_LIMIT = GITHUB_LIMITS.checkRunSummary - 4_096;
+/** Characters of a finding message in an annotation (GitHub's byte limit is enforced when writing). */
+const ANNOTATION_MESSAGE_CHARS = 16_000;
 
 /** An annotation in the shape of GitHub's checks API. */
 export interface CheckRunAnnotation {
@@ -41,8 +42,13 @@ export function renderCheckRun(report: CheckReport, config: Config): CheckRunOut
 /** `2 errors, 1 warning in billing-ledger`; `All checks passed for billing-ledger, notifications`. */
 export function renderTitle(report: CheckReport): string {
   const counts = describeCounts(countBySeverity(report.findings));
+  // Plain text: GitHub shows the title as it is, so only control characters and line breaks go.
   const where =
-    report.services.length === 0 ? "" : report.services.length <= 3 ? report.services.join(", ") : `${report.services.length} services`;
+    report.services.length === 0
+      ? ""
+      : report.services.length <= 3
+        ? report.services.map((s) => plainInline(clip(s, 60))).join(", ")
+        : `${report.services.length} services`;
   if (!counts) return where ? `All checks passed for ${where}` : "No services changed; repository checks passed";
   return where ? `${counts} in ${where}` : `${counts} in repository checks`;
 }
@@ -51,11 +57,13 @@ function renderSummary(report: CheckReport, config: Config): string {
   const blocks: string[] = [];
   if (report.services.length === 0) blocks.push("This pull request changes no service; only the repository-level rules ran.");
   if (report.deletedServices.length > 0) {
-    blocks.push(`Deleted services (not checked; repository rules still see they are gone): ${report.deletedServices.map(inlineCode).join(", ")}.`);
+    const names = report.deletedServices.slice(0, 100).map((name) => inlineCode(clip(name, 100)));
+    if (report.deletedServices.length > 100) names.push(`…and ${report.deletedServices.length - 100} more`);
+    blocks.push(`Deleted services (not checked; repository rules still see they are gone): ${names.join(", ")}.`);
   }
   for (const service of report.services) {
     const runs = report.ruleRuns.filter((r) => r.service === service);
-    blocks.push(`### ${escapeMarkdown(service)}\n\n${ruleTable(runs, config)}\n`);
+    blocks.push(`### ${escapeMarkdown(clip(service, 100))}\n\n${ruleTable(runs, config)}\n`);
   }
   const repoRuns = report.ruleRuns.filter((r) => r.service === null);
   if (repoRuns.length > 0) blocks.push(`### Repository\n\n${ruleTable(repoRuns, config)}\n`);
@@ -83,7 +91,8 @@ function resultCell(run: RuleRun): string {
 export function toAnnotation(finding: Finding, config: Pick<Config, "docs_base_url">): CheckRunAnnotation {
   // GitHub needs a line; file-level findings (a missing file) sit on line 1 of that path.
   const line = finding.line ?? 1;
-  const message = `${finding.message}\n\nRule: ${docsUrl(finding.rule, config)}`;
+  // Annotations are plain text on GitHub (no Markdown, no mentions): only control characters go.
+  const message = `${stripControl(clip(finding.message, ANNOTATION_MESSAGE_CHARS))}\n\nRule: ${docsUrl(finding.rule, config)}`;
   return {
     path: finding.path,
     start_line: line,
@@ -92,22 +101,38 @@ export function toAnnotation(finding: Finding, config: Pick<Config, "docs_base_u
     ...(finding.column !== undefined ? { start_column: finding.column, end_column: finding.column } : {}),
     annotation_level: LEVEL[finding.severity],
     title: finding.rule,
-    message: message.length > ANNOTATION_MESSAGE_LIMIT ? `${message.slice(0, ANNOTATION_MESSAGE_LIMIT - 1)}…` : message,
+    message,
   };
 }
 
+/** Why a run could not finish, as the bot tells it (see check-job's describeFailure). */
+export interface RunFailure {
+  /** One line: what happened, e.g. `GitHub answered 502 Bad Gateway reading services/x/service.yaml`. */
+  headline: string;
+  /** More for the summary: the request, the attempts, the full error message. */
+  detail?: string;
+  /**
+   * `recheck`: trying again can help (GitHub failed, a budget ran out), so the
+   * title says `/recheck` retries; `fix`: the headline says what to fix first.
+   */
+  retry: "recheck" | "fix";
+}
+
 /** Output of a run that could not finish: it still completes, as a failure that says why and how to retry. */
-export function renderFailureOutput(reason: string): { title: string; summary: string } {
+export function renderFailureOutput(failure: RunFailure): { title: string; summary: string } {
+  // Bytes, so the `/recheck` hint always fits in GitHub's title limit.
+  const headline = fitPlainText(plainInline(clip(failure.headline, 200)), GITHUB_LIMITS.checkRunTitle - 64);
+  const detail = failure.detail ?? failure.headline;
   return {
-    title: `Could not finish: ${reason.split("\n")[0]!.slice(0, 120)}`,
+    title: failure.retry === "recheck" ? `Could not finish: ${headline}; comment /recheck to retry` : `Could not finish: ${headline}`,
     summary: [
       "platform-checks could not finish this run, so it reports **failure** rather than a silent pass.",
       "",
-      "```",
-      reason.slice(0, 4000).replace(/```/g, "'''"),
-      "```",
+      codeBlock(clip(detail, 4_000)),
       "",
-      "Retry with the **Re-run** button on this check, or comment `/recheck` on the pull request. If it keeps failing, tell the platform team.",
+      failure.retry === "recheck"
+        ? "Nothing in the pull request caused this. Retry with the **Re-run** button on this check, or comment `/recheck` on the pull request. If it keeps failing, tell the platform team."
+        : "Fix the cause above, then retry with the **Re-run** button on this check, or comment `/recheck` on the pull request.",
     ].join("\n"),
   };
 }

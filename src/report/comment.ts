@@ -4,21 +4,50 @@ import type { Config } from "../engine/config.js";
 import { docsUrl } from "../engine/rule.js";
 import type { CheckReport, EngineFinding } from "../engine/run.js";
 import { countBySeverity, describeCounts, SEVERITY_ICON } from "./counts.js";
-import { capBlocks, escapeMarkdown, inlineCode } from "./markdown.js";
+import { GITHUB_LIMITS } from "../github/limits.js";
+import { capBlocks, clip, escapeMarkdown, inlineCode, inlineCodeInTable } from "./markdown.js";
 
 /** Finds the one sticky comment again (Danger's hidden marker). */
 export const COMMENT_MARKER = "<!-- platform-checks:sticky -->";
 const STATE_PREFIX = "<!-- platform-checks:state ";
 const ITEM_MARKER = /<!-- pc-item:([^:\s]+):([^\s]+) -->/;
-/** GitHub's limit on a comment body. */
-export const COMMENT_LIMIT = 65_536;
+/**
+ * The body's budget in UTF-8 bytes: GitHub's comment limit less room for the
+ * signature the bot appends after rendering.
+ */
+export const COMMENT_LIMIT = GITHUB_LIMITS.commentBody - 256;
 /** Above this the report is not embedded; a tick then triggers a full re-run instead. */
 const STATE_LIMIT = 24_000;
 /** Findings listed per service before pointing at the check run. */
 const FINDINGS_PER_SERVICE = 25;
+/** Rows of the services table (and deleted services named) before the rest are counted. */
+const SERVICE_ROWS = 100;
+/** Characters of a service name shown (folder names are at most 255 bytes anyway). */
+const NAME_CHARS = 100;
+/** Characters of one finding's message shown in the comment (the annotation has it whole). */
+const MESSAGE_CHARS = 1_000;
+
+/**
+ * What the embedded report was computed for. The bot signs it with the
+ * report and trusts the report for a tick only when every field matches the
+ * pull request as it is now; anything else costs a full run.
+ */
+export interface StateBinding {
+  /** `owner/repo`. */
+  repository?: string;
+  pullNumber?: number;
+  headSha: string;
+  baseSha?: string;
+  /** Digest of the effective configuration the rules ran with. */
+  configDigest?: string;
+  /** Version of the rule set (rules, their severities and messages). */
+  rulesetVersion?: string;
+}
 
 export interface CommentContext {
   headSha: string;
+  /** The rest of what the embedded report is bound to (see StateBinding). */
+  binding?: Omit<StateBinding, "headSha">;
   /** The sticky comment's current body, if there is one. */
   previousBody?: string;
   config?: Pick<Config, "check_name" | "docs_base_url">;
@@ -27,11 +56,13 @@ export interface CommentContext {
 /** The report a comment carries, so a tick can be re-evaluated without re-fetching code. */
 export interface CommentState {
   headSha: string;
+  binding: StateBinding;
   report: CheckReport;
 }
 
+/** The bot writes its marker first; a person quoting it further down does not make a sticky comment. */
 export function isStickyComment(body: string | null | undefined): boolean {
-  return typeof body === "string" && body.includes(COMMENT_MARKER);
+  return typeof body === "string" && body.trimStart().startsWith(COMMENT_MARKER);
 }
 
 /**
@@ -54,14 +85,17 @@ export function renderComment(report: CheckReport, context: CommentContext): str
   ];
   if (report.services.length > 0) {
     blocks.push("| Service | Result |", "|---|---|");
-    for (const service of report.services) {
+    for (const service of report.services.slice(0, SERVICE_ROWS)) {
       const c = describeCounts(countBySeverity(report.findings.filter((f) => f.service === service)));
-      blocks.push(`| ${inlineCode(service)} | ${c ? `${c.includes("error") ? "❌" : "⚠️"} ${c}` : "✅ passed"} |`);
+      blocks.push(`| ${inlineCodeInTable(clip(service, NAME_CHARS))} | ${c ? `${c.includes("error") ? "❌" : "⚠️"} ${c}` : "✅ passed"} |`);
     }
+    if (report.services.length > SERVICE_ROWS) blocks.push(`| …and ${report.services.length - SERVICE_ROWS} more | see the check run |`);
     blocks.push("");
   }
   if (report.deletedServices.length > 0) {
-    blocks.push(`Deleted: ${report.deletedServices.map(inlineCode).join(", ")} (not checked).`, "");
+    const shown = report.deletedServices.slice(0, SERVICE_ROWS).map((name) => inlineCode(clip(name, NAME_CHARS)));
+    if (report.deletedServices.length > SERVICE_ROWS) shown.push(`…and ${report.deletedServices.length - SERVICE_ROWS} more`);
+    blocks.push(`Deleted: ${shown.join(", ")} (not checked).`, "");
   }
 
   const sections: string[] = [];
@@ -76,10 +110,10 @@ export function renderComment(report: CheckReport, context: CommentContext): str
     "<sub>Tick a manual item once it is done; the check re-evaluates on each tick. Auto items follow the rules and are set by the bot. Comment `/recheck` to run again.</sub>",
   );
 
-  const state = encodeState({ headSha: context.headSha, report });
+  const state = encodeState({ ...context.binding, headSha: context.headSha }, report);
   const stateBlock = state ? `${STATE_PREFIX}${state} -->` : "";
   const head = blocks.join("\n");
-  const budget = COMMENT_LIMIT - head.length - stateBlock.length - 200;
+  const budget = COMMENT_LIMIT - Buffer.byteLength(head, "utf8") - stateBlock.length - 8;
   // A blank line after each section keeps the next one from joining the checklist above it.
   const body = capBlocks(sections.map((s) => `${s}\n`), budget, (n) => `\n_…${n} more section(s) cut to stay within GitHub's comment limit; the check run lists every finding._`);
   return `${head}\n${body}\n${stateBlock}\n`;
@@ -87,7 +121,7 @@ export function renderComment(report: CheckReport, context: CommentContext): str
 
 function renderServiceSection(service: string, report: CheckReport, context: CommentContext): string {
   const findings = report.findings.filter((f) => f.service === service && f.severity !== "notice");
-  const lines = [`#### ${inlineCode(service)}`, ""];
+  const lines = [`#### ${inlineCode(clip(service, NAME_CHARS))}`, ""];
   if (findings.length > 0) lines.push(...renderFindings(findings, context), "");
   const checklist = report.checklists.find((c) => c.service === service);
   if (checklist) lines.push(...renderChecklist(checklist));
@@ -96,8 +130,8 @@ function renderServiceSection(service: string, report: CheckReport, context: Com
 
 function renderFindings(findings: readonly EngineFinding[], context: CommentContext): string[] {
   const shown = findings.slice(0, FINDINGS_PER_SERVICE).map((f) => {
-    const where = inlineCode(`${f.path}${f.line !== undefined ? `:${f.line}` : ""}`);
-    return `- ${SEVERITY_ICON[f.severity]} [${f.rule}](${docsUrl(f.rule, context.config ?? {})}) ${where}: ${renderMessage(f.message)}`;
+    const where = inlineCode(`${clip(f.path, NAME_CHARS * 3)}${f.line !== undefined ? `:${f.line}` : ""}`);
+    return `- ${SEVERITY_ICON[f.severity]} [${f.rule}](${docsUrl(f.rule, context.config ?? {})}) ${where}: ${renderMessage(clip(f.message, MESSAGE_CHARS))}`;
   });
   if (findings.length > shown.length) shown.push(`- …and ${findings.length - shown.length} more: see the check run's annotations.`);
   return shown;
@@ -106,7 +140,7 @@ function renderFindings(findings: readonly EngineFinding[], context: CommentCont
 function renderChecklist(checklist: ServiceChecklist): string[] {
   const done = checklist.items.filter((i) => i.checked).length;
   const gate = checklist.gated
-    ? `**gates this merge**: the status becomes ${inlineCode(checklist.statusAfter ?? "")}, so every box must be ticked.`
+    ? `**gates this merge**: the status becomes ${inlineCode(clip(checklist.statusAfter ?? "", 100))}, so every box must be ticked.`
     : "for reference; it gates the merge when the service is promoted to stable.";
   return [
     `**Production-readiness checklist** (${done}/${checklist.items.length}), ${gate}`,
@@ -114,7 +148,7 @@ function renderChecklist(checklist: ServiceChecklist): string[] {
     ...checklist.items.map(
       (item) =>
         // Only manual items carry the pc-item marker that parseManualTicks reads back.
-        `- [${item.checked ? "x" : " "}] ${escapeMarkdown(item.label)}${item.kind === "auto" ? " _(auto)_" : ""} <!-- ${item.kind === "auto" ? "pc-auto" : "pc-item"}:${encodeURIComponent(checklist.service)}:${encodeURIComponent(item.id)} -->`,
+        `- [${item.checked ? "x" : " "}] ${escapeMarkdown(clip(item.label, 300))}${item.kind === "auto" ? " _(auto)_" : ""} <!-- ${item.kind === "auto" ? "pc-auto" : "pc-item"}:${markerPart(checklist.service)}:${markerPart(item.id)} -->`,
     ),
   ];
 }
@@ -134,8 +168,8 @@ export function parseManualTicks(body: string | null | undefined, report?: Pick<
     const box = /^\s*[-*+]\s+\[([ xX])\]/.exec(line);
     const marker = ITEM_MARKER.exec(line);
     if (!box || !marker || box[1] === " ") continue;
-    const service = decodeURIComponent(marker[1]!);
-    const item = decodeURIComponent(marker[2]!);
+    const service = decodeMarker(marker[1]!);
+    const item = decodeMarker(marker[2]!);
     const known = report?.checklists.find((c) => c.service === service)?.items.find((i) => i.id === item);
     if (known && known.kind !== "manual") continue;
     if (!ticks.has(service)) ticks.set(service, new Set());
@@ -144,24 +178,66 @@ export function parseManualTicks(body: string | null | undefined, report?: Pick<
   return ticks;
 }
 
+/**
+ * `body` with each manual box set as in `ticks`: a person's ticks read from
+ * the comment just before the bot overwrites it, so a tick made while a run
+ * was rendering is kept (the embedded report stays as computed, so the tick
+ * is then re-evaluated like any other).
+ */
+export function withManualTicks(body: string, ticks: ManualTicks): string {
+  return body
+    .split("\n")
+    .map((line) => {
+      const marker = ITEM_MARKER.exec(line);
+      if (!marker || !/^\s*[-*+]\s+\[[ xX]\]/.test(line)) return line;
+      const ticked = ticks.get(decodeMarker(marker[1]!))?.has(decodeMarker(marker[2]!)) ?? false;
+      return line.replace(/\[[ xX]\]/, ticked ? "[x]" : "[ ]");
+    })
+    .join("\n");
+}
+
+/**
+ * The report the comment carries: the LAST state block in the body, where
+ * the bot writes it (repository text is escaped so it cannot contain one,
+ * and a block a person adds is caught by the signature, see CommentSigner).
+ */
 export function readCommentState(body: string | null | undefined): CommentState | undefined {
-  const start = body?.indexOf(STATE_PREFIX) ?? -1;
+  const start = body?.lastIndexOf(STATE_PREFIX) ?? -1;
   if (!body || start < 0) return undefined;
   const end = body.indexOf(" -->", start);
   if (end < 0) return undefined;
+  const encoded = body.slice(start + STATE_PREFIX.length, end);
+  if (!/^[A-Za-z0-9+/=]+$/.test(encoded) || encoded.length > STATE_LIMIT) return undefined;
   try {
-    const json = gunzipSync(Buffer.from(body.slice(start + STATE_PREFIX.length, end), "base64")).toString("utf8");
-    const state = JSON.parse(json) as { v?: number } & CommentState;
-    if (state.v !== 1 || typeof state.headSha !== "string" || !state.report) return undefined;
-    return { headSha: state.headSha, report: state.report };
+    const json = gunzipSync(Buffer.from(encoded, "base64"), { maxOutputLength: 16 * 1024 * 1024 }).toString("utf8");
+    const state = JSON.parse(json) as { v?: number; binding?: StateBinding; report?: CheckReport };
+    if (state.v !== 2 || typeof state.binding?.headSha !== "string" || !state.report) return undefined;
+    return { headSha: state.binding.headSha, binding: state.binding, report: state.report };
   } catch {
     return undefined; // a mangled state only costs a full re-run
   }
 }
 
-function encodeState(state: CommentState): string | undefined {
-  const encoded = gzipSync(JSON.stringify({ v: 1, ...state })).toString("base64");
+function encodeState(binding: StateBinding, report: CheckReport): string | undefined {
+  const encoded = gzipSync(JSON.stringify({ v: 2, binding, report })).toString("base64");
   return encoded.length <= STATE_LIMIT ? encoded : undefined;
+}
+
+/**
+ * A name inside an item marker: URI-encoded, and no `--` left (GitHub's
+ * Markdown ends an HTML comment's validity at `--`, which would show the marker).
+ */
+function markerPart(name: string): string {
+  return encodeURIComponent(name).replace(/-(?=-)|(?<=-)-/g, "%2D");
+}
+
+/** Marker parts are URI-encoded by the bot; a person's malformed edit decodes to nothing rather than throwing. */
+function decodeMarker(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return "";
+  }
 }
 
 function checkName(context: CommentContext): string {

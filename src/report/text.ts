@@ -1,6 +1,7 @@
 import type { ServiceChecklist } from "../checklist/checklist.js";
 import type { CheckReport, EngineFinding } from "../engine/run.js";
 import { countBySeverity, describeCounts } from "./counts.js";
+import { plainInline } from "./markdown.js";
 
 export interface TextReportOptions {
   /** What was checked, e.g. `every service` or `services changed since origin/main`. */
@@ -17,13 +18,14 @@ const MAX_LOCATION_WIDTH = 64;
  * last, under "repository"), each as `path:line:col  severity  rule  message`;
  * each service's production-readiness checklist; then a one-line total.
  */
-export function renderText(report: CheckReport, options: TextReportOptions): string {
+export function renderText(unsafe: CheckReport, options: TextReportOptions): string {
+  const report = plainReport(unsafe);
   const out: string[] = [];
   const names = report.services;
   out.push(
     names.length === 0
-      ? `platform-checks: no service in scope (${options.scope}); repository-level rules ran.`
-      : `platform-checks: ${names.length} service${names.length === 1 ? "" : "s"} checked (${options.scope}): ${names.join(", ")}`,
+      ? `platform-checks: no service in scope (${plainInline(options.scope)}); repository-level rules ran.`
+      : `platform-checks: ${names.length} service${names.length === 1 ? "" : "s"} checked (${plainInline(options.scope)}): ${names.join(", ")}`,
   );
   if (report.deletedServices.length > 0) {
     out.push(`Deleted, not checked: ${report.deletedServices.join(", ")} (repository-level rules still check that nothing refers to them).`);
@@ -47,7 +49,37 @@ export function renderText(report: CheckReport, options: TextReportOptions): str
 
   const total = describeCounts(countBySeverity(report.findings));
   out.push("", `${total || "No findings"}${groups.length > 0 ? ` in ${describeGroups(groups)}` : ""}: ${report.conclusion}.`);
-  return `${out.join("\n")}\n`;
+  return `${out.map(noWorkflowCommand).join("\n")}\n`;
+}
+
+/**
+ * The report with every piece of repository text on one line, without ANSI
+ * escapes or control characters: a name cannot recolour the terminal, move
+ * the cursor, or start a line of its own.
+ */
+function plainReport(report: CheckReport): CheckReport {
+  return {
+    ...report,
+    services: report.services.map(plainInline),
+    deletedServices: report.deletedServices.map(plainInline),
+    findings: report.findings.map((f) => ({ ...f, service: f.service === null ? null : plainInline(f.service), path: plainInline(f.path), message: plainInline(f.message) })),
+    checklists: report.checklists.map((c) => ({
+      ...c,
+      service: plainInline(c.service),
+      ...(c.statusBefore ? { statusBefore: plainInline(c.statusBefore) } : {}),
+      ...(c.statusAfter ? { statusAfter: plainInline(c.statusAfter) } : {}),
+      items: c.items.map((item) => ({ ...item, label: plainInline(item.label) })),
+    })),
+  };
+}
+
+/**
+ * In a CI log, a line starting with `::name` (or the older `##[name]`) is a
+ * workflow command (GitHub Actions, also after leading spaces). A word joiner
+ * after the first character keeps the line as it reads and makes it text.
+ */
+function noWorkflowCommand(line: string): string {
+  return line.replace(/^(\s*)(:(?=:)|#(?=#\[))/, "$1$2\u2060");
 }
 
 function findingLines(findings: readonly EngineFinding[]): string[] {

@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createApp } from "../../src/bot/app.js";
+import { stateBinding } from "../../src/bot/check-job.js";
 import { CommentSigner } from "../../src/bot/comment-signature.js";
 import { DEFAULT_CONFIG } from "../../src/engine/config.js";
 import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
@@ -192,7 +193,8 @@ describe("ticking boxes, with nock: no code is fetched", () => {
     const headSha = "a".repeat(40);
     const report = await runChecks({ snapshot: new MemorySnapshot({ files: head, base }), config: DEFAULT_CONFIG, rules: BOT_TEST_RULES });
     expect(report.conclusion).toBe("failure");
-    const written = new CommentSigner("state-secret").sign(renderComment(report, { headSha, config: DEFAULT_CONFIG })!);
+    const { headSha: _, ...binding } = stateBinding({ owner: "loop", repo: "platform", pullNumber: 7, headSha, baseSha: "b".repeat(40) }, DEFAULT_CONFIG, { rules: BOT_TEST_RULES });
+    const written = new CommentSigner("state-secret").sign(renderComment(report, { headSha, binding, config: DEFAULT_CONFIG })!);
     const ticked = tick(written, MANUAL);
 
     const unmatched: string[] = [];

@@ -60,13 +60,27 @@ test("no annotations: one update that completes, with no annotations key", async
   expect(Date.parse(body.completed_at)).not.toBeNaN();
 });
 
-test("text over GitHub's limits is cut with a note", async () => {
+test("text over GitHub's limits is cut with a note, counted in UTF-8 bytes and never inside a character", async () => {
   let body: any;
   nock(api)
     .patch("/repos/loop/platform/check-runs/5", (b) => ((body = b), true))
     .reply(200, { id: 5 });
-  await writer().complete(5, { conclusion: "success", title: "t".repeat(300), summary: "s".repeat(70_000) });
-  expect(body.output.title).toHaveLength(255);
-  expect(body.output.summary.length).toBeLessThanOrEqual(65_535);
+  const lines = Array.from({ length: 12_000 }, (_, i) => `- é€ finding ${i}`);
+  await writer().complete(5, {
+    conclusion: "failure",
+    title: "ü".repeat(300),
+    summary: lines.join("\n"),
+    annotations: [{ ...annotation(1), title: "t".repeat(300), message: "😀".repeat(20_000) }],
+  });
+  expect(Buffer.byteLength(body.output.title)).toBeLessThanOrEqual(255);
+  expect(body.output.title).toMatch(/^ü+…$/);
+  expect(Buffer.byteLength(body.output.summary)).toBeLessThanOrEqual(65_535);
   expect(body.output.summary).toMatch(/cut to stay within GitHub's size limit/);
+  // Cut at a line break: every line kept is a whole line.
+  const kept = body.output.summary.split("\n\n_…cut")[0].split("\n");
+  expect(kept.every((line: string, i: number) => line === lines[i])).toBe(true);
+  const [note] = body.output.annotations;
+  expect(Buffer.byteLength(note.message)).toBeLessThanOrEqual(64_000);
+  expect(note.message).toMatch(/^(😀)+…$/u);
+  expect(Buffer.byteLength(note.title)).toBeLessThanOrEqual(255);
 });

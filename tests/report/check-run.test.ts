@@ -55,8 +55,11 @@ describe("check run output", () => {
   });
 
   it("explains a run that could not finish and how to retry", () => {
-    const out = renderFailureOutput("GitHub API returned 502 while reading the tree");
-    expect(out.title).toBe("Could not finish: GitHub API returned 502 while reading the tree");
-    expect(out.summary).toMatch(/\/recheck/);
+    const out = renderFailureOutput({ headline: "GitHub answered 502 Bad Gateway reading services/a/service.yaml", retry: "recheck" });
+    expect(out.title).toBe("Could not finish: GitHub answered 502 Bad Gateway reading services/a/service.yaml; comment /recheck to retry");
+    expect(out.summary).toMatch(/Nothing in the pull request caused this/);
+    const fix = renderFailureOutput({ headline: "rules.x: no rule has this id", detail: "rules.x: no rule has this id. Fix it on main.", retry: "fix" });
+    expect(fix.title).toBe("Could not finish: rules.x: no rule has this id");
+    expect(fix.summary).toContain("Fix it on main.");
   });
 });

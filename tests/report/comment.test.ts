@@ -5,6 +5,7 @@ import { runChecks, type CheckReport } from "../../src/engine/run.js";
 import { COMMENT_LIMIT, COMMENT_MARKER, isStickyComment, parseManualTicks, readCommentState, renderComment } from "../../src/report/comment.js";
 import { exampleFiles } from "../helpers/example-repo.js";
 import { markerRule } from "../helpers/fake-rules.js";
+import { liveMentions } from "../support/github-markdown.js";
 
 const HEAD = "0123456789abcdef0123456789abcdef01234567";
 const rules = [markerRule("health-endpoint-required", "BROKEN_HEALTH"), markerRule("service-readme-required", "@evil-user <img src=x>")];
@@ -64,9 +65,10 @@ describe("sticky comment", () => {
       files["services/billing-ledger/README.md"] += "\n@evil-user <img src=x>\n";
     });
     const body = renderComment(report, { headSha: HEAD })!;
+    expect(liveMentions(body)).toEqual([]);
     const finding = body.split("\n").find((l) => l.includes("service-readme-required"))!;
     expect(finding).not.toMatch(/@evil-user/);
-    expect(finding).toContain("@&#8203;evil-user");
+    expect(finding).toContain("@\u2060evil-user"); // a word joiner: GitHub links no mention
     expect(finding).not.toContain("<img");
     expect(finding).toContain("&lt;img src=x&gt;");
   });

@@ -59,7 +59,10 @@ export interface FakeCheckRun {
   annotationBatches: number[];
 }
 
-type Rule = { match: (req: RecordedRequest) => boolean; status: number; message: string; times: number };
+type Rule = { match: (req: RecordedRequest) => boolean; status: number; message: string; times: number; headers: Record<string, string> };
+
+/** A fault the stand-in injects instead of answering (see `slowWhen`, `dropWhen`). */
+type Fault = { match: (req: RecordedRequest) => boolean; times: number } & ({ kind: "slow"; delayMs: number } | { kind: "drop" });
 
 export interface Hold {
   /** Resolves when a matching request arrives (it then waits for `release`). */
@@ -96,6 +99,7 @@ export class FakeGitHub {
   private port = 0;
   private nextId = 1000;
   private readonly failures: Rule[] = [];
+  private readonly faults: Fault[] = [];
   private readonly holds: { match: (req: RecordedRequest) => boolean; gate: Promise<void>; arrived: () => void }[] = [];
 
   constructor(options: { owner?: string; repo?: string; appId?: number } = {}) {
@@ -175,9 +179,27 @@ export class FakeGitHub {
     return comment;
   }
 
-  /** The next `times` requests matching `match` answer `status`. */
-  failWhen(match: (req: RecordedRequest) => boolean, status = 500, times = Infinity, message = "fake failure"): void {
-    this.failures.push({ match, status, message, times });
+  /** The next `times` requests matching `match` answer `status` (with `headers`, e.g. `retry-after`). */
+  failWhen(match: (req: RecordedRequest) => boolean, status = 500, times = Infinity, message = "fake failure", headers: Record<string, string> = {}): void {
+    this.failures.push({ match, status, message, times, headers });
+  }
+
+  /**
+   * The next `times` requests matching `match` hit GitHub's secondary rate
+   * limit: `status` (403 or 429) with `retry-after: seconds` and GitHub's message.
+   */
+  rateLimitWhen(match: (req: RecordedRequest) => boolean, seconds: number, times = Infinity, status: 403 | 429 = 403): void {
+    this.failWhen(match, status, times, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", { "retry-after": String(seconds) });
+  }
+
+  /** The next `times` requests matching `match` are answered only after `delayMs` (a slow GitHub). */
+  slowWhen(match: (req: RecordedRequest) => boolean, delayMs: number, times = Infinity): void {
+    this.faults.push({ kind: "slow", match, delayMs, times });
+  }
+
+  /** The next `times` requests matching `match` get no answer: the connection is dropped. */
+  dropWhen(match: (req: RecordedRequest) => boolean, times = Infinity): void {
+    this.faults.push({ kind: "drop", match, times });
   }
 
   /** Matching requests wait until released. */
@@ -317,10 +339,20 @@ export class FakeGitHub {
         await hold.gate;
       }
     }
+    const fault = this.faults.find((f) => f.times > 0 && f.match(record));
+    if (fault) {
+      fault.times--;
+      if (fault.kind === "drop") {
+        req.socket.destroy();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (res.destroyed) return; // the client gave up waiting
+    }
     const failure = this.failures.find((f) => f.times > 0 && f.match(record));
     if (failure) {
       failure.times--;
-      return send(res, failure.status, { message: failure.message });
+      return send(res, failure.status, { message: failure.message }, failure.headers);
     }
     try {
       const answer = this.route(record, req);
