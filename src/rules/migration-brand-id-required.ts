@@ -1,6 +1,6 @@
 import { drizzleSchema, isBrandIdColumn, type DrizzleTable } from "../analysis/drizzle-schema.js";
 import { nodePosition } from "../analysis/imports.js";
-import { migrationReplay } from "../analysis/sql-migrations.js";
+import { migrationReplay } from "../analysis/sql/migration-replay.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 export default defineServiceRule({
@@ -19,8 +19,12 @@ export default defineServiceRule({
         "This statement {{how}} of table {{table}}, and no later migration adds brand_id back. Every table needs brand_id (guide step 3): drop this change or add the column again in a new migration.",
       migrationUndecidable:
         "Table {{table}} takes its columns from {{source}}, which the migrations in drizzle/ do not define, so platform-checks cannot tell whether it has brand_id. Declare `brand_id` in this CREATE TABLE.",
+      migrationUnfollowed:
+        "Table {{table}} takes its columns from {{source}}, which platform-checks cannot expand, so it cannot tell whether the table has brand_id. Name the columns (`CREATE TABLE … (id, brand_id, …) AS …`) or select them by name.",
+      unfollowable:
+        "This statement {{description}}; platform-checks cannot follow that to tell whether every table keeps brand_id (guide step 3). Write the change as plain ALTER TABLE / CREATE TABLE statements in the migration.",
       unreadStatement:
-        "{{file}}: platform-checks could not parse this statement (`{{excerpt}}`: {{reason}}), so it cannot tell how it changes tables. Check by hand that every table keeps brand_id, or rewrite the statement in plain SQL.",
+        "{{file}}: PostgreSQL's parser rejects this statement (`{{excerpt}}`: {{reason}}), so the migration would fail here and platform-checks cannot tell how it changes tables. Fix the SQL.",
     },
   },
   async check(ctx, report) {
@@ -39,14 +43,17 @@ export default defineServiceRule({
     const replay = await migrationReplay(ctx);
     for (const statement of replay.unread) {
       const file = statement.path.slice(ctx.service.dir.length + 1);
-      report({ messageId: "unreadStatement", severity: "warning", data: { file, excerpt: statement.excerpt, reason: statement.reason }, path: statement.path, line: statement.line, column: statement.column });
+      report({ messageId: "unreadStatement", data: { file, excerpt: statement.excerpt, reason: statement.reason }, path: statement.path, line: statement.line, column: statement.column });
     }
+    for (const { description, ...at } of replay.unfollowable) report({ messageId: "unfollowable", data: { description }, ...at });
     for (const table of replay.tables.values()) {
       if (table.columns.has("brand_id")) continue;
       const name = `\`${table.qualifiedName}\``;
       if (table.brandIdLostAt) {
         const { how, ...at } = table.brandIdLostAt;
         report({ messageId: "migrationLost", data: { table: name, how }, ...at });
+      } else if (table.unfollowedColumnsFrom) {
+        report({ messageId: "migrationUnfollowed", data: { table: name, source: table.unfollowedColumnsFrom }, ...table.createdAt });
       } else if (table.unknownColumnsFrom) {
         report({ messageId: "migrationUndecidable", severity: "warning", data: { table: name, source: `\`${table.unknownColumnsFrom}\`` }, ...table.createdAt });
       } else {

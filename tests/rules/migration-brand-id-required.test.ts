@@ -135,7 +135,7 @@ export const c = pgTable("c", { id: uuid(), ...tenantColumns, brandId: text("bra
       ]);
     });
 
-    it("reports a migrated table without brand_id at its CREATE TABLE, a dropped brand_id at the DROP COLUMN, and warns on unparseable statements", async () => {
+    it("reports a migrated table without brand_id at its CREATE TABLE, a dropped brand_id at the DROP COLUMN, and a statement PostgreSQL rejects", async () => {
       const files = exampleFiles();
       files[`${DRIZZLE}/0002_more.sql`] = `CREATE TABLE IF NOT EXISTS "billing"."payouts" (
 	"id" uuid PRIMARY KEY NOT NULL,
@@ -145,11 +145,13 @@ export const c = pgTable("c", { id: uuid(), ...tenantColumns, brandId: text("bra
 ALTER TABLE "billing"."invoices" ADD COLUMN "note" text, DROP COLUMN "brand_id";
 --> statement-breakpoint
 ALTER TABLE "billing"."ledger_entries" SET SCHEMA "archive";
+--> statement-breakpoint
+ALTER TABLE "archive"."ledger_entries" ADD COLUMN;
 `;
       expect(await findings(files)).toEqual([
         `${DRIZZLE}/0002_more.sql:1:1 error ${ID} After the migrations in drizzle/, table \`billing.payouts\` has no brand_id column (this CREATE TABLE has none and no later migration adds it). Add \`"brand_id" text NOT NULL\` here, or in a new migration with \`ALTER TABLE … ADD COLUMN "brand_id" text NOT NULL\`.`,
         `${DRIZZLE}/0002_more.sql:6:58 error ${ID} This statement drops column brand_id of table \`billing.invoices\`, and no later migration adds brand_id back. Every table needs brand_id (guide step 3): drop this change or add the column again in a new migration.`,
-        `${DRIZZLE}/0002_more.sql:8:1 warning ${ID} drizzle/0002_more.sql: platform-checks could not parse this statement (\`ALTER TABLE "billing"."ledger_entries" SET SCHEMA "archive"\`: Unexpected word token: "schema" at line 8, column 44), so it cannot tell how it changes tables. Check by hand that every table keeps brand_id, or rewrite the statement in plain SQL.`,
+        `${DRIZZLE}/0002_more.sql:10:1 error ${ID} drizzle/0002_more.sql: PostgreSQL's parser rejects this statement (\`ALTER TABLE "archive"."ledger_entries" ADD COLUMN\`: syntax error at end of input at line 10, column 50), so the migration would fail here and platform-checks cannot tell how it changes tables. Fix the SQL.`,
       ]);
     });
 
@@ -164,18 +166,26 @@ ALTER TABLE "billing"."ledger_entries" SET SCHEMA "archive";
     });
   });
 
-  it("warns on DO blocks it cannot replay and on tables built from unknown tables (LIKE, INHERITS)", async () => {
+  it("replays DO blocks, reports what it cannot follow as errors, and warns only on columns copied from tables outside the migrations", async () => {
     const files = exampleFiles();
     files[`${DRIZZLE}/0002_more.sql`] = `DO $$ DECLARE n int; BEGIN
   ALTER TABLE "billing"."invoices" DROP COLUMN "brand_id";
 END $$;
 CREATE TABLE "billing"."a" (LIKE "billing"."elsewhere");
 CREATE TABLE "billing"."b" ("id" uuid) INHERITS ("billing"."a");
+CREATE TABLE "billing"."c" AS SELECT * FROM "billing"."ledger_entries" JOIN "billing"."elsewhere" USING ("id");
+DO $$ BEGIN EXECUTE 'ALTER TABLE billing.' || 'ledger_entries' || ' DROP COLUMN ' || current_setting('app.col'); END $$;
+CREATE FUNCTION billing.reset() RETURNS void LANGUAGE sql AS $$ ALTER TABLE billing.ledger_entries DROP COLUMN brand_id $$;
 `;
+    const cannotFollow = "platform-checks cannot follow that to tell whether every table keeps brand_id (guide step 3). Write the change as plain ALTER TABLE / CREATE TABLE statements in the migration.";
+    const fromElsewhere = "takes its columns from `LIKE billing.elsewhere`, which the migrations in drizzle/ do not define, so platform-checks cannot tell whether it has brand_id. Declare `brand_id` in this CREATE TABLE.";
     expect(await findings(files)).toEqual([
-      `${DRIZZLE}/0002_more.sql:1:1 warning ${ID} drizzle/0002_more.sql: platform-checks could not parse this statement (\`DO $$ DECLARE n int; BEGIN\`: a DO block whose body is not a plain BEGIN … END), so it cannot tell how it changes tables. Check by hand that every table keeps brand_id, or rewrite the statement in plain SQL.`,
-      `${DRIZZLE}/0002_more.sql:4:1 warning ${ID} Table \`billing.a\` takes its columns from \`LIKE billing.elsewhere\`, which the migrations in drizzle/ do not define, so platform-checks cannot tell whether it has brand_id. Declare \`brand_id\` in this CREATE TABLE.`,
-      `${DRIZZLE}/0002_more.sql:5:1 warning ${ID} Table \`billing.b\` takes its columns from \`LIKE billing.elsewhere\`, which the migrations in drizzle/ do not define, so platform-checks cannot tell whether it has brand_id. Declare \`brand_id\` in this CREATE TABLE.`,
+      `${DRIZZLE}/0002_more.sql:2:36 error ${ID} This statement drops column brand_id of table \`billing.invoices\`, and no later migration adds brand_id back. Every table needs brand_id (guide step 3): drop this change or add the column again in a new migration.`,
+      `${DRIZZLE}/0002_more.sql:4:1 warning ${ID} Table \`billing.a\` ${fromElsewhere}`,
+      `${DRIZZLE}/0002_more.sql:5:1 warning ${ID} Table \`billing.b\` ${fromElsewhere}`,
+      `${DRIZZLE}/0002_more.sql:6:1 error ${ID} Table \`billing.c\` takes its columns from CREATE TABLE … AS (\`*\` over several tables), which platform-checks cannot expand, so it cannot tell whether the table has brand_id. Name the columns (\`CREATE TABLE … (id, brand_id, …) AS …\`) or select them by name.`,
+      `${DRIZZLE}/0002_more.sql:7:21 error ${ID} This statement runs SQL built at run time (\`EXECUTE 'ALTER TABLE billing.' || 'ledger_entries' || ' DROP COLUMN ' || curr…\`), which can change any table's columns; ${cannotFollow}`,
+      `${DRIZZLE}/0002_more.sql:8:100 error ${ID} This statement defines function \`billing.reset\`, whose body drops column brand_id of \`billing.ledger_entries\` whenever it is called; ${cannotFollow}`,
     ]);
   });
 
