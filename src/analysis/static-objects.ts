@@ -154,3 +154,22 @@ export function isFunctionValue(expr: Node | undefined, depth = 0): boolean {
   }
   return false;
 }
+
+/**
+ * The values a call of a repository function returns, as written in its body
+ * (`(s) => [s.db]`, `return { … }`); undefined when the callee is not a
+ * function declared in the repository. Parameters are not substituted.
+ */
+export function returnedValues(call: Node): Node[] | undefined {
+  if (!Node.isCallExpression(call)) return undefined;
+  const callee = resolveName(unwrap(call.getExpression())).declaration;
+  const fn = callee && Node.isVariableDeclaration(callee) ? callee.getInitializer() : callee;
+  if (!fn || !(Node.isFunctionDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn))) return undefined;
+  const body = fn.getBody();
+  if (!body) return undefined;
+  if (!Node.isBlock(body)) return [body];
+  return body
+    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
+    .filter((r) => r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === fn)
+    .flatMap((r) => r.getExpression() ?? []);
+}

@@ -1,4 +1,4 @@
-import { infraFragment, infraPath } from "../analysis/infra.js";
+import { infraFragment, infraPath } from "../analysis/infra/fragment.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 export default defineServiceRule({
@@ -14,6 +14,8 @@ export default defineServiceRule({
       notExported: "`{{camel}}` is declared here but not exported. Export it: `export function {{camel}}(shared: Shared)`.",
       defaultExport: "The fragment is a default export, but sst.config.ts calls `m.{{camel}}(shared)`. Export it by name: `export function {{camel}}(shared: Shared)`.",
       noFragment: "infra.ts exports no function `{{camel}}`. Add `export function {{camel}}(shared: Shared) { … }` (copy services/_template/infra.ts).",
+      foreign:
+        "Cannot tell statically whether `{{construct}}` is a function: it comes from a module outside the repository (or a file that does not exist); sst.config.ts calls `m.{{camel}}(shared)`. Declare `export function {{camel}}(shared: Shared)` in infra.ts or in a file of the service.",
       notFunction:
         "Cannot tell statically whether `{{construct}}` is a function; sst.config.ts calls `m.{{camel}}(shared)`. Declare it as `export function {{camel}}(shared: Shared)` or an arrow function.",
     },
@@ -28,7 +30,11 @@ export default defineServiceRule({
       return;
     }
     const found = fragment.fragment;
-    if (found?.kind === "function" || found?.kind === "foreign") return;
+    if (found?.kind === "function") return;
+    if (found?.kind === "foreign") {
+      report({ messageId: "foreign", data: { ...data, construct: found.construct }, severity: "warning", path, ...found.at });
+      return;
+    }
     if (found?.kind === "notFunction") {
       report({ messageId: "notFunction", data: { ...data, construct: found.construct }, severity: "warning", path, ...found.at });
       return;

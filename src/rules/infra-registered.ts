@@ -1,4 +1,4 @@
-import { SST_CONFIG_PATH, sstConfig, type SstConfig, type SstUndecidable } from "../analysis/sst-config.js";
+import { SST_CONFIG_PATH, sstConfig, type SstConfig, type SstUndecidable } from "../analysis/infra/sst-config.js";
 import type { ServiceInfo } from "../engine/context.js";
 import { camelName } from "../engine/names.js";
 import { defineRepoRule, type ReportFn } from "../engine/rule.js";

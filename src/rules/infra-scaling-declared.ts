@@ -1,4 +1,5 @@
-import { infraAnchor, infraHealthChecks, infraLinks, infraPath, infraScaling, STAGES } from "../analysis/infra.js";
+import { infraAnchor, infraPath } from "../analysis/infra/fragment.js";
+import { infraHealthChecks, infraLinks, infraScaling, STAGES } from "../analysis/infra/settings.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 export default defineServiceRule({
@@ -34,14 +35,14 @@ export default defineServiceRule({
           report({ messageId: "scalingMissing", data: { what: "The service sets no `scaling`." }, path, ...anchor });
           break;
         case "keyMissing":
-          report({ messageId: "scalingMissing", data: { what: `\`scaling\` has no \`${problem.key}\`.` }, path, ...problem.at });
+          report({ messageId: "scalingMissing", data: { what: `\`scaling\` has no \`${problem.key}\`.` }, ...problem.at });
           break;
         case "stageMissing": {
           const map = problem.map ? `\`${problem.map}\`` : "The scaling";
           const what = problem.key
             ? `${map} gives stage \`${problem.stage}\` no \`${problem.key}\`.`
             : `${map} has no entry for stage \`${problem.stage}\`.`;
-          report({ messageId: "scalingStageMissing", data: { what, stages }, path, ...problem.at });
+          report({ messageId: "scalingStageMissing", data: { what, stages }, ...problem.at });
           break;
         }
         case "notStatic":
@@ -49,7 +50,6 @@ export default defineServiceRule({
             messageId: "scalingNotStatic",
             data: { construct: problem.construct, key: problem.key ? ` (scaling ${problem.key})` : "" },
             severity: "warning",
-            path,
             ...problem.at,
           });
           break;
@@ -58,7 +58,7 @@ export default defineServiceRule({
 
     if (!links.alarmTopic) {
       if (links.undecidable.length > 0) {
-        for (const part of links.undecidable) report({ messageId: "linkNotStatic", data: { construct: part.construct }, severity: "warning", path, ...part });
+        for (const part of links.undecidable) report({ messageId: "linkNotStatic", data: { construct: part.construct }, severity: "warning", ...part });
       } else {
         report({ messageId: "alarmTopicMissing", path, ...(links.linkProperties[0] ?? anchor) });
       }
@@ -66,7 +66,7 @@ export default defineServiceRule({
 
     if (health.paths.length === 0) {
       if (health.undecidable.length > 0) {
-        for (const part of health.undecidable) report({ messageId: "healthPathNotStatic", data: { construct: part.construct }, severity: "warning", path, ...part });
+        for (const part of health.undecidable) report({ messageId: "healthPathNotStatic", data: { construct: part.construct }, severity: "warning", ...part });
       } else {
         report({ messageId: "healthPathMissing", path, ...(health.healthProperties[0] ?? anchor) });
       }

@@ -23,6 +23,17 @@ describe("infra-fragment-required", () => {
       edit(files, NOTIFICATIONS, "export function notifications(", "function fragment(");
       files[NOTIFICATIONS] += "\nexport { fragment as notifications };\n";
       files[BILLING] = 'export { billingLedger } from "./infra/fragment";\n';
+      files["services/billing-ledger/infra/fragment.ts"] = "export function billingLedger(shared: unknown) {\n  return shared;\n}\n";
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
+    it("follows a default export re-exported by name, and a fragment built by an identity helper in the repository", async () => {
+      const files = exampleFiles();
+      files[BILLING] = 'export { default as billingLedger } from "./infra/service.js";\n';
+      files["services/billing-ledger/infra/service.ts"] = "export default (shared: unknown) => shared;\n";
+      files["infra/define.ts"] = "export function defineFragment<T>(fragment: T): T {\n  return fragment;\n}\n";
+      edit(files, NOTIFICATIONS, "export function notifications(shared: Shared) {", 'import { defineFragment } from "../../infra/define";\nexport const notifications = defineFragment((shared: Shared) => {');
+      edit(files, NOTIFICATIONS, /\}\n$/, "});\n");
       expect(await runRule(rule, files)).toEqual([]);
     });
   });
@@ -51,6 +62,14 @@ describe("infra-fragment-required", () => {
       expect(describeFindings(await runRule(rule, files))).toEqual([
         `${BILLING}:10:10 error infra-fragment-required \`billingLedger\` is declared here but not exported. Export it: \`export function billingLedger(shared: Shared)\`.`,
         `${NOTIFICATIONS}:3:1 error infra-fragment-required The fragment is a default export, but sst.config.ts calls \`m.notifications(shared)\`. Export it by name: \`export function notifications(shared: Shared)\`.`,
+      ]);
+    });
+
+    it("warns about a fragment re-exported from a package outside the repository", async () => {
+      const files = exampleFiles();
+      files[BILLING] = '// shared fragments\nexport { ledgerFragment as billingLedger } from "@acme/sst-fragments";\n';
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${BILLING}:2:10 warning infra-fragment-required Cannot tell statically whether \`ledgerFragment as billingLedger\` is a function: it comes from a module outside the repository (or a file that does not exist); sst.config.ts calls \`m.billingLedger(shared)\`. Declare \`export function billingLedger(shared: Shared)\` in infra.ts or in a file of the service.`,
       ]);
     });
 

@@ -30,9 +30,50 @@ describe("infra-scaling-declared", () => {
       files[NOTIFICATIONS] += '\nconst HEALTH_PATH = "/healthz";\n';
       expect(await runRule(rule, files)).toEqual([]);
     });
+
+    it("follows scaling, links and the health path into the service's helper files and constants imported from them", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/infra/settings.ts"] = [
+        'import type { Shared } from "../../../infra/shared";',
+        "export const SCALING_BY_STAGE = {",
+        "  dev: { min: 1, max: 1 },",
+        "  staging: { min: 1, max: 2 },",
+        "  production: { min: 3, max: 9 },",
+        "} as const;",
+        'export const HEALTH_PATH = "/healthz";',
+        "export const scalingFor = (stage: string) => SCALING_BY_STAGE[stage as keyof typeof SCALING_BY_STAGE];",
+        "export function linksFor(shared: Shared) {",
+        "  return [shared.database, shared.nats, shared.alarmTopic];",
+        "}",
+      ].join("\n");
+      edit(files, BILLING, 'import type { Shared } from "../../infra/shared";', 'import type { Shared } from "../../infra/shared";\nimport { HEALTH_PATH, linksFor, scalingFor } from "./infra/settings";');
+      edit(files, BILLING, "link: [shared.database, shared.nats, shared.alarmTopic],", "link: linksFor(shared),");
+      edit(files, BILLING, "scaling: { min: SCALING[stage].min, max: SCALING[stage].max },", "scaling: scalingFor($app.stage),");
+      edit(files, BILLING, 'path: "/healthz"', "path: HEALTH_PATH");
+      expect(await runRule(rule, files)).toEqual([]);
+    });
   });
 
   describe("invalid", () => {
+    it("reports a stage missing from a map in a helper file, at that map", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/infra/scaling.ts"] = "export const TASKS = {\n  dev: { min: 1, max: 1 },\n  staging: { min: 1, max: 2 },\n};\n";
+      edit(files, BILLING, 'import type { Shared } from "../../infra/shared";', 'import type { Shared } from "../../infra/shared";\nimport { TASKS } from "./infra/scaling";');
+      edit(files, BILLING, "scaling: { min: SCALING[stage].min, max: SCALING[stage].max },", "scaling: TASKS[$app.stage],");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `services/billing-ledger/infra/scaling.ts:1:22 error ${RULE} \`TASKS\` has no entry for stage \`production\`. ${STAGE_HINT}`,
+      ]);
+    });
+
+    it("warns, naming it, about a scaling value read at run time", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, "max: production ? 6 : 2,", "max: Number(process.env.MAX_TASKS),");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${NOTIFICATIONS}:11:12 warning ${RULE} Cannot tell statically what \`Number(process.env.MAX_TASKS)\` is (scaling max). Write the scaling as numbers, a conditional on \`$app.stage\`, or a lookup into a local per-stage map.`,
+      ]);
+    });
+
+
     it("reports a stage map missing a stage, once, at the map", async () => {
       const files = exampleFiles();
       edit(files, BILLING, "  staging: { min: 1, max: 4 },\n", "");

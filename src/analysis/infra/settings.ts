@@ -1,169 +1,75 @@
 import { Node, SyntaxKind, type SourceFile } from "ts-morph";
-import type { ServiceContext } from "../engine/context.js";
-import { nodePosition } from "./imports.js";
-import {
-  constructText,
-  findLocalConst,
-  memberName,
-  propertyValue,
-  resolveLocalValue,
-  stringLiteralValue,
-  unwrapExpression,
-} from "./local-constants.js";
+import type { ServiceContext } from "../../engine/context.js";
+import { constDeclarationOf, followConst, memberKey, returnedValues } from "../static-objects.js";
+import { locationOf, type Location } from "../ts/location.js";
+import { constructText, unwrap } from "../ts/syntax.js";
+import { infraSourceFile } from "./fragment.js";
 
 /**
- * A service's SST fragment, `services/<name>/infra.ts` (guide step 6), read
- * syntactically: the exported `<camelName>` function, and what the file
- * declares for scaling, links and health checks.
+ * What a service's `infra.ts` declares for scaling, linked resources and
+ * health checks (guide step 6). Properties are read in infra.ts and in the
+ * service's own files it imports; values are followed through constants and
+ * helper functions anywhere in the repository.
  */
 
-/** A position inside `infra.ts`. */
-export interface InfraAt {
-  line: number;
-  column: number;
-}
-
-/** A string value found in a service's `infra.ts`, with where it is. */
-export interface InfraString extends InfraAt {
+/** A string value found in the fragment, with where it is. */
+export interface InfraString extends Location {
   value: string;
 }
 
 /** A construct this analysis cannot read statically, named as written. */
-export interface InfraUndecidable extends InfraAt {
+export interface InfraUndecidable extends Location {
   construct: string;
 }
 
-/** Repository-relative path of a service's SST fragment. */
-export function infraPath(ctx: ServiceContext): string {
-  return ctx.path("infra.ts");
-}
-
-/** The parsed `services/<name>/infra.ts`, or undefined when it does not exist. */
-export function infraSourceFile(ctx: ServiceContext): Promise<SourceFile | undefined> {
-  return ctx.sourceFile(infraPath(ctx));
-}
-
-const at = (node: Node): InfraAt => nodePosition(node);
-
-// ---------------------------------------------------------------------------
-// The exported fragment function
-
-export interface InfraFragment {
-  path: string;
-  /** How `<camelName>` is exported, when it is. */
-  fragment?:
-    | { kind: "function"; at: InfraAt }
-    /** `export { x as camel } from "./y"` or an imported binding re-exported: exported, body elsewhere. */
-    | { kind: "foreign"; construct: string; at: InfraAt }
-    /** Exported under the right name, but its value is not a function we can see (`export const x = make()`). */
-    | { kind: "notFunction"; construct: string; at: InfraAt };
-  /** A function named `<camelName>` that is declared but not exported. */
-  unexported?: InfraAt;
-  /** Functions (or consts) the file exports under other names, in source order. */
-  otherExports: { name: string; at: InfraAt }[];
-  /** `export default …`. */
-  defaultExport?: InfraAt;
-}
-
-/** The fragment function of `infra.ts`; undefined when the file does not exist. */
-export function infraFragment(ctx: ServiceContext): Promise<InfraFragment | undefined> {
-  return ctx.memo("infra:fragment", async () => {
-    const file = await infraSourceFile(ctx);
-    if (!file) return undefined;
-    return readFragment(file, infraPath(ctx), ctx.service.camelName);
-  });
-}
-
-function isFunctionValue(node: Node | undefined): boolean {
-  if (!node) return false;
-  const value = resolveLocalValue(node);
-  if (Node.isArrowFunction(value) || Node.isFunctionExpression(value)) return true;
-  if (Node.isIdentifier(value)) return value.getSourceFile().getFunction(value.getText()) !== undefined;
-  return false;
-}
-
-function readFragment(file: SourceFile, path: string, camel: string): InfraFragment {
-  const result: InfraFragment = { path, otherExports: [] };
-  const imported = new Set<string>();
-  for (const decl of file.getImportDeclarations()) {
-    for (const spec of decl.getNamedImports()) imported.add(spec.getAliasNode()?.getText() ?? spec.getName());
-    const def = decl.getDefaultImport();
-    if (def) imported.add(def.getText());
+const at = (node: Node): Location => locationOf(node);
+/** A value as written: constants followed, and calls of repository helpers that return one value followed into it. */
+function valueOf(node: Node): Node {
+  let current = followConst(node);
+  for (let hop = 0; hop < 6 && Node.isCallExpression(current); hop++) {
+    const returned = returnedValues(current);
+    if (returned?.length !== 1) break;
+    current = followConst(returned[0]!);
   }
-  /** What a local name exported as `<camel>` is. */
-  const local = (name: string, node: Node): InfraFragment["fragment"] => {
-    if (imported.has(name)) return { kind: "foreign", construct: constructText(node), at: at(node) };
-    if (file.getFunction(name)) return { kind: "function", at: at(node) };
-    const decl = file.getVariableDeclaration(name);
-    if (decl && isFunctionValue(decl.getInitializer())) return { kind: "function", at: at(node) };
-    return { kind: "notFunction", construct: constructText(node), at: at(node) };
-  };
-
-  for (const stmt of file.getStatements()) {
-    if (Node.isFunctionDeclaration(stmt)) {
-      const name = stmt.getName();
-      if (stmt.isDefaultExport()) result.defaultExport ??= at(stmt);
-      else if (stmt.isExported() && name === camel) result.fragment ??= { kind: "function", at: at(stmt.getNameNode() ?? stmt) };
-      else if (stmt.isExported() && name) result.otherExports.push({ name, at: at(stmt.getNameNode() ?? stmt) });
-      else if (name === camel) result.unexported ??= at(stmt.getNameNode() ?? stmt);
-    } else if (Node.isVariableStatement(stmt)) {
-      for (const decl of stmt.getDeclarations()) {
-        if (!Node.isIdentifier(decl.getNameNode())) continue;
-        const name = decl.getName();
-        const fn = isFunctionValue(decl.getInitializer());
-        if (stmt.isExported() && name === camel) {
-          result.fragment ??= fn ? { kind: "function", at: at(decl) } : { kind: "notFunction", construct: constructText(decl), at: at(decl) };
-        } else if (stmt.isExported() && fn) result.otherExports.push({ name, at: at(decl) });
-        else if (name === camel && fn) result.unexported ??= at(decl);
-      }
-    } else if (Node.isExportDeclaration(stmt) && !stmt.isTypeOnly()) {
-      const from = stmt.getModuleSpecifierValue();
-      for (const spec of stmt.getNamedExports()) {
-        if (spec.isTypeOnly()) continue;
-        const exported = spec.getAliasNode()?.getText() ?? spec.getName();
-        if (exported === "default") {
-          result.defaultExport ??= at(spec);
-          continue;
-        }
-        if (exported !== camel) {
-          if (from === undefined && local(spec.getName(), spec)?.kind === "function") result.otherExports.push({ name: exported, at: at(spec) });
-          continue;
-        }
-        result.fragment ??= from !== undefined ? { kind: "foreign", construct: constructText(stmt), at: at(spec) } : local(spec.getName(), spec);
-      }
-    } else if (Node.isExportAssignment(stmt) && !stmt.isExportEquals()) {
-      result.defaultExport ??= at(stmt);
-    }
-  }
-  return result;
-}
-
-/** Where to point when something is missing from the fragment: the `new …Service(` call, else the fragment, else line 1. */
-export async function infraAnchor(ctx: ServiceContext): Promise<InfraAt> {
-  const file = await infraSourceFile(ctx);
-  const service = file
-    ?.getDescendantsOfKind(SyntaxKind.NewExpression)
-    .find((n) => /(^|\.)Service$/.test(n.getExpression().getText()));
-  if (service) return at(service);
-  const fragment = await infraFragment(ctx);
-  return fragment?.fragment?.at ?? { line: 1, column: 1 };
+  return current;
 }
 
 // ---------------------------------------------------------------------------
 // Properties named `scaling`, `link`, `health`
 
-/** Every `name: value` / shorthand `name` property in the file, with its value. */
-function propertiesNamed(file: SourceFile, name: string): { prop: Node; value: Node }[] {
+/** Every `name: value` / shorthand `name` property in the files, with its value. */
+function propertiesNamed(files: readonly SourceFile[], name: string): { prop: Node; value: Node }[] {
   const out: { prop: Node; value: Node }[] = [];
-  for (const prop of [
+  for (const prop of files.flatMap((file) => [
     ...file.getDescendantsOfKind(SyntaxKind.PropertyAssignment),
     ...file.getDescendantsOfKind(SyntaxKind.ShorthandPropertyAssignment),
-  ]) {
-    if (memberName(prop) !== name) continue;
+  ])) {
+    if (memberKey(prop) !== name) continue;
     const value = propertyValue(prop);
     if (value) out.push({ prop, value });
   }
-  return out.sort((a, b) => a.prop.getStart() - b.prop.getStart());
+  return out;
+}
+
+/**
+ * `infra.ts` and the service's own files it imports values from (helpers such
+ * as `./infra/scaling.ts`), each once, infra.ts first. Undefined when infra.ts does not exist.
+ */
+export function infraFiles(ctx: ServiceContext): Promise<SourceFile[] | undefined> {
+  return ctx.memo("infra:files", async () => {
+    const root = await infraSourceFile(ctx);
+    if (!root) return undefined;
+    const files = [root];
+    for (let i = 0; i < files.length && files.length < 20; i++) {
+      for (const decl of files[i]!.getImportDeclarations()) {
+        if (decl.isTypeOnly()) continue;
+        const target = decl.getModuleSpecifierSourceFile();
+        const path = target?.getFilePath().replace(/^\//, "");
+        if (target && path?.startsWith(`${ctx.service.dir}/`) && !files.includes(target)) files.push(target);
+      }
+    }
+    return files;
+  });
 }
 
 // --- health ---
@@ -173,7 +79,7 @@ export interface InfraHealthChecks {
   /** Health paths written so that they cannot be read (`path: buildPath()`). */
   undecidable: InfraUndecidable[];
   /** `health` properties found (whether or not they hold a path). */
-  healthProperties: InfraAt[];
+  healthProperties: Location[];
 }
 
 /**
@@ -185,10 +91,10 @@ export interface InfraHealthChecks {
  */
 export function infraHealthChecks(ctx: ServiceContext): Promise<InfraHealthChecks | undefined> {
   return ctx.memo("infra:health", async () => {
-    const file = await infraSourceFile(ctx);
-    if (!file) return undefined;
+    const files = await infraFiles(ctx);
+    if (!files) return undefined;
     const result: InfraHealthChecks = { paths: [], undecidable: [], healthProperties: [] };
-    for (const { prop, value } of propertiesNamed(file, "health")) {
+    for (const { prop, value } of propertiesNamed(files, "health")) {
       result.healthProperties.push(at(prop));
       collectHealth(value, result, 0);
     }
@@ -198,8 +104,8 @@ export function infraHealthChecks(ctx: ServiceContext): Promise<InfraHealthCheck
 
 function collectHealth(expr: Node, out: InfraHealthChecks, depth: number): void {
   if (depth > 6) return;
-  const value = resolveLocalValue(expr);
-  const text = stringLiteralValue(value);
+  const value = valueOf(expr);
+  const text = literalText(value);
   if (text !== undefined) {
     const path = healthPathIn(text);
     if (path !== undefined) out.paths.push({ value: path, ...at(value) });
@@ -213,13 +119,13 @@ function collectHealth(expr: Node, out: InfraHealthChecks, depth: number): void 
       }
       const inner = propertyValue(prop);
       if (!inner) continue;
-      const name = memberName(prop);
+      const name = memberKey(prop);
       if (name === "path") {
-        const resolved = resolveLocalValue(inner);
-        const literal = stringLiteralValue(resolved);
+        const resolved = valueOf(inner);
+        const literal = literalText(resolved);
         if (literal !== undefined) out.paths.push({ value: literal, ...at(resolved) });
         else out.undecidable.push({ construct: constructText(prop), ...at(prop) });
-      } else if (name === "command" || Node.isObjectLiteralExpression(resolveLocalValue(inner)) || name === undefined) {
+      } else if (name === "command" || Node.isObjectLiteralExpression(valueOf(inner)) || name === undefined) {
         collectHealth(inner, out, depth + 1);
       }
     }
@@ -249,7 +155,7 @@ export async function infraHealthPaths(ctx: ServiceContext): Promise<InfraString
 
 export interface InfraLinks {
   /** `link` properties found. */
-  linkProperties: InfraAt[];
+  linkProperties: Location[];
   /** A linked resource named like the alarm topic (`shared.alarmTopic`, `alarms`, `platformAlarmTopic`). */
   alarmTopic?: InfraString;
   /** Link entries that cannot be read (`...shared.links`, `link: links()`). */
@@ -261,10 +167,10 @@ const ALARM_NAME = /alarm/i;
 /** What the fragment links (`link: [shared.database, shared.alarmTopic]`), following local constants and spreads. */
 export function infraLinks(ctx: ServiceContext): Promise<InfraLinks | undefined> {
   return ctx.memo("infra:links", async () => {
-    const file = await infraSourceFile(ctx);
-    if (!file) return undefined;
+    const files = await infraFiles(ctx);
+    if (!files) return undefined;
     const result: InfraLinks = { linkProperties: [], undecidable: [] };
-    for (const { prop, value } of propertiesNamed(file, "link")) {
+    for (const { prop, value } of propertiesNamed(files, "link")) {
       result.linkProperties.push(at(prop));
       collectLinks(value, result, 0);
     }
@@ -273,7 +179,7 @@ export function infraLinks(ctx: ServiceContext): Promise<InfraLinks | undefined>
 }
 
 function collectLinks(expr: Node, out: InfraLinks, depth: number): void {
-  const value = resolveLocalValue(expr);
+  const value = valueOf(expr);
   if (!Node.isArrayLiteralExpression(value) || depth > 5) {
     out.undecidable.push({ construct: constructText(expr), ...at(expr) });
     return;
@@ -281,7 +187,7 @@ function collectLinks(expr: Node, out: InfraLinks, depth: number): void {
   for (const element of value.getElements()) {
     if (Node.isSpreadElement(element)) {
       // A spread of a local array is followed; anything else is named as written (`...shared.links`).
-      if (Node.isArrayLiteralExpression(resolveLocalValue(element.getExpression()))) collectLinks(element.getExpression(), out, depth + 1);
+      if (Node.isArrayLiteralExpression(valueOf(element.getExpression()))) collectLinks(element.getExpression(), out, depth + 1);
       else out.undecidable.push({ construct: constructText(element), ...at(element) });
       continue;
     }
@@ -292,12 +198,12 @@ function collectLinks(expr: Node, out: InfraLinks, depth: number): void {
 
 /** The name a linked resource goes by: `alarmTopic`, `shared.alarmTopic`, `shared["alarmTopic"]`, `topics.alarms()`. */
 function resourceName(expr: Node): string | undefined {
-  const node = unwrapExpression(expr);
+  const node = unwrap(expr);
   if (Node.isIdentifier(node)) return node.getText();
   if (Node.isPropertyAccessExpression(node)) return node.getName();
   if (Node.isElementAccessExpression(node)) {
     const arg = node.getArgumentExpression();
-    return arg ? stringLiteralValue(arg) : undefined;
+    return arg ? literalText(arg) : undefined;
   }
   if (Node.isCallExpression(node)) return resourceName(node.getExpression());
   return undefined;
@@ -313,14 +219,14 @@ export type ScalingProblem =
   /** No `scaling` property in the file. */
   | { kind: "missing" }
   /** A scaling object without `min` or `max`. */
-  | { kind: "keyMissing"; key: "min" | "max"; at: InfraAt }
+  | { kind: "keyMissing"; key: "min" | "max"; at: Location }
   /** A per-stage map without a stage, or a stage entry without min/max. */
-  | { kind: "stageMissing"; stage: string; key?: "min" | "max"; map: string; at: InfraAt }
+  | { kind: "stageMissing"; stage: string; key?: "min" | "max"; map: string; at: Location }
   /** A value that cannot be read statically. */
-  | { kind: "notStatic"; key?: "min" | "max"; construct: string; at: InfraAt };
+  | { kind: "notStatic"; key?: "min" | "max"; construct: string; at: Location };
 
 export interface InfraScaling {
-  scalingProperties: InfraAt[];
+  scalingProperties: Location[];
   problems: ScalingProblem[];
 }
 
@@ -331,9 +237,9 @@ export interface InfraScaling {
  */
 export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefined> {
   return ctx.memo("infra:scaling", async () => {
-    const file = await infraSourceFile(ctx);
-    if (!file) return undefined;
-    const found = propertiesNamed(file, "scaling");
+    const files = await infraFiles(ctx);
+    if (!files) return undefined;
+    const found = propertiesNamed(files, "scaling");
     const problems: ScalingProblem[] = [];
     if (found.length === 0) problems.push({ kind: "missing" });
     for (const { value } of found) {
@@ -374,7 +280,7 @@ interface Variants {
 
 /** The object literals an expression can evaluate to, branch by branch and stage by stage. */
 function objectVariants(expr: Node, depth: number): Variants {
-  const node = resolveLocalValue(expr);
+  const node = valueOf(expr);
   if (depth > 8) return notStatic(expr);
   if (Node.isObjectLiteralExpression(node)) return { variants: [{ object: node }], problems: [] };
   if (Node.isConditionalExpression(node)) return merge(objectVariants(node.getWhenTrue(), depth + 1), objectVariants(node.getWhenFalse(), depth + 1));
@@ -420,7 +326,7 @@ function objectVariants(expr: Node, depth: number): Variants {
 }
 
 function numberProblems(expr: Node, depth: number): ScalingProblem[] {
-  const node = resolveLocalValue(expr);
+  const node = valueOf(expr);
   if (depth > 8) return notStatic(expr).problems;
   if (Node.isNumericLiteral(node)) return [];
   if (Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand())) return [];
@@ -447,7 +353,7 @@ function numberProblems(expr: Node, depth: number): ScalingProblem[] {
   return notStatic(expr).problems;
 }
 
-type Member = { kind: "present"; value: Node } | { kind: "missing" } | { kind: "unknown"; construct: string; at: InfraAt };
+type Member = { kind: "present"; value: Node } | { kind: "missing" } | { kind: "unknown"; construct: string; at: Location };
 
 /** A member of an object literal, following spreads of local objects (later members win). */
 function memberOf(object: Node, key: string, depth = 0): Member {
@@ -455,14 +361,14 @@ function memberOf(object: Node, key: string, depth = 0): Member {
   let result: Member = { kind: "missing" };
   for (const prop of object.getProperties()) {
     if (Node.isSpreadAssignment(prop)) {
-      const inner = resolveLocalValue(prop.getExpression());
+      const inner = valueOf(prop.getExpression());
       if (Node.isObjectLiteralExpression(inner) && depth < 5) {
         const nested = memberOf(inner, key, depth + 1);
         if (nested.kind !== "missing") result = nested;
       } else if (result.kind === "missing") result = { kind: "unknown", construct: constructText(prop), at: at(prop) };
       continue;
     }
-    if (memberName(prop) === key) {
+    if (memberKey(prop) === key) {
       const value = propertyValue(prop);
       if (value) result = { kind: "present", value };
     }
@@ -482,16 +388,16 @@ function stageMember(object: Node, stage: string): Member {
 
 function accessKey(arg: Node | undefined): string | undefined {
   if (!arg) return undefined;
-  const value = resolveLocalValue(arg);
-  return stringLiteralValue(value) ?? (Node.isNumericLiteral(value) ? value.getLiteralText() : undefined);
+  const value = valueOf(arg);
+  return literalText(value) ?? (Node.isNumericLiteral(value) ? value.getLiteralText() : undefined);
 }
 
 /** Whether an index expression is the stage (`$app.stage`, `stage`, `input.stage`, or a local const holding one). */
 function mentionsStage(expr: Node, depth = 0): boolean {
-  const node = unwrapExpression(expr);
+  const node = unwrap(expr);
   if (/\bstage\b/i.test(node.getText())) return true;
   if (Node.isIdentifier(node) && depth < 3) {
-    const init = findLocalConst(node, node.getText())?.getInitializer();
+    const init = initializerOf(node);
     return init !== undefined && mentionsStage(init, depth + 1);
   }
   return false;
@@ -518,4 +424,23 @@ function dedupe(problems: ScalingProblem[]): ScalingProblem[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The text of a string literal (after following constants), or undefined. */
+function literalText(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const value = followConst(node);
+  return Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value) ? value.getLiteralText() : undefined;
+}
+
+/** The expression of a property (`a: x` → x, shorthand `a` → the identifier `a`). */
+function propertyValue(prop: Node): Node | undefined {
+  if (Node.isPropertyAssignment(prop)) return prop.getInitializer();
+  if (Node.isShorthandPropertyAssignment(prop)) return prop.getNameNode();
+  return undefined;
+}
+
+function initializerOf(node: Node): Node | undefined {
+  const declaration = constDeclarationOf(node);
+  return declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
 }

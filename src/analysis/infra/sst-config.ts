@@ -1,7 +1,9 @@
 import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
-import type { RepoContext } from "../engine/context.js";
-import { nodePosition } from "./imports.js";
-import { constructText, memberName, propertyValue, resolveLocalValue, stringLiteralValue, unwrapExpression } from "./local-constants.js";
+import type { RepoContext } from "../../engine/context.js";
+import { followConst, memberKey, stringValue } from "../static-objects.js";
+import { nodePosition } from "../ts/location.js";
+import { resolveName } from "../ts/symbols.js";
+import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";
 
 /**
  * `sst.config.ts` read as code (guide step 6): which service fragments it
@@ -92,13 +94,15 @@ function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
   for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     if (call.getExpression().getKind() !== SyntaxKind.ImportKeyword) continue;
     const arg = call.getArguments()[0];
-    const specifier = arg ? stringLiteralValue(arg) : undefined;
-    if (specifier === undefined) {
+    const specifiers = arg ? specifierValues(arg) : undefined;
+    if (specifiers === undefined) {
       result.dynamicImports.push({ construct: constructText(call), ...at(call) });
       continue;
     }
-    const service = serviceOfInfraSpecifier(specifier, servicesDir);
-    if (service !== undefined) result.imports.push({ service, specifier, at: at(call), ...followDynamicImport(file, call) });
+    for (const specifier of specifiers) {
+      const service = serviceOfInfraSpecifier(specifier, servicesDir);
+      if (service !== undefined) result.imports.push({ service, specifier, at: at(call), ...followDynamicImport(file, call) });
+    }
   }
   // Static imports are not how SST configs load fragments, but they register a service just the same.
   for (const decl of file.getImportDeclarations()) {
@@ -121,8 +125,7 @@ function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
   for (const ret of returns) {
     const expr = ret.getExpression();
     if (!expr) continue;
-    const inner = unwrapExpression(expr);
-    const value = resolveLocalValue(Node.isAwaitExpression(inner) ? inner.getExpression() : inner);
+    const value = followConst(expr);
     if (!Node.isObjectLiteralExpression(value)) {
       if (run) result.returnUndecidable.push({ construct: constructText(expr), ...at(expr) });
       continue;
@@ -133,8 +136,8 @@ function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
         result.returnUndecidable.push({ construct: constructText(prop), ...at(prop) });
         continue;
       }
-      const key = memberName(prop);
-      const propValue = propertyValue(prop);
+      const key = memberKey(prop);
+      const propValue = Node.isPropertyAssignment(prop) ? prop.getInitializer() : Node.isShorthandPropertyAssignment(prop) ? prop.getNameNode() : undefined;
       if (key !== undefined && propValue) keys.set(key, { at: at(prop), value: propValue });
       else result.returnUndecidable.push({ construct: constructText(prop), ...at(prop) });
     }
@@ -182,7 +185,11 @@ function followDynamicImport(file: SourceFile, call: CallExpression): { calls: F
   if (parent && Node.isVariableDeclaration(parent)) {
     const nameNode = parent.getNameNode();
     const scope = parent.getFirstAncestor((a) => Node.isBlock(a) || Node.isSourceFile(a)) ?? file;
-    if (Node.isIdentifier(nameNode)) return { calls: callsOnNamespace(scope, nameNode.getText()).map(toFragmentCall) };
+    if (Node.isIdentifier(nameNode)) {
+      const calls = callsOnNamespace(scope, nameNode.getText()).map(toFragmentCall);
+      const computed = calls.length === 0 ? computedAccessOn(scope, nameNode.getText()) : undefined;
+      return computed ? { calls, unfollowed: { construct: constructText(computed), ...at(computed) } } : { calls };
+    }
     if (Node.isObjectBindingPattern(nameNode)) {
       return {
         calls: nameNode
@@ -193,6 +200,57 @@ function followDynamicImport(file: SourceFile, call: CallExpression): { calls: F
     }
   }
   return { calls: [], unfollowed: { construct: constructText(outer.getParent() ?? outer), ...at(call) } };
+}
+
+/**
+ * The specifiers an `import(…)` argument can be: a string or constant, or a
+ * template whose substitutions range over a list known statically (`for (const
+ * name of ["a", "b"]) import(`./services/${name}/infra`)`, `.map((name) => …)`).
+ */
+function specifierValues(arg: Node): string[] | undefined {
+  const text = stringValue(arg);
+  if (text !== undefined) return [text];
+  const node = unwrap(arg);
+  if (!Node.isTemplateExpression(node)) return undefined;
+  let out = [node.getHead().getLiteralText()];
+  for (const span of node.getTemplateSpans()) {
+    const values = loopValues(span.getExpression());
+    if (!values) return undefined;
+    const tail = span.getLiteral().getLiteralText();
+    out = out.flatMap((prefix) => values.map((v) => `${prefix}${v}${tail}`));
+    if (out.length > 200) return undefined;
+  }
+  return out;
+}
+
+/** The strings a name takes: a constant, or the variable of a loop over a constant list of strings. */
+function loopValues(expr: Node): string[] | undefined {
+  const text = stringValue(expr);
+  if (text !== undefined) return [text];
+  const node = unwrap(expr);
+  if (!Node.isIdentifier(node)) return undefined;
+  const declaration = resolveName(node).declaration;
+  let list: Node | undefined;
+  if (declaration && Node.isVariableDeclaration(declaration)) {
+    const loop = declaration.getParent()?.getParent();
+    if (loop && Node.isForOfStatement(loop)) list = loop.getExpression();
+  } else if (declaration && Node.isParameterDeclaration(declaration)) {
+    // `LIST.map((name) => …)` / `forEach` / `flatMap`: the callback's first parameter.
+    const fn = declaration.getParent();
+    const call = fn.getParent();
+    const callee = call && Node.isCallExpression(call) ? unwrap(call.getExpression()) : undefined;
+    const first = isFunctionLike(fn) && fn.getParameters()[0] === declaration;
+    if (first && callee && Node.isPropertyAccessExpression(callee) && ["map", "forEach", "flatMap"].includes(callee.getName())) list = callee.getExpression();
+  }
+  const array = list ? followConst(list) : undefined;
+  if (!array || !Node.isArrayLiteralExpression(array)) return undefined;
+  const values = array.getElements().map((e) => stringValue(e));
+  return values.every((v): v is string => v !== undefined) ? values : undefined;
+}
+
+/** `m[key]` on a module object: an export chosen at run time. */
+function computedAccessOn(scope: Node, name: string): Node | undefined {
+  return scope.getDescendantsOfKind(SyntaxKind.ElementAccessExpression).find((e) => Node.isIdentifier(e.getExpression()) && e.getExpression().getText() === name);
 }
 
 interface FoundCall {
@@ -262,7 +320,7 @@ function holderOf(call: Node): ResultHolder {
   if (parent && Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode())) return { kind: "variable", name: parent.getName() };
   if (parent && Node.isPropertyAssignment(parent) && parent.getInitializer() === outer) {
     const object = parent.getParent();
-    if (Node.isObjectLiteralExpression(object)) return { kind: "property", key: memberName(parent), object, at: at(parent) };
+    if (Node.isObjectLiteralExpression(object)) return { kind: "property", key: memberKey(parent), object, at: at(parent) };
   }
   return { kind: "none" };
 }
@@ -270,7 +328,7 @@ function holderOf(call: Node): ResultHolder {
 /** The `run` of `$config({ …, async run() { … } })` (or any object member named run). */
 function findRun(file: SourceFile): { body: Node; anchor: Node } | undefined {
   for (const member of [...file.getDescendantsOfKind(SyntaxKind.MethodDeclaration), ...file.getDescendantsOfKind(SyntaxKind.PropertyAssignment)]) {
-    if (memberName(member) !== "run") continue;
+    if (memberKey(member) !== "run") continue;
     if (Node.isMethodDeclaration(member)) {
       const body = member.getBody();
       if (body) return { body, anchor: member.getNameNode() };
