@@ -1,5 +1,5 @@
 import { gitTreeSha } from "./git-tree-sha.js";
-import type { ChangedFile, RepoSnapshot } from "./snapshot.js";
+import type { ChangedFile, RepoSnapshot, SnapshotReadError } from "./snapshot.js";
 
 export interface MemorySnapshotInit {
   /** Head files: path → contents. */
@@ -11,6 +11,11 @@ export interface MemorySnapshotInit {
    * comparing base and head; omit both to check everything.
    */
   changed?: readonly ChangedFile[] | "diff";
+  /**
+   * Reads that fail, by path (head and base alike): how tests stand in for a
+   * source that answers 502 or times out, without HTTP.
+   */
+  failingReads?: Record<string, SnapshotReadError>;
 }
 
 /** An in-memory repository: the fake that rule tests use, no HTTP and no disk. */
@@ -29,11 +34,18 @@ export class MemorySnapshot implements RepoSnapshot {
   }
 
   async readFile(path: string): Promise<string | undefined> {
-    return this.init.files[path];
+    this.failIfTold(path);
+    return own(this.init.files, path);
   }
 
   async readBaseFile(path: string): Promise<string | undefined> {
-    return this.init.base?.[path];
+    this.failIfTold(path);
+    return this.init.base && own(this.init.base, path);
+  }
+
+  private failIfTold(path: string): void {
+    const failure = this.init.failingReads && own(this.init.failingReads, path);
+    if (failure) throw failure;
   }
 
   async treeSha(dir: string): Promise<string | undefined> {
@@ -44,6 +56,11 @@ export class MemorySnapshot implements RepoSnapshot {
     }
     return inside.size === 0 ? undefined : gitTreeSha(inside);
   }
+}
+
+/** A record's own entry (a path such as `constructor` is a file name, not Object.prototype's). */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 export function diffFiles(base: Record<string, string>, head: Record<string, string>): ChangedFile[] {

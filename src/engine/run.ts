@@ -2,11 +2,12 @@ import { buildChecklists, type ManualTicks, type ServiceChecklist, type ServiceS
 import { evaluateReadiness, readinessMeta } from "../checklist/readiness-rule.js";
 import { parseServiceDescriptor } from "./service-descriptor.js";
 import type { Config } from "./config.js";
-import { RepoContext, type ServiceInfo } from "./context.js";
+import { RepoContext, type ContextObserver, type ServiceInfo } from "./context.js";
+import { inputLimitsMeta } from "./input-limits.js";
 import { filesToPrefetch } from "./prefetch.js";
 import { formatMessage, type Report, type Rule } from "./rule.js";
-import { computeScope } from "./scope.js";
-import type { RepoSnapshot } from "./snapshot.js";
+import { computeScope, serviceFolderOf } from "./scope.js";
+import { SnapshotReadError, type RepoSnapshot } from "./snapshot.js";
 import { SEVERITY_RANK, type ConfiguredSeverity, type Finding, type Severity } from "./types.js";
 
 /** A finding plus the message id it came from (used by the checklist; not part of the JSON contract). */
@@ -41,14 +42,28 @@ export interface CheckOptions {
   rules: readonly Rule[];
   /** Manual checklist ticks (from the PR comment); the CLI has none. */
   manualTicks?: ManualTicks;
+  /** Told what the check is busy with (the worker host uses it to name a stalled check's file). */
+  observer?: CheckObserver;
 }
 
-/** Runs every rule on the services in scope and derives the checklist and conclusion. */
+export interface CheckObserver extends ContextObserver {
+  /** A rule starts (for one service, or the repository when `service` is null). */
+  onRule?(rule: string, service: string | null): void;
+}
+
+/**
+ * Runs every rule on the services in scope and derives the checklist and conclusion.
+ * A read the snapshot could not do (SnapshotReadError) aborts the whole check
+ * with that error: it is the source failing, not the rule, and reporting it
+ * per rule would pass an outage off as findings.
+ */
+
 export async function runChecks(options: CheckOptions): Promise<CheckReport> {
   const { snapshot, config, rules } = options;
   const scope = await computeScope(snapshot, config);
   await snapshot.prefetch?.(filesToPrefetch(snapshot, config, scope));
-  const ctx = new RepoContext(snapshot, config, scope.services, scope.allServices, scope.deletedServices);
+  const observer = options.observer ?? {};
+  const ctx = new RepoContext(snapshot, config, scope.services, scope.allServices, scope.deletedServices, observer);
   const findings: EngineFinding[] = [];
   const ruleRuns: RuleRun[] = [];
 
@@ -60,6 +75,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckReport> {
     }
     const own: EngineFinding[] = [];
     let crashed: string | undefined;
+    observer.onRule?.(rule.meta.id, service);
     try {
       await invoke((r) => {
         const template = rule.meta.messages[r.messageId];
@@ -75,6 +91,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckReport> {
         });
       });
     } catch (error) {
+      if (error instanceof SnapshotReadError) throw error;
       crashed = error instanceof Error ? error.message : String(error);
       own.push({
         rule: rule.meta.id,
@@ -100,11 +117,13 @@ export async function runChecks(options: CheckOptions): Promise<CheckReport> {
   }
 
   const statuses = await Promise.all(scope.services.map((s) => serviceStatus(snapshot, ctx, s)));
+  const limited = inputLimitFindings(ctx, config);
+  if (limited.length > 0) ruleRuns.push({ rule: inputLimitsMeta.id, service: null, severity: "error", ...count(limited) });
   const report: CheckReport = {
     conclusion: "success",
     services: scope.services.map((s) => s.name),
     deletedServices: scope.deletedServices,
-    findings: sortFindings(findings),
+    findings: sortFindings([...findings, ...limited]),
     ruleRuns,
     checklists: [],
   };
@@ -170,6 +189,18 @@ async function serviceStatus(snapshot: RepoSnapshot, ctx: RepoContext, service: 
     statusAfter: statusOf(head.data),
     publishesEvents: Array.isArray(published) && published.length > 0,
   };
+}
+
+/** Files the engine would not read or analyse: a notice when too large (the issue's choice), an error when too deep. */
+function inputLimitFindings(ctx: RepoContext, config: Config): EngineFinding[] {
+  return ctx.inputLimitFindings().map((f) => ({
+    rule: inputLimitsMeta.id,
+    severity: f.messageId === "tooLarge" ? "notice" : "error",
+    service: serviceFolderOf(f.path, config) ?? null,
+    path: f.path,
+    message: formatMessage(inputLimitsMeta.messages[f.messageId], f.data),
+    messageId: f.messageId,
+  }));
 }
 
 export function effectiveSeverity(config: Config, ruleId: string, fallback: Severity): ConfiguredSeverity {
