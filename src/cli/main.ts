@@ -5,14 +5,16 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CONFIG_PATH, ConfigError, type Config } from "../engine/config.js";
 import type { Rule } from "../engine/rule.js";
-import { runChecks, type CheckReport } from "../engine/run.js";
+import { CheckBudgetExceeded, closeSharedCheckPool, runChecksIsolated } from "../engine/isolation/run-isolated.js";
+import type { CheckReport } from "../engine/run.js";
+import { SnapshotReadError } from "../engine/snapshot.js";
 import { loadLocalConfig } from "../local/load-config.js";
 import { LocalRepoError, WorkingTreeSnapshot } from "../local/working-tree-snapshot.js";
 import { renderTitle } from "../report/check-run.js";
 import { RULE_IDS, RULES } from "../rules/index.js";
 import { parseCliArgs, USAGE, UsageError, type CheckArgs, type ExplainArgs, type PullRequestRef, type RulesArgs } from "./args.js";
 import { isEntryPoint, runAsProgram } from "./entry-point.js";
-import { checkPullRequest, DEFAULT_API_URL, PullRequestReadError } from "./pull-request.js";
+import { DEFAULT_API_URL, PullRequestReadError } from "./pull-request-error.js";
 import { pathPrefixFor, renderReport } from "./render.js";
 import { listRules, renderRuleList, ruleDocPage, similarRuleIds } from "./rule-catalog.js";
 import { packageVersion } from "./version.js";
@@ -56,7 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), opt
     if (args.command === "rules") return await rules(args, io);
     return await check(args, io, options);
   } catch (error) {
-    if (error instanceof LocalRepoError || error instanceof ConfigError || error instanceof PullRequestReadError) {
+    if (isNamedFailure(error)) {
       io.stderr.write(`platform-checks: ${error.message}\n`);
     } else {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -64,6 +66,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), opt
     }
     return EXIT_USAGE;
   }
+}
+
+/** A failure whose message says what happened (bad input, a budget, a read): shown without a stack trace. */
+export function isNamedFailure(error: unknown): error is Error {
+  return [LocalRepoError, ConfigError, PullRequestReadError, CheckBudgetExceeded, SnapshotReadError].some((type) => error instanceof type);
 }
 
 /** A finished check, whichever way the repository was read. */
@@ -101,7 +108,8 @@ export async function checkLocal(dir: string, base: string | undefined, io: Pick
   const { config, notes } = await loadLocalConfig(dir, RULE_IDS);
   for (const note of notes) io.stderr.write(`platform-checks: ${note}\n`);
 
-  const report = await runChecks({ snapshot, config, rules });
+  // As the bot does: in a worker under heap and time budgets, so no file can hang or crash the CLI.
+  const report = await runChecksIsolated(snapshot, config, { rules });
 
   const scope =
     base === undefined ? "every service" : `changed since ${base}${snapshot.baseCommit ? `, merge base ${snapshot.baseCommit.slice(0, 12)}` : ""}`;
@@ -114,6 +122,8 @@ async function checkPull(ref: PullRequestRef, io: CliIo, rules: readonly Rule[])
   const token = env["GITHUB_TOKEN"] || env["GH_TOKEN"] || undefined;
   const apiUrl = env["GITHUB_API_URL"] || DEFAULT_API_URL;
   if (!token) io.stderr.write("platform-checks: no GITHUB_TOKEN set: reading without a token works only for public repositories, with a low rate limit.\n");
+  // Loaded only for --pr: the local check never loads the GitHub client.
+  const { checkPullRequest } = await import("./pull-request.js");
   const result = await checkPullRequest(ref, { token, apiUrl, rules, ruleIds: RULE_IDS, userAgent: `platform-checks/${packageVersion()} (--pr)` });
   const where = `${ref.owner}/${ref.repo}#${ref.number}`;
   return {
@@ -155,4 +165,4 @@ function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
-if (isEntryPoint(import.meta.url)) runAsProgram("platform-checks", () => main(process.argv.slice(2)));
+if (isEntryPoint(import.meta.url)) runAsProgram("platform-checks", () => main(process.argv.slice(2)).finally(closeSharedCheckPool));
