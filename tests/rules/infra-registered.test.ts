@@ -27,6 +27,39 @@ describe("infra-registered", () => {
       edit(files, SST, NOTIFICATIONS_IMPORT, '    const { notifications: deployNotifications } = await import("./services/notifications/infra");\n    const notifications = deployNotifications(shared);\n');
       expect(await runRule(rule, files)).toEqual([]);
     });
+
+    it("accepts static namespace and renamed imports, and fragments re-exported by a barrel module", async () => {
+      const files = exampleFiles();
+      edit(files, SST, "/// <reference", 'import * as billing from "./services/billing-ledger/infra";\nimport * as fragments from "./infra/fragments";\n/// <reference');
+      edit(files, SST, /const billingLedger = await import[^;]+;/, "const billingLedger = billing.billingLedger(shared);");
+      edit(files, SST, NOTIFICATIONS_IMPORT, "    const notifications = fragments.deployNotifications(shared);\n");
+      files["infra/fragments.ts"] = 'export { notifications as deployNotifications } from "../services/notifications/infra";\n';
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+  });
+
+  describe("cannot decide", () => {
+    it("reads imports made in a loop over a constant list, and warns about the export chosen at run time", async () => {
+      const files = exampleFiles();
+      edit(files, SST, /    const billingLedger = await import[^;]+;\n/, "");
+      edit(
+        files,
+        SST,
+        NOTIFICATIONS_IMPORT,
+        [
+          "    const outputs: Record<string, unknown> = {};",
+          "    for (const name of SERVICES) {",
+          "      const fragment = await import(`./services/${name}/infra`);",
+          "      outputs[name] = fragment[toCamel(name)](shared);",
+          "    }",
+          "",
+        ].join("\n"),
+      );
+      edit(files, SST, "export default $config({", 'const SERVICES = ["billing-ledger", "notifications"] as const;\nexport default $config({');
+      const warning = (dir: string, camel: string) =>
+        `${SST}:15:23 warning ${RULE} Cannot tell statically whether sst.config.ts calls \`${camel}\` from \`./services/${dir}/infra\`: the module is used as \`fragment[toCamel(name)]\`. Call \`m.${camel}(shared)\` directly.`;
+      expect(describeFindings(await runRule(rule, files))).toEqual([warning("billing-ledger", "billingLedger"), warning("notifications", "notifications")]);
+    });
   });
 
   describe("invalid", () => {

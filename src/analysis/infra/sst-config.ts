@@ -1,5 +1,6 @@
 import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
 import type { RepoContext } from "../../engine/context.js";
+import { joinRepoPath } from "../../engine/names.js";
 import { followConst, memberKey, stringValue } from "../static-objects.js";
 import { nodePosition } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
@@ -119,6 +120,8 @@ function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
     result.imports.push({ service, specifier, at: at(decl), calls });
   }
 
+  result.imports.push(...importsThroughRepositoryModules(file, servicesDir));
+
   const run = findRun(file);
   if (run) result.runAt = at(run.anchor);
   const returns = run ? returnsOf(run.body) : file.getDescendantsOfKind(SyntaxKind.ReturnStatement);
@@ -200,6 +203,33 @@ function followDynamicImport(file: SourceFile, call: CallExpression): { calls: F
     }
   }
   return { calls: [], unfollowed: { construct: constructText(outer.getParent() ?? outer), ...at(call) } };
+}
+
+/**
+ * Fragments reached through a repository module sst.config.ts imports (a
+ * barrel such as `infra/services.ts` that re-exports every fragment): each
+ * call whose callee the compiler resolves to a service's `infra` module.
+ */
+function importsThroughRepositoryModules(file: SourceFile, servicesDir: string): ServiceInfraImport[] {
+  const out: ServiceInfraImport[] = [];
+  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = unwrap(call.getExpression());
+    if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) continue;
+    const steps = resolveName(callee).imports;
+    const first = steps[0];
+    if (!first || serviceOfInfraSpecifier(first.module, servicesDir) !== undefined) continue; // direct imports are read above
+    for (const step of steps.slice(1)) {
+      const from = step.node.getSourceFile().getFilePath().replace(/^\/+/, "");
+      const target = step.module.startsWith(".") ? joinRepoPath(from.slice(0, from.lastIndexOf("/")), step.module) : undefined;
+      const service = target === undefined ? undefined : serviceOfInfraSpecifier(target, servicesDir);
+      if (service === undefined) continue;
+      const exportName = step.name === "*" && Node.isPropertyAccessExpression(callee) ? callee.getName() : step.name;
+      const declaration = first.node.getFirstAncestor(Node.isImportDeclaration) ?? first.node;
+      out.push({ service, specifier: first.module, at: at(declaration), calls: [{ exportName, at: at(call), holder: holderOf(call) }] });
+      break;
+    }
+  }
+  return out;
 }
 
 /**
