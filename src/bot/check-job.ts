@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import { ConfigError, DEFAULT_CONFIG, type Config } from "../engine/config.js";
 import type { Rule } from "../engine/rule.js";
-import { applyReadiness, runChecks, type CheckReport } from "../engine/run.js";
+import { runChecksIsolated } from "../engine/isolation/run-isolated.js";
+import { applyReadiness, type CheckReport } from "../engine/run.js";
 import { describeGitHubFailure, describeGitHubRequest, isGitHubRequestError, isRetryableGitHubFailure, shortSha, type GitHubApi } from "../github/api.js";
 import type { BlobCache } from "../github/blob-cache.js";
 import { CheckRunWriter, type CheckRunResult } from "../github/check-run.js";
@@ -94,7 +95,8 @@ export async function runCheckJob(api: GitHubApi, target: CheckTarget, deps: Bot
       signal,
     });
     throwIfAborted(signal);
-    let report = await runChecks({ snapshot, config, rules: deps.rules });
+    // In a worker of the shared pool, under heap and time budgets; aborting the job terminates it.
+    let report = await runChecksIsolated(snapshot, config, { rules: deps.rules, signal });
     throwIfAborted(signal);
 
     let sticky: Awaited<ReturnType<typeof findStickyComment>>;
