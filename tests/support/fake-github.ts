@@ -76,6 +76,8 @@ export class FakeGitHub {
   readonly owner: string;
   readonly repo: string;
   readonly appId: number;
+  /** Installations of the app (GET /app/installations); each sees this one repository. */
+  readonly installationIds: number[] = [77];
   readonly requests: RecordedRequest[] = [];
   /** Recursive tree listings with more entries than this come back `truncated` (GitHub's limit is far larger). */
   truncateTreesOver = Infinity;
@@ -200,6 +202,12 @@ export class FakeGitHub {
   /** The next `times` requests matching `match` get no answer: the connection is dropped. */
   dropWhen(match: (req: RecordedRequest) => boolean, times = Infinity): void {
     this.faults.push({ kind: "drop", match, times });
+  }
+
+  /** GitHub is back: no more injected failures, slow answers or dropped connections. */
+  clearFaults(): void {
+    this.failures.length = 0;
+    this.faults.length = 0;
   }
 
   /** Matching requests wait until released. */
@@ -375,6 +383,15 @@ export class FakeGitHub {
     const repoPrefix = `/repos/${this.owner}/${this.repo}`;
     let g: RegExpExecArray | undefined;
 
+    // The app's installations and the repositories an installation sees (the interrupted-run sweep walks them).
+    if (r.method === "GET" && r.path === "/app/installations") {
+      return this.page(r, this.installationIds.map((id) => ({ id, account: { login: this.owner } })));
+    }
+    if (r.method === "GET" && r.path === "/installation/repositories") {
+      const repository = { name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { login: this.owner } };
+      return { status: 200, body: { total_count: 1, repositories: [repository] } };
+    }
+
     if (r.method === "POST" && m(/^\/app\/installations\/\d+\/access_tokens$/)) {
       return {
         status: 201,
@@ -486,7 +503,9 @@ export class FakeGitHub {
       return { status: 200, body: this.checkRunJson(run) };
     }
     if (r.method === "GET" && (g = sub(/^\/commits\/([^/]+)\/check-runs$/))) {
-      const runs = this.checkRuns.filter((c) => c.head_sha === g![1] && (!r.query["check_name"] || c.name === r.query["check_name"]));
+      const runs = this.checkRuns.filter(
+        (c) => c.head_sha === g![1] && (!r.query["check_name"] || c.name === r.query["check_name"]) && (!r.query["status"] || c.status === r.query["status"]),
+      );
       return { status: 200, body: { total_count: runs.length, check_runs: runs.reverse().map((c) => this.checkRunJson(c)) } };
     }
 
@@ -565,7 +584,16 @@ export class FakeGitHub {
   }
 
   private checkRunJson(run: FakeCheckRun) {
-    return { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, output: run.output, app: { id: this.appId } };
+    return {
+      id: run.id,
+      name: run.name,
+      head_sha: run.head_sha,
+      status: run.status,
+      conclusion: run.conclusion,
+      started_at: run.started_at ?? null,
+      output: run.output,
+      app: { id: this.appId },
+    };
   }
 
   private commentJson(c: FakeComment) {
