@@ -34,5 +34,5 @@ if (!existsSync(entry) || !existsSync(join(root, "node_modules"))) {
   }
 }
 
-const { runAction } = await import(pathToFileURL(entry).href);
-process.exitCode = await runAction();
+const { runActionAsProgram } = await import(pathToFileURL(entry).href);
+runActionAsProgram();

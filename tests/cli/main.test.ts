@@ -262,13 +262,13 @@ describe("platform-checks usage", () => {
     const { code, stdout, stderr } = await cli(["--help"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
-    expect(stdout).toMatch(/^Usage: platform-checks check \[--repo DIR\] \[--base REF \| --all\] \[--format text\|json\]/);
+    expect(stdout).toMatch(/^Usage: platform-checks check \[--repo DIR\] \[--base REF \| --all \| --pr OWNER\/REPO#N\] \[--format FORMAT\]/);
   });
 
   it("exits 2 with the message and the usage on stderr for bad usage", async () => {
     const { code, stdout, stderr } = await cli(["check", "--format", "xml"]);
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/^platform-checks: --format must be text or json, not `xml`\n\nUsage: platform-checks check/);
+    expect(stderr).toMatch(/^platform-checks: --format must be one of text, json, sarif, github, markdown, not `xml`\n\nUsage: platform-checks check/);
   });
 });
