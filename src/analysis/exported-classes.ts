@@ -1,7 +1,9 @@
 import { Node, type ClassDeclaration, type ClassExpression, type SourceFile } from "ts-morph";
 import type { ServiceContext } from "../engine/context.js";
 import type { ReportFn } from "../engine/rule.js";
-import { nodePosition } from "./imports.js";
+import { moduleExports } from "./module-exports.js";
+import { nodePosition } from "./ts/location.js";
+import { resolveName } from "./ts/symbols.js";
 
 /** A class a module exports, however it is exported. */
 export interface ExportedClass {
@@ -126,8 +128,21 @@ export type ClassExportVerdict =
 export function classExportVerdict(file: SourceFile): ClassExportVerdict {
   const exports = exportedClasses(file);
   if (exports.classes.length > 0) return { kind: "class", classes: exports.classes };
-  if (exports.foreign[0]) return { kind: "undecidable", foreign: exports.foreign[0] };
-  return { kind: "none", at: exports.firstExport };
+  if (exports.foreign.length === 0) return { kind: "none", at: exports.firstExport };
+  // Re-exports of repository files are followed through the compiler; only a module outside the repository stays open.
+  const reexported = [...moduleExports(file)].flatMap(([exportedName, entry]) =>
+    entry.kind === "declared" ? entry.declarations.filter(Node.isClassDeclaration).map((node) => ({ exportedName, node })) : [],
+  );
+  if (reexported.length > 0) return { kind: "class", classes: reexported };
+  const external = exports.foreign.find((f) => leavesRepository(f.node));
+  return external ? { kind: "undecidable", foreign: external } : { kind: "none", at: exports.firstExport };
+}
+
+/** Whether a re-export's target is outside the repository (or missing), so what it exports cannot be read. */
+function leavesRepository(node: Node): boolean {
+  if (Node.isExportDeclaration(node)) return node.getModuleSpecifierValue() !== undefined && node.getModuleSpecifierSourceFile() === undefined;
+  const name = Node.isExportSpecifier(node) ? node.getNameNode() : Node.isExportAssignment(node) ? node.getExpression() : undefined;
+  return name === undefined || resolveName(name).declaration === undefined;
 }
 
 /** `invoice.repository.ts` → `InvoiceRepository`, `ledger-entry.service.ts` → `LedgerEntryService`. */

@@ -25,6 +25,17 @@ describe("service-class-required", () => {
       expect(await findings(files)).toEqual([]);
     });
 
+    it("follows re-exports of repository files: a named re-export, `export *` through a path alias, a default import re-exported", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/tsconfig.json"] = '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }';
+      files["services/billing-ledger/src/impl/payout.ts"] = "export class PayoutService {}\n";
+      files["services/billing-ledger/src/impl/refund.ts"] = "export default class RefundService {}\n";
+      files[`${DIR}/payout.service.ts`] = 'export { PayoutService } from "../impl/payout";\n';
+      files[`${DIR}/ledger.service.ts`] = 'export * from "@/impl/payout";\n';
+      files[`${DIR}/refund.service.ts`] = 'import RefundService from "@/impl/refund";\nexport default RefundService;\n';
+      expect(await findings(files)).toEqual([]);
+    });
+
     it("ignores barrels, type-only files and files outside src/services/*.service.ts", async () => {
       const files = exampleFiles();
       files[`${DIR}/index.ts`] = `export * from "./invoice.service";\n`;
@@ -57,6 +68,15 @@ export const listInvoices = async () => [];
         `${DIR}/ledger-entry.service.ts:3:1 error ${ID} src/services/ledger-entry.service.ts exports no class. ADR-0037 asks for class-based services (business logic in a class that calls the repository): declare \`export class LedgerEntryService { … }\` here and make these functions its methods.`,
         `${DIR}/payout.service.ts:2:1 error ${ID} src/services/payout.service.ts exports no class. ADR-0037 asks for class-based services (business logic in a class that calls the repository): declare \`export class PayoutService { … }\` here and make these functions its methods.`,
         `${DIR}/refund.service.ts:1:1 error ${ID} src/services/refund.service.ts exports no class. ADR-0037 asks for class-based services (business logic in a class that calls the repository): declare \`export class RefundService { … }\` here and make these functions its methods.`,
+      ]);
+    });
+
+    it("reports a re-export of a repository file that exports only functions, at the re-export", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/src/impl/payout.ts"] = "export function pay() {}\n";
+      files[`${DIR}/payout.service.ts`] = '// payouts\nexport * from "../impl/payout";\n';
+      expect(await findings(files)).toEqual([
+        `${DIR}/payout.service.ts:2:1 error ${ID} src/services/payout.service.ts exports no class. ADR-0037 asks for class-based services (business logic in a class that calls the repository): declare \`export class PayoutService { … }\` here and make these functions its methods.`,
       ]);
     });
 
