@@ -1,10 +1,11 @@
-import { expect, test } from "vitest";
-import { CommentSigner } from "../../src/bot/comment-signature.js";
-import { DEFAULT_CONFIG } from "../../src/engine/config.js";
+import { describe, expect, test } from "vitest";
+import { CommentSigner, configDigest, rulesetVersion } from "../../src/bot/comment-signature.js";
+import { DEFAULT_CONFIG, parseConfig } from "../../src/engine/config.js";
 import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
 import { runChecks } from "../../src/engine/run.js";
 import { readCommentState, renderComment } from "../../src/report/comment.js";
 import { exampleFiles } from "../helpers/example-repo.js";
+import serviceYamlRequired from "../../src/rules/service-yaml-required.js";
 import { BOT_TEST_RULES } from "../support/scenario.js";
 
 async function comment() {
@@ -40,4 +41,47 @@ test("a report changed by hand, an unsigned comment, or another key's signature 
 
 test("a comment without a report is left as it is", () => {
   expect(new CommentSigner("secret").sign("<!-- platform-checks:sticky -->\nnothing\n")).toBe("<!-- platform-checks:sticky -->\nnothing\n");
+});
+
+describe("the signed state is bound to what it was computed for", () => {
+  const binding = { repository: "loop/platform", pullNumber: 7, baseSha: "b".repeat(40), configDigest: configDigest(DEFAULT_CONFIG), rulesetVersion: rulesetVersion(BOT_TEST_RULES) };
+  const expected = { ...binding, headSha: "c".repeat(40) };
+
+  async function signedBody() {
+    const { report } = await comment();
+    return new CommentSigner("secret").sign(renderComment(report, { headSha: "c".repeat(40), binding })!);
+  }
+
+  test("the same pull request as it is now: trusted", async () => {
+    expect(new CommentSigner("secret").boundState(await signedBody(), expected)).toHaveProperty("state");
+  });
+
+  test.each([
+    ["repository", { repository: "loop/other" }],
+    ["pullNumber", { pullNumber: 8 }],
+    ["headSha", { headSha: "d".repeat(40) }],
+    ["baseSha", { baseSha: "e".repeat(40) }],
+    ["configDigest", { configDigest: configDigest(parseConfig({ rules: { "service-yaml-schema": "warning" } })) }],
+    ["rulesetVersion", { rulesetVersion: rulesetVersion([serviceYamlRequired]) }],
+  ] as const)("a different %s: not trusted", async (field, change) => {
+    expect(new CommentSigner("secret").boundState(await signedBody(), { ...expected, ...change })).toEqual({ problem: `changed:${field}` });
+  });
+
+  test("editing the binding in the comment breaks the signature", async () => {
+    const body = await signedBody();
+    const state = readCommentState(body)!;
+    const forged = renderComment(state.report, { headSha: state.headSha, binding: { ...binding, configDigest: "0".repeat(32) } })!;
+    const signature = /<!-- platform-checks:signature [0-9a-f]+ -->/.exec(body)![0];
+    expect(new CommentSigner("secret").boundState(`${forged}${signature}\n`, { ...expected, configDigest: "0".repeat(32) })).toEqual({ problem: "bad-signature" });
+  });
+
+  test("the config digest follows the content, not the key order; the rule-set version follows messages", () => {
+    const a = parseConfig({ rules: { "service-yaml-schema": "warning", "service-yaml-required": "error" } });
+    const b = parseConfig({ rules: { "service-yaml-required": "error", "service-yaml-schema": "warning" } });
+    expect(configDigest(a)).toBe(configDigest(b));
+    expect(configDigest(a)).not.toBe(configDigest(DEFAULT_CONFIG));
+    const reworded = { ...serviceYamlRequired, meta: { ...serviceYamlRequired.meta, messages: { ...serviceYamlRequired.meta.messages, missing: "reworded" } } };
+    expect(rulesetVersion([reworded])).not.toBe(rulesetVersion([serviceYamlRequired]));
+    expect(rulesetVersion(BOT_TEST_RULES)).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{16}$/);
+  });
 });
