@@ -2,7 +2,7 @@
 // annotations, a step summary, outputs and an exit code. Inputs and files come from the runner.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
-import { ConfigError } from "../engine/config.js";
+import { closeSharedCheckPool } from "../engine/isolation/run-isolated.js";
 import { LocalRepoError } from "../local/working-tree-snapshot.js";
 import { renderSarif } from "../report/sarif.js";
 import { renderStepSummary } from "../report/step-summary.js";
@@ -10,7 +10,7 @@ import { renderText } from "../report/text.js";
 import { workflowCommand } from "../report/workflow-commands.js";
 import { countBySeverity } from "../report/counts.js";
 import { isEntryPoint, runAsProgram } from "../cli/entry-point.js";
-import { checkLocal, EXIT_FINDINGS, EXIT_SUCCESS, EXIT_USAGE } from "../cli/main.js";
+import { checkLocal, EXIT_FINDINGS, EXIT_SUCCESS, EXIT_USAGE, isNamedFailure } from "../cli/main.js";
 import { pathPrefixFor, renderReport } from "../cli/render.js";
 import { RULE_METAS, ruleDocPage } from "../cli/rule-catalog.js";
 import { packageVersion } from "../cli/version.js";
@@ -71,7 +71,7 @@ export async function runAction(env: RunnerEnv = process.env, io: ActionIo = { s
     }
     return report.conclusion === "failure" ? EXIT_FINDINGS : EXIT_SUCCESS;
   } catch (error) {
-    const known = error instanceof ActionInputError || error instanceof LocalRepoError || error instanceof ConfigError;
+    const known = error instanceof ActionInputError || isNamedFailure(error);
     const message = known ? (error as Error).message : `internal error, the check could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
     // As an error annotation, so the reason shows on the run's page and not only in the log.
     io.stdout.write(`${workflowCommand("error", [["title", "platform-checks could not run"]], message)}\n`);
@@ -79,4 +79,9 @@ export async function runAction(env: RunnerEnv = process.env, io: ActionIo = { s
   }
 }
 
-if (isEntryPoint(import.meta.url)) runAsProgram("platform-checks action", () => runAction());
+/** The action as a process (the launcher and `node dist/action/main.js`): exit code set, worker pool closed. */
+export function runActionAsProgram(): void {
+  runAsProgram("platform-checks action", () => runAction().finally(closeSharedCheckPool));
+}
+
+if (isEntryPoint(import.meta.url)) runActionAsProgram();

@@ -3,7 +3,8 @@ import { config as configPlugin } from "@probot/octokit-plugin-config";
 import { loadRepoConfig } from "../bot/config.js";
 import type { Config } from "../engine/config.js";
 import type { Rule } from "../engine/rule.js";
-import { applyReadiness, runChecks, type CheckReport } from "../engine/run.js";
+import { runChecksIsolated } from "../engine/isolation/run-isolated.js";
+import { applyReadiness, type CheckReport } from "../engine/run.js";
 import { httpStatus, type GitHubApi } from "../github/api.js";
 import { BlobCache } from "../github/blob-cache.js";
 import { findStickyComment } from "../github/comment.js";
@@ -54,7 +55,8 @@ export async function checkPullRequest(ref: PullRequestRef, options: PullRequest
       wanted: rulesReadFolder(config.services_dir),
       cache: new BlobCache(),
     });
-    const report = await runChecks({ snapshot, config, rules: options.rules });
+    // As the bot does: the rules run in a worker under heap and time budgets.
+    const report = await runChecksIsolated(snapshot, config, { rules: options.rules });
     // As the bot does: the boxes people ticked in its comment count.
     const sticky = await findStickyComment(api, repo, ref.number);
     const withTicks = applyReadiness(report, report.checklists, config, parseManualTicks(sticky?.body, report));
