@@ -1,6 +1,7 @@
-import { infraHealthPaths, infraPath, infraSourceFile } from "../analysis/infra.js";
-import { nodePosition } from "../analysis/imports.js";
-import { describeRoute, serviceRoutes } from "../analysis/routes.js";
+import { infraPath, infraSourceFile } from "../analysis/infra/fragment.js";
+import { infraHealthPaths } from "../analysis/infra/settings.js";
+import { nodePosition } from "../analysis/ts/location.js";
+import { describeRoute, serviceRoutes } from "../analysis/hono/routes.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 const HEALTH_PATH = "/healthz";

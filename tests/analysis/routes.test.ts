@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG, parseConfig, type Config } from "../../src/engine/confi
 import { RepoContext, serviceInfo } from "../../src/engine/context.js";
 import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
 import { exampleFiles } from "../helpers/example-repo.js";
+import { starterService } from "../helpers/hono-services.js";
 
 const SRC = "services/svc/src";
 
@@ -163,7 +164,7 @@ export function registerAdmin(app: OpenAPIHono) {
     ]);
   });
 
-  it("names what it cannot decide: a path from another package, an unreadable mount, a callback; middleware from another package is no scope", async () => {
+  it("names what it cannot decide: a path and a middleware from another package, an unreadable mount, a callback", async () => {
     const files = service({
       "index.ts": `${HEADER}
 import { PREFIX } from "@platform/paths";
@@ -179,7 +180,7 @@ queueMicrotask(() => app.get("/v1/c", (c) => c.text("c")));
     const result = await extract(files);
     expect(summary(result)).toEqual([
       "get ?(the template literal `${PREFIX}/a` (imported from \"@platform/paths\")) typed undecidable(the template literal `${PREFIX}/a` (imported from \"@platform/paths\")) @index.ts:9:1",
-      "get /v1/b plain unscoped @index.ts:10:1",
+      'get /v1/b plain undecidable(`authz` (imported from "@platform/auth")) @index.ts:10:1',
     ]);
     expect(result.opaque.map((u) => `${u.line}:${u.column} ${u.construct}`)).toEqual([
       '11:16 the app `healthRoutes()` (imported from "@platform/health") mounted by `app.route(…)`',
@@ -210,111 +211,6 @@ app.get("/b", scoped(SCOPES.B), (c) => c.text("b"));
     expect(summary(await extract(files))).toEqual(["get /orphan typed unscoped @routes/orphan.routes.ts:6:27"]);
   });
 });
-
-/** A service laid out the way the hono-open-api-starter family writes it: path alias, router factory, namespace imports, an app only handed to serve(). */
-function starterService(routeExtra = "", handlerFile = "") {
-  return {
-    "services/svc/tsconfig.json": `{
-  "compilerOptions": {
-    "baseUrl": "./", // aliases resolve from the service folder
-    "paths": { "@/*": ["./src/*"] },
-  },
-}`,
-    ...service({
-      "index.ts": `import { serve } from "@hono/node-server";
-import app from "./app";
-
-serve({ fetch: app.fetch, port: 8080 });
-`,
-      "app.ts": `import configureOpenAPI from "@/lib/configure-open-api";
-import createApp from "@/lib/create-app";
-import health from "@/routes/health.route";
-import notes from "@/routes/notes/notes.index";
-
-const app = createApp();
-configureOpenAPI(app);
-
-const routers = [health, notes] as const;
-routers.forEach((router) => {
-  app.route("/", router);
-});
-
-export default app;
-`,
-      "lib/create-app.ts": `import { OpenAPIHono } from "@hono/zod-openapi";
-import { logger } from "hono/logger";
-import type { AppOpenAPI } from "./types";
-
-export function createRouter() {
-  return new OpenAPIHono({ strict: false });
-}
-
-export default function createApp() {
-  const app = createRouter();
-  app.use(logger());
-  return app;
-}
-
-export function createTestApp(router: AppOpenAPI) {
-  return createApp().route("/", router);
-}
-`,
-      "lib/types.ts": `import type { OpenAPIHono } from "@hono/zod-openapi";
-export type AppOpenAPI = OpenAPIHono;
-`,
-      "lib/configure-open-api.ts": `import type { AppOpenAPI } from "./types";
-
-export default function configureOpenAPI(app: AppOpenAPI) {
-  app.doc("/doc", { openapi: "3.0.0", info: { version: "1", title: "Notes" } });
-}
-`,
-      "routes/health.route.ts": `import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "@/lib/create-app";
-
-const router = createRouter().openapi(
-  createRoute({ method: "get", path: "/healthz", responses: { 200: { description: "up" } } }),
-  (c) => c.json({ ok: true }, 200),
-);
-
-export default router;
-`,
-      "routes/notes/notes.schemas.ts": `import { z } from "@hono/zod-openapi";
-
-export const NoteSchema = z.object({ id: z.string().openapi({ example: "n_1" }), body: z.string() }).openapi("Note");
-export const NotesSchema = z.array(NoteSchema).openapi({ description: "All notes" });
-`,
-      "routes/notes/notes.routes.ts": `import { createRoute } from "@hono/zod-openapi";
-import { SCOPES, requireScope } from "@platform/scopes";
-import { NoteSchema, NotesSchema } from "./notes.schemas";
-
-export const list = createRoute({
-  method: "get",
-  path: "/notes",${routeExtra}
-  responses: { 200: { description: "notes", content: { "application/json": { schema: NotesSchema } } } },
-});
-
-export const getOne = createRoute({
-  method: "get",
-  path: "/notes/{id}",${routeExtra}
-  responses: { 200: { description: "a note", content: { "application/json": { schema: NoteSchema } } } },
-});
-`,
-      "routes/notes/notes.handlers.ts": `export const list = async (c: any) => c.json([], 200);
-export const getOne = async (c: any) => c.json({}, 200);
-${handlerFile}`,
-      "routes/notes/notes.index.ts": `import { createRouter } from "@/lib/create-app";
-import * as handlers from "./notes.handlers";
-import * as routes from "./notes.routes";
-
-const router = createRouter()
-  .openapi(routes.list, handlers.list)
-  .openapi(routes.getOne, handlers.getOne);
-
-export default router;
-`,
-    }),
-  };
-}
 
 describe("real composition: the starter layout", () => {
   it("finds namespace-imported routes behind a path alias in an app only handed to serve(), unprotected, at their registration", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import rule from "../../src/rules/health-endpoint-required.js";
 import { exampleFiles } from "../helpers/example-repo.js";
+import { starterService } from "../helpers/hono-services.js";
 import { describeFindings, edit, runAllOnExample, runRule, exampleFindingsOf } from "../helpers/rule-harness.js";
 
 const ID = "health-endpoint-required";
@@ -86,5 +87,21 @@ describe(ID, () => {
       edit(files, BILLING_INFRA, 'path: "/healthz"', 'path: "/health"');
     });
     expect(report.findings.filter((f) => f.rule === ID).map((f) => `${f.path}:${f.line}`)).toEqual([`${BILLING_INFRA}:19`, `${NOTIFY_INDEX}:10`]);
+  });
+  describe("real composition", () => {
+    const INFRA = `export function svc(shared: any) {\n  return { loadBalancer: { health: { "8080/http": { path: "/healthz" } } } };\n}\n`;
+    const HEALTH = "services/svc/src/routes/health.route.ts";
+
+    it("finds /healthz in a router from a path-aliased factory, mounted through routers.forEach", async () => {
+      expect(await lines({ ...starterService(), "services/svc/infra.ts": INFRA })).toEqual([]);
+    });
+
+    it("reports the health route when that router serves it under another path", async () => {
+      const files = { ...starterService(), "services/svc/infra.ts": INFRA };
+      edit(files, "services/svc/src/app.ts", 'app.route("/", router);', 'app.route("/api", router);');
+      expect(await lines(files)).toEqual([
+        `${HEALTH}:4:30 error ${ID} GET /api/healthz is the health route, but it is served under a prefix; the load balancer probes GET /healthz. Register the health route on the root app, outside the prefix.`,
+      ]);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import rule from "../../src/rules/openapi-drift.js";
 import { exampleFiles } from "../helpers/example-repo.js";
+import { oauthService, STARTER_SPEC, starterService } from "../helpers/hono-services.js";
 import { describeFindings, edit, runAllOnExample, runRule, exampleFindingsOf } from "../helpers/rule-harness.js";
 
 const ID = "openapi-drift";
@@ -85,6 +86,31 @@ describe(ID, () => {
       expect(await lines(files)).toEqual([
         `${SPEC}:26:5 warning ${ID} ${SPEC} lists GET /v1/invoices/{id} and no route read from the code declares it, but the template literal \`\${INVOICE_BASE}/{id}\` (imported from "@platform/paths") (${INVOICES}:11) cannot be read statically and may be that route. Give it a static path so the spec can be compared.`,
         `${INVOICES}:48:3 warning ${ID} GET (path not static) cannot be compared with ${SPEC}: the template literal \`\${INVOICE_BASE}/{id}\` (imported from "@platform/paths") cannot be resolved statically. Use a static path (a string literal or a local const) so the spec can be checked.`,
+      ]);
+    });
+  });
+
+  describe("real composition", () => {
+    const OAUTH_SPEC = "services/svc/openapi.yaml";
+    const OAUTH_ROUTER = "services/svc/src/oauth/oauth.router.ts";
+    const spec = (paths: string) => `openapi: 3.0.0\ninfo: { title: svc, version: "1" }\npaths:\n  /healthz:\n    get:\n      responses: { "200": { description: up } }\n${paths}`;
+
+    it("checks a default-export sub-app mounted at /oauth from a class method at /oauth/…", async () => {
+      const files = { ...oauthService(), [OAUTH_SPEC]: spec('  /oauth/token:\n    post:\n      responses: { "200": { description: token } }\n') };
+      expect(await lines(files)).toEqual([]);
+      files[OAUTH_SPEC] = spec('  /token:\n    post:\n      responses: { "200": { description: token } }\n');
+      expect(await lines(files)).toEqual([
+        `${OAUTH_SPEC}:8:5 error ${ID} ${OAUTH_SPEC} lists POST /token, but no route in the code declares it. Remove it by regenerating the spec (${REGEN("svc")}), or add the route.`,
+        `${OAUTH_ROUTER}:5:1 error ${ID} POST /oauth/token is declared here but missing from ${OAUTH_SPEC}. Regenerate the spec with ${REGEN("svc")} and commit it.`,
+      ]);
+    });
+
+    it("compares the starter layout's routes (namespace imports, forEach mounts) with its spec; zod schema metadata is no route", async () => {
+      const files = { ...starterService(), "services/svc/openapi.yaml": STARTER_SPEC };
+      expect(await lines(files)).toEqual([]);
+      files["services/svc/openapi.yaml"] = STARTER_SPEC.replace("  /notes/{id}:", "  /notes/{noteId}:");
+      expect(await lines(files)).toEqual([
+        `services/svc/src/routes/notes/notes.index.ts:7:3 error ${ID} GET /notes/{id} names its path parameters \`id\`, but services/svc/openapi.yaml lists this operation as \`/notes/{noteId}\` (\`noteId\`). Regenerate the spec with ${REGEN("svc")}.`,
       ]);
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import rule from "../../src/rules/openapi-route-typed.js";
 import { exampleFiles } from "../helpers/example-repo.js";
+import { starterService } from "../helpers/hono-services.js";
 import { describeFindings, edit, runAllOnExample, runRule, exampleFindingsOf } from "../helpers/rule-harness.js";
 
 const ID = "openapi-route-typed";
@@ -64,5 +65,18 @@ describe(ID, () => {
       edit(files, NOTIFY_INDEX, "  .route(", '  .post("/hooks/:provider", (c) => c.body(null, 204))\n  .route(');
     });
     expect(report.findings.filter((f) => f.rule === ID).map((f) => `${f.path}:${f.line}`)).toEqual([`${BILLING_INDEX}:13`, `${NOTIFY_INDEX}:15`]);
+  });
+  describe("real composition", () => {
+    const CONFIGURE = "services/svc/src/lib/configure-open-api.ts";
+
+    it("finds nothing in zod's .openapi() schema metadata, nor in the spec document endpoint", async () => {
+      expect(await lines(starterService())).toEqual([]);
+    });
+
+    it("reports a plain route that a function receiving the app registers", async () => {
+      const files = starterService();
+      edit(files, CONFIGURE, "\n}\n", '\n  app.get("/reference", (c) => c.html("<html></html>"));\n}\n');
+      expect(await lines(files)).toEqual([`${CONFIGURE}:5:3 warning ${ID} GET /reference is registered with \`app.get(…)\`, ${FIX}`]);
+    });
   });
 });

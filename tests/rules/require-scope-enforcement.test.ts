@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import rule from "../../src/rules/require-scope-enforcement.js";
 import { exampleFiles } from "../helpers/example-repo.js";
+import { service, starterService } from "../helpers/hono-services.js";
 import { describeFindings, edit, runAllOnExample, runRule, exampleFindingsOf } from "../helpers/rule-harness.js";
 
 const ID = "require-scope-enforcement";
@@ -103,6 +104,50 @@ describe(ID, () => {
         `${BILLING_INDEX}:14:21 warning ${ID} Cannot read the app \`adminRoutes()\` (imported from "@platform/admin") mounted by \`app.route(…)\` statically, so the requireScope(…) protection of the routes it registers is not checked. Declare those routes in this service (createRoute + app.openapi on an app the entry mounts) so the checker can follow them, or review them by hand.`,
         `${DELIVERIES}:26:5 warning ${ID} Cannot tell whether GET /v1/notifications/deliveries is protected by requireScope(…): \`sharedMiddleware\` (imported from "@platform/middleware") at ${DELIVERIES}:10 cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.`,
       ]);
+    });
+  });
+
+  describe("real composition", () => {
+    const NOTES = "services/svc/src/routes/notes/notes.index.ts";
+
+    it("reports namespace-imported routes behind a tsconfig path alias, in an app only handed to serve(), at their registration", async () => {
+      expect(await lines(starterService())).toEqual([
+        `${NOTES}:6:3 error ${ID} GET /notes is not protected by requireScope(…). ${HOW} /notes before this line.`,
+        `${NOTES}:7:3 error ${ID} GET /notes/{id} is not protected by requireScope(…). ${HOW} /notes/{id} before this line.`,
+      ]);
+    });
+
+    it("accepts the same service once each route definition carries middleware: [requireScope(…)]", async () => {
+      expect(await lines(starterService("\n  middleware: [requireScope(SCOPES.READ_NOTES)] as const,"))).toEqual([]);
+    });
+
+    it("does not count requireScope from a local look-alike, a dropped call in a handler, or one under if (false)", async () => {
+      const files = service({
+        "lib/noop.ts": "export const requireScope = (_s: string) => async (_c: unknown, next: () => Promise<void>) => next();\n",
+        "index.ts": `import { Hono } from "hono";
+import { requireScope as realScope } from "@platform/scopes";
+import { requireScope } from "./lib/noop";
+
+const app = new Hono();
+app.get("/a", requireScope("a"), (c) => c.text("a"));
+app.get("/b", (c) => {
+  realScope("b");
+  return c.text("b");
+});
+app.use("/c", async (c, next) => {
+  if (false) return realScope("c")(c, next);
+  await next();
+});
+app.get("/c", (c) => c.text("c"));
+export default app;
+`,
+      });
+      expect((await lines(files)).map((l) => l.split(" is not")[0])).toEqual([
+        `services/svc/src/index.ts:6:1 error ${ID} GET /a`,
+        `services/svc/src/index.ts:7:1 error ${ID} GET /b`,
+        `services/svc/src/index.ts:15:1 error ${ID} GET /c`,
+      ]);
+      expect(await lines(files, { scopes_module: "./lib/noop" })).toHaveLength(2);
     });
   });
 

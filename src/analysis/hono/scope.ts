@@ -52,8 +52,13 @@ export function middlewareVerdict(expr: Node, reader: ScopeReader, depth = 0): S
     return { covered: false, undecidable: [...a.undecidable, ...b.undecidable] };
   }
   if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
-    const { declaration } = resolveName(node);
-    if (!declaration) return NOT_SCOPED; // from outside the repository: not the scopes module's requireScope(…) call
+    const { declaration, external } = resolveName(node);
+    if (!declaration) {
+      // A value made in another package may hold requireScope(…) middleware: that cannot be decided here.
+      // (Hono's own middleware and the bare requireScope factory, uncalled, certainly protect nothing.)
+      if (!external || external.name === "requireScope" || /^(hono|@hono\/)/.test(external.module)) return NOT_SCOPED;
+      return { covered: false, undecidable: [undecidableAt(node, `\`${shortText(node.getText(), 60)}\` (imported from "${external.module}")`)] };
+    }
     const substituted = reader.subst(declaration);
     if (substituted) return middlewareVerdict(substituted, reader, depth + 1);
     if (Node.isVariableDeclaration(declaration) || Node.isPropertyAssignment(declaration) || Node.isPropertyDeclaration(declaration)) {
