@@ -21,6 +21,8 @@ export interface RecordedRequest {
   body: any;
   /** No route matched. */
   unexpected?: boolean;
+  /** The Authorization header, if any (e.g. `token ghp_…` from the CLI's --pr). */
+  authorization?: string;
 }
 
 interface TreeEntry {
@@ -337,6 +339,7 @@ export class FakeGitHub {
       path: url.pathname.replace(/^\/api\/v3(?=\/)/, "").replace(/^\/api\/graphql$/, "/graphql"),
       query: Object.fromEntries(url.searchParams),
       body: raw ? safeJson(raw) : undefined,
+      ...(req.headers.authorization !== undefined ? { authorization: req.headers.authorization } : {}),
     };
     this.requests.push(record);
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
