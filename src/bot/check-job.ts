@@ -7,6 +7,7 @@ import { describeGitHubFailure, describeGitHubRequest, isGitHubRequestError, isR
 import type { BlobCache } from "../github/blob-cache.js";
 import { CheckRunWriter, type CheckRunResult } from "../github/check-run.js";
 import { findStickyComment, writeStickyComment } from "../github/comment.js";
+import { readPullState } from "../github/pull-state.js";
 import { loadGitHubSnapshot } from "../github/snapshot.js";
 import { rulesReadFolder } from "../github/tree.js";
 import { renderCheckRun, renderFailureOutput, type RunFailure } from "../report/check-run.js";
@@ -102,13 +103,14 @@ export async function runCheckJob(api: GitHubApi, target: CheckTarget, deps: Bot
     let sticky: Awaited<ReturnType<typeof findStickyComment>>;
     let isLatestHead = false;
     if (target.pullNumber !== undefined) {
-      const { data: pull } = await api.rest.pulls.get({ ...repo, pull_number: target.pullNumber });
-      isLatestHead = pull.head.sha === target.headSha;
+      // The head and the sticky comment in one request (issue 10's budget), read as late as
+      // possible so that a tick set a moment ago survives this rewrite.
+      const pull = await readPullState(api, repo, target.pullNumber, deps.appId);
+      isLatestHead = pull.headSha === target.headSha;
       // The pull request moved on: a push supersedes this run; a deliberate re-run of an
       // older commit still gets its result, but the comment stays with the newest head.
-      if (!isLatestHead && target.supersedes) throw new Superseded(pull.head.sha);
-      // Ticks are read as late as possible, so one set a moment ago survives this rewrite.
-      sticky = await findStickyComment(api, repo, target.pullNumber, deps.appId);
+      if (!isLatestHead && target.supersedes) throw new Superseded(pull.headSha);
+      sticky = pull.sticky;
       report = applyReadiness(report, report.checklists, config, parseManualTicks(sticky?.body, report));
     }
 
@@ -116,13 +118,7 @@ export async function runCheckJob(api: GitHubApi, target: CheckTarget, deps: Bot
     const newer = target.supersedes ? await deps.guard?.supersededBy(target) : undefined;
     if (newer !== undefined) throw new Superseded(newer);
 
-    const output = renderCheckRun(report, config);
-    await complete({
-      conclusion: report.conclusion,
-      title: output.title,
-      summary: withNotes(output.summary, snapshot.notes),
-      annotations: output.annotations,
-    });
+    await complete({ conclusion: report.conclusion, ...renderCheckRun(report, config, snapshot.notes) });
     log.info({ conclusion: report.conclusion, findings: report.findings.length, services: report.services, fetchedBlobs: snapshot.fetchedBlobs }, "check completed");
 
     if (target.pullNumber !== undefined && isLatestHead) {
@@ -234,10 +230,6 @@ export function stateBinding(
   };
 }
 
-function withNotes(summary: string, notes: readonly string[]): string {
-  if (notes.length === 0) return summary;
-  return `${notes.map((n) => `> **Note:** ${n}`).join("\n>\n")}\n\n${summary}`;
-}
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new Error("aborted");

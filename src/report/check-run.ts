@@ -31,10 +31,16 @@ export interface CheckRunOutput {
 
 const LEVEL = { error: "failure", warning: "warning", notice: "notice" } as const;
 
-export function renderCheckRun(report: CheckReport, config: Config): CheckRunOutput {
+/**
+ * `notes`: things the snapshot wants said above the summary (a capped file
+ * list, folders left out of a huge tree); they may quote repository paths,
+ * so they are escaped like everything else.
+ */
+export function renderCheckRun(report: CheckReport, config: Config, notes: readonly string[] = []): CheckRunOutput {
+  const summary = renderSummary(report, config);
   return {
     title: renderTitle(report),
-    summary: renderSummary(report, config),
+    summary: notes.length === 0 ? summary : `${notes.map((n) => `> **Note:** ${escapeMarkdown(clip(n, 1_000))}`).join("\n>\n")}\n\n${summary}`,
     annotations: report.findings.map((f) => toAnnotation(f, config)),
   };
 }

@@ -179,24 +179,6 @@ export function parseManualTicks(body: string | null | undefined, report?: Pick<
 }
 
 /**
- * `body` with each manual box set as in `ticks`: a person's ticks read from
- * the comment just before the bot overwrites it, so a tick made while a run
- * was rendering is kept (the embedded report stays as computed, so the tick
- * is then re-evaluated like any other).
- */
-export function withManualTicks(body: string, ticks: ManualTicks): string {
-  return body
-    .split("\n")
-    .map((line) => {
-      const marker = ITEM_MARKER.exec(line);
-      if (!marker || !/^\s*[-*+]\s+\[[ xX]\]/.test(line)) return line;
-      const ticked = ticks.get(decodeMarker(marker[1]!))?.has(decodeMarker(marker[2]!)) ?? false;
-      return line.replace(/\[[ xX]\]/, ticked ? "[x]" : "[ ]");
-    })
-    .join("\n");
-}
-
-/**
  * The report the comment carries: the LAST state block in the body, where
  * the bot writes it (repository text is escaped so it cannot contain one,
  * and a block a person adds is caught by the signature, see CommentSigner).

@@ -114,7 +114,8 @@ describe("a pull request whose every text field is hostile", () => {
   });
 
   it("renders the check run's summary, title and annotations safely", () => {
-    const output = renderCheckRun(report, config);
+    const output = renderCheckRun(report, config, [`folders left out, e.g. ${hostile("folder")}`]);
+    expect(output.summary).toMatch(/^> \*\*Note:\*\* folders left out/);
     expect(rawHtml(output.summary)).toEqual([]);
     expect(liveMentions(output.summary)).toEqual([]);
     expect(tableRowWidths(output.summary).flat().every((width) => width === 2)).toBe(true);
