@@ -1,5 +1,5 @@
-import { drizzleSchema, isBrandIdColumn, type DrizzleTable } from "../analysis/drizzle-schema.js";
-import { nodePosition } from "../analysis/imports.js";
+import { drizzleSchema, isBrandIdColumn, type DrizzleTable } from "../analysis/drizzle/schema.js";
+import { nodePosition } from "../analysis/ts/location.js";
 import { migrationReplay } from "../analysis/sql/migration-replay.js";
 import { defineServiceRule } from "../engine/rule.js";
 
@@ -12,7 +12,7 @@ export default defineServiceRule({
       tableMissing:
         'Table {{table}} has no brand_id column. Every table needs one (guide step 3): add `brandId: text("brand_id").notNull()` to its columns.',
       tableUndecidable:
-        'Table {{table}} has no brand_id column that platform-checks can see, and its columns include {{construct}} (line {{line}}), which cannot be read statically. Declare `brandId: text("brand_id")` in this file, or make sure {{construct}} provides it.',
+        'Table {{table}} has no brand_id column that platform-checks can see, and its columns include {{construct}} ({{where}}), which cannot be read statically. Declare `brandId: text("brand_id")` in the table, or make sure {{construct}} provides it.',
       migrationMissing:
         'After the migrations in drizzle/, table {{table}} has no brand_id column (this CREATE TABLE has none and no later migration adds it). Add `"brand_id" text NOT NULL` here, or in a new migration with `ALTER TABLE … ADD COLUMN "brand_id" text NOT NULL`.',
       migrationLost:
@@ -31,10 +31,11 @@ export default defineServiceRule({
     const schema = await drizzleSchema(ctx);
     for (const table of schema?.tables ?? []) {
       if (table.columns.some(isBrandIdColumn)) continue;
-      const at = { path: schema!.path, ...nodePosition(table.call) };
+      const at = { path: table.path, ...nodePosition(table.call) };
       const unknown = table.undecidable[0];
       if (unknown) {
-        report({ messageId: "tableUndecidable", severity: "warning", data: { table: tableLabel(table), construct: unknown.construct, line: nodePosition(unknown.node).line }, ...at });
+        const where = unknown.path === table.path ? `line ${unknown.line}` : `${unknown.path} line ${unknown.line}`;
+        report({ messageId: "tableUndecidable", severity: "warning", data: { table: tableLabel(table), construct: unknown.construct, where }, ...at });
       } else {
         report({ messageId: "tableMissing", data: { table: tableLabel(table) }, ...at });
       }

@@ -1,5 +1,6 @@
-import { drizzleSchema } from "../analysis/drizzle-schema.js";
-import { nodePosition } from "../analysis/imports.js";
+import { drizzleSchema } from "../analysis/drizzle/schema.js";
+import { nodePosition } from "../analysis/ts/location.js";
+import { constructText } from "../analysis/ts/syntax.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 export default defineServiceRule({
@@ -9,13 +10,11 @@ export default defineServiceRule({
     title: "pgSchema declarations match service.yaml data.schemas_owned, and no schema has two owners",
     messages: {
       notListed:
-        'src/db/schema.ts declares pgSchema("{{schema}}"), but service.yaml does not list it in data.schemas_owned. Add `{{schema}}` to data.schemas_owned, or use a schema this service owns.',
+        'The Drizzle schema declares pgSchema("{{schema}}"), but service.yaml does not list it in data.schemas_owned. Add `{{schema}}` to data.schemas_owned, or use a schema this service owns.',
       notDeclared:
-        'service.yaml lists `{{schema}}` in data.schemas_owned, but src/db/schema.ts declares no pgSchema("{{schema}}"){{declared}}. Remove it from the list, or declare `export const {{schema}} = pgSchema("{{schema}}")`.',
-      notDeclaredUndecidable:
-        'service.yaml lists `{{schema}}` in data.schemas_owned; src/db/schema.ts declares no pgSchema("{{schema}}") that platform-checks can read, but it has {{construct}} (line {{line}}), whose name is computed. Use a string literal so the schema can be checked.',
+        'service.yaml lists `{{schema}}` in data.schemas_owned, but the Drizzle schema declares no pgSchema("{{schema}}"){{declared}}. Remove it from the list, or declare `export const {{schema}} = pgSchema("{{schema}}")`.',
       dynamicName:
-        "`{{construct}}` names its schema with an expression, so platform-checks cannot compare it with data.schemas_owned. Pass the schema name as a string literal.",
+        "`{{call}}` names its schema with {{construct}}, which is only known at run time, so platform-checks cannot compare it with data.schemas_owned. Pass the schema name as a string literal.",
       ownedTwice:
         "Schema `{{schema}}` is also listed in data.schemas_owned of service `{{other}}` ({{otherPath}}). A schema has one owning service: remove it from one of the two.",
     },
@@ -29,9 +28,9 @@ export default defineServiceRule({
     const declared = schema?.schemas ?? [];
 
     for (const decl of declared) {
-      const at = { path: schema!.path, ...nodePosition(decl.call) };
+      const at = { path: decl.path, ...nodePosition(decl.call) };
       if (decl.name === undefined) {
-        report({ messageId: "dynamicName", severity: "warning", data: { construct: decl.call.getText().replace(/\s+/g, " ") }, ...at });
+        report({ messageId: "dynamicName", severity: "warning", data: { call: constructText(decl.call, 60), construct: decl.undecidable?.construct ?? "an expression" }, ...at });
       } else if (!owned.includes(decl.name)) {
         report({ messageId: "notListed", data: { schema: decl.name }, ...at });
       }
@@ -39,15 +38,12 @@ export default defineServiceRule({
 
     const dynamic = declared.find((d) => d.name === undefined);
     const declaredNames = declared.map((d) => d.name).filter((n): n is string => n !== undefined);
-    const declaredNote = schema ? (declaredNames.length ? ` (it declares ${declaredNames.map((n) => `"${n}"`).join(", ")})` : "") : " (the file does not exist)";
+    const declaredNote = schema ? (declaredNames.length ? ` (it declares ${declaredNames.map((n) => `"${n}"`).join(", ")})` : "") : " (the service has no src/db/schema.ts)";
     owned.forEach((name, index) => {
-      if (typeof name !== "string" || declaredNames.includes(name)) return;
+      // A schema named at run time may be this one: its dynamicName warning is the one finding for it.
+      if (typeof name !== "string" || declaredNames.includes(name) || dynamic) return;
       const at = { path: descriptor.path, ...descriptor.valuePositionOf(["data", "schemas_owned", index]) };
-      if (dynamic) {
-        report({ messageId: "notDeclaredUndecidable", severity: "warning", data: { schema: name, construct: dynamic.call.getText().replace(/\s+/g, " "), line: nodePosition(dynamic.call).line }, ...at });
-      } else {
-        report({ messageId: "notDeclared", data: { schema: name, declared: declaredNote }, ...at });
-      }
+      report({ messageId: "notDeclared", data: { schema: name, declared: declaredNote }, ...at });
     });
 
     for (const other of ctx.repo.allServices) {

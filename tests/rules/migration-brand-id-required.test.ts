@@ -1,11 +1,10 @@
-import { Project } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import { analyseSchemaFile } from "../../src/analysis/drizzle-schema.js";
 import rule from "../../src/rules/migration-brand-id-required.js";
 import repositoryBrandFilter from "../../src/rules/repository-brand-filter.js";
 import repositoryClassRequired from "../../src/rules/repository-class-required.js";
 import schemasOwnedMatch from "../../src/rules/schemas-owned-match.js";
 import serviceClassRequired from "../../src/rules/service-class-required.js";
+import { tablesOf } from "../helpers/drizzle.js";
 import { exampleFiles } from "../helpers/example-repo.js";
 import { describeFindings, edit, runAllOnExample, runRule, runRules, exampleFindingsOf } from "../helpers/rule-harness.js";
 
@@ -18,14 +17,6 @@ function withSchema(text: string): Record<string, string> {
   const files = exampleFiles();
   files[SCHEMA] = text;
   return files;
-}
-
-/** What the analysis sees in a schema file: `variable(schema.name): dbName,…` per table (so valid cases cannot pass by seeing nothing). */
-function tablesIn(text: string): string[] {
-  const file = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true }).createSourceFile("/schema.ts", text);
-  return analyseSchemaFile("schema.ts", file).tables.map(
-    (t) => `${t.variable}(${t.schema ?? "-"}.${t.name}): ${t.columns.map((c) => c.dbName).join(",")}${t.undecidable.length ? " +undecidable" : ""}`,
-  );
 }
 
 async function findings(files: Record<string, string>) {
@@ -54,7 +45,7 @@ function brandColumn() {
 export const d = table("d", { id: uuid(), brand: brandColumn() });
 `);
       expect(await findings(files)).toEqual([]);
-      expect(tablesIn(files[SCHEMA]!)).toEqual([
+      expect(await tablesOf(files)).toEqual([
         "a(-.a): id,brandId,created_by",
         "b(-.b): id,brand_id",
         "c(-.c): id,brand_id",
@@ -68,8 +59,9 @@ import { ledger } from "./schemas";
 export const a = pg.pgSchema("billing").table("a", { brand_id: pg.text() }, (t) => [pg.index("i").on(t.brand_id)]);
 export const b = ledger.table("b", { tenant: pg.text("brand_id").notNull() });
 `);
+      files["services/billing-ledger/src/db/schemas.ts"] = `import { pgSchema } from "drizzle-orm/pg-core";\nexport const ledger = pgSchema("ledger");\n`;
       expect(await findings(files)).toEqual([]);
-      expect(tablesIn(files[SCHEMA]!)).toEqual(["a(billing.a): brand_id", "b(-.b): brand_id"]);
+      expect(await tablesOf(files)).toEqual(["a(billing.a): brand_id", "b(ledger.b): brand_id"]);
     });
 
     it("replays drizzle-kit migrations: DROP then ADD again, RENAME COLUMN/TABLE, DROP TABLE, DO blocks, comments", async () => {
@@ -116,22 +108,60 @@ export const ledgerEntries = billing.table("ledger_entries", (t) => ({ id: t.uui
       ]);
     });
 
-    it("warns, naming the construct, when columns come from another module or a function call", async () => {
+    it("warns only for columns from outside the repository, once per table, naming the construct and where it comes from", async () => {
       const files = withSchema(`import { pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { tenantColumns } from "@platform/db";
-function timestamps() {
-  return { createdAt: text("created_at") };
-}
+import { tenantColumns, auditColumn } from "@platform/db";
 export const a = pgTable("a", { id: uuid(), ...tenantColumns });
 export const b = pgTable("b", {
   id: uuid(),
-  ...timestamps(),
+  audit: auditColumn(),
 });
 export const c = pgTable("c", { id: uuid(), ...tenantColumns, brandId: text("brand_id") });
 `);
       expect(await findings(files)).toEqual([
-        `${SCHEMA}:6:18 warning ${ID} Table \`a\` (a) has no brand_id column that platform-checks can see, and its columns include spread \`...tenantColumns\` imported from "@platform/db" (line 6), which cannot be read statically. Declare \`brandId: text("brand_id")\` in this file, or make sure spread \`...tenantColumns\` imported from "@platform/db" provides it.`,
-        `${SCHEMA}:7:18 warning ${ID} Table \`b\` (b) has no brand_id column that platform-checks can see, and its columns include spread \`...timestamps()\` (line 9), which cannot be read statically. Declare \`brandId: text("brand_id")\` in this file, or make sure spread \`...timestamps()\` provides it.`,
+        `${SCHEMA}:3:18 warning ${ID} Table \`a\` (a) has no brand_id column that platform-checks can see, and its columns include the spread \`...tenantColumns\` (imported from "@platform/db") (line 3), which cannot be read statically. Declare \`brandId: text("brand_id")\` in the table, or make sure the spread \`...tenantColumns\` (imported from "@platform/db") provides it.`,
+        `${SCHEMA}:4:18 warning ${ID} Table \`b\` (b) has no brand_id column that platform-checks can see, and its columns include \`auditColumn()\` (imported from "@platform/db") (line 6), which cannot be read statically. Declare \`brandId: text("brand_id")\` in the table, or make sure \`auditColumn()\` (imported from "@platform/db") provides it.`,
+      ]);
+    });
+
+    it("follows pgEnum columns, helper functions and spreads from other files of the service: a missing brand_id is an error", async () => {
+      const files = withSchema(`import { pgTable, text } from "drizzle-orm/pg-core";
+import { id, statusEnum, timestamps, withAudit } from "./columns.helpers";
+export const a = pgTable("a", { id: id(), status: statusEnum("status"), ...timestamps });
+export const b = pgTable("b", { id: id(), ...withAudit("b") });
+export const c = pgTable("c", { id: id(), status: statusEnum(), note: text("brand") });
+`);
+      files["services/billing-ledger/src/db/columns.helpers.ts"] = `import { pgEnum, timestamp, uuid, text } from "drizzle-orm/pg-core";
+export const statusEnum = pgEnum("status", ["draft", "sent"]);
+export const id = () => uuid("id").primaryKey().defaultRandom();
+export const timestamps = { createdAt: timestamp("created_at").defaultNow().notNull() };
+export function withAudit(table: string) {
+  return { ...timestamps, changedBy: text(\`\${table}_changed_by\`) };
+}
+`;
+      expect(await tablesOf(files)).toEqual(["a(-.a): id,status,created_at", "b(-.b): id,created_at,b_changed_by", "c(-.c): id,status,brand"]);
+      const missing = (n: number, col: number, t: string) =>
+        `${SCHEMA}:${n}:${col} error ${ID} Table \`${t}\` (${t}) has no brand_id column. Every table needs one (guide step 3): add \`brandId: text("brand_id").notNull()\` to its columns.`;
+      expect(await findings(files)).toEqual([missing(3, 18, "a"), missing(4, 18, "b"), missing(5, 18, "c")]);
+    });
+
+    it("reads a schema split over src/db/schema/*.ts behind export *, with pgTableCreator from another file", async () => {
+      const files = withSchema(`export * from "./schema/index";\n`);
+      files["services/billing-ledger/src/db/schema/index.ts"] = `export * from "./invoices";\nexport { ledger as ledgerEntries } from "./ledger";\n`;
+      files["services/billing-ledger/src/db/schema/table.ts"] = `import { pgTableCreator } from "drizzle-orm/pg-core";\nexport const createTable = pgTableCreator((name) => \`billing_\${name}\`);\n`;
+      files["services/billing-ledger/src/db/schema/invoices.ts"] = `import { text, uuid } from "drizzle-orm/pg-core";
+import { createTable } from "./table";
+export const invoices = createTable("invoices", { id: uuid("id"), brandId: text("brand_id").notNull() });
+`;
+      files["services/billing-ledger/src/db/schema/ledger.ts"] = `import { uuid } from "drizzle-orm/pg-core";
+import { createTable } from "./table";
+export const ledger = createTable("ledger", {
+  id: uuid("id"),
+});
+`;
+      expect(await tablesOf(files)).toEqual(["invoices(-.invoices): id,brand_id", "ledger(-.ledger): id"]);
+      expect(await findings(files)).toEqual([
+        `services/billing-ledger/src/db/schema/ledger.ts:3:23 error ${ID} Table \`ledger\` (ledger) has no brand_id column. Every table needs one (guide step 3): add \`brandId: text("brand_id").notNull()\` to its columns.`,
       ]);
     });
 

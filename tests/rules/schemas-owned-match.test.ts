@@ -47,7 +47,7 @@ export const invoices = pg.pgSchema("billing_archive").table("invoices", { brand
       const files = exampleFiles();
       edit(files, BILLING_SCHEMA, `export const billing = pgSchema("billing");`, `export const billing = pgSchema("billing");\nexport const audit = pgSchema("billing_audit");`);
       expect(await findings(files)).toEqual([
-        `${BILLING_SCHEMA}:4:22 error ${ID} src/db/schema.ts declares pgSchema("billing_audit"), but service.yaml does not list it in data.schemas_owned. Add \`billing_audit\` to data.schemas_owned, or use a schema this service owns.`,
+        `${BILLING_SCHEMA}:4:22 error ${ID} The Drizzle schema declares pgSchema("billing_audit"), but service.yaml does not list it in data.schemas_owned. Add \`billing_audit\` to data.schemas_owned, or use a schema this service owns.`,
       ]);
     });
 
@@ -57,9 +57,9 @@ export const invoices = pg.pgSchema("billing_archive").table("invoices", { brand
       edit(files, NOTIFICATIONS_YAML, "schemas_owned: [notifications]", "schemas_owned:\n    - notifications\n    - outbox");
       delete files["services/notifications/src/db/schema.ts"];
       expect(await findings(files)).toEqual([
-        `${BILLING_YAML}:13:28 error ${ID} service.yaml lists \`billing_reports\` in data.schemas_owned, but src/db/schema.ts declares no pgSchema("billing_reports") (it declares "billing"). Remove it from the list, or declare \`export const billing_reports = pgSchema("billing_reports")\`.`,
-        `${NOTIFICATIONS_YAML}:16:7 error ${ID} service.yaml lists \`notifications\` in data.schemas_owned, but src/db/schema.ts declares no pgSchema("notifications") (the file does not exist). Remove it from the list, or declare \`export const notifications = pgSchema("notifications")\`.`,
-        `${NOTIFICATIONS_YAML}:17:7 error ${ID} service.yaml lists \`outbox\` in data.schemas_owned, but src/db/schema.ts declares no pgSchema("outbox") (the file does not exist). Remove it from the list, or declare \`export const outbox = pgSchema("outbox")\`.`,
+        `${BILLING_YAML}:13:28 error ${ID} service.yaml lists \`billing_reports\` in data.schemas_owned, but the Drizzle schema declares no pgSchema("billing_reports") (it declares "billing"). Remove it from the list, or declare \`export const billing_reports = pgSchema("billing_reports")\`.`,
+        `${NOTIFICATIONS_YAML}:16:7 error ${ID} service.yaml lists \`notifications\` in data.schemas_owned, but the Drizzle schema declares no pgSchema("notifications") (the service has no src/db/schema.ts). Remove it from the list, or declare \`export const notifications = pgSchema("notifications")\`.`,
+        `${NOTIFICATIONS_YAML}:17:7 error ${ID} service.yaml lists \`outbox\` in data.schemas_owned, but the Drizzle schema declares no pgSchema("outbox") (the service has no src/db/schema.ts). Remove it from the list, or declare \`export const outbox = pgSchema("outbox")\`.`,
       ]);
     });
 
@@ -77,8 +77,18 @@ export const invoices = pg.pgSchema("billing_archive").table("invoices", { brand
       const files = exampleFiles();
       edit(files, BILLING_SCHEMA, `pgSchema("billing")`, `pgSchema(process.env.BILLING_SCHEMA ?? "billing")`);
       expect(await findings(files)).toEqual([
-        `${BILLING_YAML}:13:19 warning ${ID} service.yaml lists \`billing\` in data.schemas_owned; src/db/schema.ts declares no pgSchema("billing") that platform-checks can read, but it has pgSchema(process.env.BILLING_SCHEMA ?? "billing") (line 3), whose name is computed. Use a string literal so the schema can be checked.`,
-        `${BILLING_SCHEMA}:3:24 warning ${ID} \`pgSchema(process.env.BILLING_SCHEMA ?? "billing")\` names its schema with an expression, so platform-checks cannot compare it with data.schemas_owned. Pass the schema name as a string literal.`,
+        `${BILLING_SCHEMA}:3:24 warning ${ID} \`pgSchema(process.env.BILLING_SCHEMA ?? "billing")\` names its schema with \`process.env.BILLING_SCHEMA ?? "billing"\`, which is only known at run time, so platform-checks cannot compare it with data.schemas_owned. Pass the schema name as a string literal.`,
+      ]);
+    });
+
+    it("reads a schema name held in a constant of another file, and a pgSchema declared beside split schema files", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/src/db/names.ts"] = `export const SCHEMAS = { billing: "billing", audit: \`billing_${"audit"}\` } as const;\n`;
+      edit(files, BILLING_SCHEMA, `pgSchema("billing")`, `pgSchema(SCHEMAS.billing)`);
+      edit(files, BILLING_SCHEMA, `import {`, `import { SCHEMAS } from "./names";\nimport {`);
+      files["services/billing-ledger/src/db/schema/audit.ts"] = `import { pgSchema } from "drizzle-orm/pg-core";\nimport { SCHEMAS } from "../names";\nexport const audit = pgSchema(SCHEMAS.audit);\n`;
+      expect(await findings(files)).toEqual([
+        `services/billing-ledger/src/db/schema/audit.ts:3:22 error ${ID} The Drizzle schema declares pgSchema("billing_audit"), but service.yaml does not list it in data.schemas_owned. Add \`billing_audit\` to data.schemas_owned, or use a schema this service owns.`,
       ]);
     });
   });
