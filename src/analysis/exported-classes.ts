@@ -4,6 +4,9 @@ import type { ReportFn } from "../engine/rule.js";
 import { moduleExports } from "./module-exports.js";
 import { nodePosition } from "./ts/location.js";
 import { resolveName } from "./ts/symbols.js";
+import { unwrap } from "./ts/syntax.js";
+
+const unwrapOptional = (node: Node | undefined) => (node ? unwrap(node) : undefined);
 
 /** A class a module exports, however it is exported. */
 export interface ExportedClass {
@@ -46,7 +49,7 @@ export function exportedClasses(file: SourceFile): ModuleExports {
   }
   for (const stmt of file.getVariableStatements()) {
     for (const decl of stmt.getDeclarations()) {
-      const init = unwrap(decl.getInitializer());
+      const init = unwrapOptional(decl.getInitializer());
       if (init && Node.isClassExpression(init)) localClasses.set(decl.getName(), init);
     }
   }
@@ -70,7 +73,7 @@ export function exportedClasses(file: SourceFile): ModuleExports {
     } else if (Node.isVariableStatement(stmt) && stmt.hasExportKeyword()) {
       sawExport(stmt);
       for (const decl of stmt.getDeclarations()) {
-        const init = unwrap(decl.getInitializer());
+        const init = unwrapOptional(decl.getInitializer());
         if (init && Node.isClassExpression(init)) classes.push({ exportedName: decl.getName(), node: init });
       }
     } else if ((Node.isFunctionDeclaration(stmt) || Node.isInterfaceDeclaration(stmt) || Node.isTypeAliasDeclaration(stmt) || Node.isEnumDeclaration(stmt)) && stmt.hasExportKeyword()) {
@@ -93,7 +96,7 @@ export function exportedClasses(file: SourceFile): ModuleExports {
       }
     } else if (Node.isExportAssignment(stmt)) {
       sawExport(stmt);
-      const expr = unwrap(stmt.getExpression());
+      const expr = unwrapOptional(stmt.getExpression());
       if (expr && Node.isClassExpression(expr)) classes.push({ exportedName: "default", node: expr });
       else if (expr && Node.isIdentifier(expr)) {
         const cls = localClasses.get(expr.getText());
@@ -106,14 +109,6 @@ export function exportedClasses(file: SourceFile): ModuleExports {
   const result = { classes, foreign, firstExport };
   cache.set(file, result);
   return result;
-}
-
-function unwrap(node: Node | undefined): Node | undefined {
-  let current = node;
-  while (current && (Node.isParenthesizedExpression(current) || Node.isAsExpression(current) || Node.isSatisfiesExpression(current))) {
-    current = current.getExpression();
-  }
-  return current;
 }
 
 
