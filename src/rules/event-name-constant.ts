@@ -18,8 +18,7 @@ export default defineServiceRule({
     },
   },
   async check(ctx, report) {
-    for (const call of await publishCalls(ctx)) {
-      const event = call.event;
+    for (const event of (await publishCalls(ctx)).flatMap((call) => call.events)) {
       switch (event.kind) {
         case "constant":
           break;

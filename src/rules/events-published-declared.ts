@@ -29,36 +29,39 @@ export default defineServiceRule({
     const declaredNames = new Set(declared.map((d) => d.event));
     const published = new Set<string>();
     let undecidedCall = false;
-    const contracts = calls.some((c) => c.event.kind === "constant") ? await eventContracts(ctx.repo) : undefined;
+    const contracts = calls.some((c) => c.events.some((e) => e.kind === "constant")) ? await eventContracts(ctx.repo) : undefined;
 
     for (const call of calls) {
-      let event: string | undefined;
-      if (call.event.kind === "constant") {
-        const { constant } = call.event;
-        const names = contracts!.eventNames;
-        event = eventNameOf(contracts!, constant);
-        if (event === undefined) {
+      for (const argument of call.events) {
+        let event: string | undefined;
+        if (argument.kind === "constant") {
+          const { constant } = argument;
+          const names = contracts!.eventNames;
+          event = eventNameOf(contracts!, constant);
+          if (event === undefined) {
+            undecidedCall = true;
+            const at = argument.at;
+            if (!names.exists) report({ messageId: "eventNamesMissing", data: { constant, eventNames: EVENT_NAMES_PATH }, ...at });
+            else if (names.undecidable.length > 0 || names.entries.has(constant)) {
+              const parts = names.entries.has(constant)
+                ? [{ ...names.entries.get(constant)!, construct: `${constant}: ${names.entries.get(constant)!.valueText}` }]
+                : names.undecidable;
+              report({ messageId: "constantNotDecidable", data: { constant, constructs: describeUndecidable(parts) }, severity: "warning", ...at });
+            } else report({ messageId: "unknownConstant", data: { constant, eventNames: EVENT_NAMES_PATH }, ...at });
+            continue;
+          }
+        } else if (argument.kind === "literal") {
+          // event-name-constant reports the string itself; the event it names is still known.
+          event = argument.value;
+        } else {
+          // event-name-constant warns about it; it might publish any declared event.
           undecidedCall = true;
-          const at = call.event.at;
-          if (!names.exists) report({ messageId: "eventNamesMissing", data: { constant, eventNames: EVENT_NAMES_PATH }, ...at });
-          else if (names.undecidable.length > 0 || names.entries.has(constant)) {
-            const parts = names.entries.has(constant)
-              ? [{ ...names.entries.get(constant)!, construct: `${constant}: ${names.entries.get(constant)!.valueText}` }]
-              : names.undecidable;
-            report({ messageId: "constantNotDecidable", data: { constant, constructs: describeUndecidable(parts) }, severity: "warning", ...at });
-          } else report({ messageId: "unknownConstant", data: { constant, eventNames: EVENT_NAMES_PATH }, ...at });
           continue;
         }
-      } else if (call.event.kind === "literal") {
-        // event-name-constant reports the string itself; the event it names is still known.
-        event = call.event.value;
-      } else {
-        // event-name-constant warns about it; it might publish any declared event.
-        undecidedCall = true;
-        continue;
+        published.add(event);
+        // An event a helper receives is reported where its caller names it.
+        if (!declaredNames.has(event)) report({ messageId: "undeclared", data: { event }, ...(argument.through ? argument.at : call.at) });
       }
-      published.add(event);
-      if (!declaredNames.has(event)) report({ messageId: "undeclared", data: { event }, ...call.at });
     }
 
     if (undecidedCall) return; // an unreadable call might publish any listed event: do not guess

@@ -14,9 +14,13 @@ async function calls(files: Record<string, string>): Promise<string[]> {
 
 /** `file:line:col event tx` for one call. */
 function summary(call: PublishCall): string {
-  const event = call.event;
-  const what =
-    event.kind === "constant" ? `EVENT_NAMES.${event.constant}` : event.kind === "literal" ? `"${event.value}"` : event.kind === "missing" ? "(none)" : `?${event.construct}`;
+  const what = call.events
+    .map((event) => {
+      const value =
+        event.kind === "constant" ? `EVENT_NAMES.${event.constant}` : event.kind === "literal" ? `"${event.value}"` : event.kind === "missing" ? "(none)" : `?${event.construct}`;
+      return event.through ? `${value}@${event.through}:${event.at.line}:${event.at.column}` : value;
+    })
+    .join("|");
   const tx = call.tx.kind === "tx" ? `tx=${call.tx.verdict.kind}` : call.tx.kind;
   return `${call.at.path.replace(`${SVC}/src/`, "")}:${call.at.line}:${call.at.column} ${what} ${tx}`;
 }
@@ -78,6 +82,33 @@ describe("publishEvent calls, resolved through the program", () => {
       }),
     );
     expect(found).toEqual(['services/audit.service.ts:7:27 "audit.logged.v1" missing']);
+  });
+
+  it("follows an outbox helper's event and transaction parameters back to every caller", async () => {
+    const found = await calls(
+      service({
+        "lib/outbox.ts": [
+          'import { publishEvent } from "@platform/events";',
+          "export async function enqueue(tx: unknown, event: string, payload: unknown) {",
+          "  await publishEvent(event, payload, { tx });",
+          "}",
+        ].join("\n"),
+        "services/order.service.ts": [
+          'import { EVENT_NAMES } from "@platform/contracts";',
+          'import { enqueue } from "@/lib/outbox";',
+          'import { db } from "../db";',
+          "export async function place(id: string) {",
+          `  ${TX}`,
+          "    await enqueue(tx, EVENT_NAMES.ORDER_PLACED_V1, { id });",
+          '    await enqueue(tx, "order.audited.v1", { id });',
+          "  });",
+          "}",
+        ].join("\n"),
+      }),
+    );
+    expect(found).toEqual([
+      'lib/outbox.ts:3:9 EVENT_NAMES.ORDER_PLACED_V1@enqueue:6:23|"order.audited.v1"@enqueue:7:23 tx=transaction',
+    ]);
   });
 
   it("reads EVENT_NAMES from the workspace's contracts package under a renamed import, a default import and an element access", async () => {

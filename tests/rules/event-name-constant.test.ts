@@ -69,6 +69,29 @@ describe("event-name-constant", () => {
       ]);
     });
 
+    it("follows the event name a helper receives to each caller, and reports a string where the caller writes it", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/src/services/outbox.ts"] = [
+        'import { publishEvent } from "@platform/events";',
+        "export const enqueue = (tx: unknown, event: string) => publishEvent(event, {}, { tx });",
+      ].join("\n");
+      files[EXTRA] = [
+        'import { EVENT_NAMES } from "@platform/contracts";',
+        'import { enqueue } from "./outbox";',
+        "export class RefundService {",
+        "  async refund(db: { transaction(fn: (tx: unknown) => Promise<void>): Promise<void> }) {",
+        "    await db.transaction(async (tx) => {",
+        "      await enqueue(tx, EVENT_NAMES.BILLING_INVOICE_CREATED_V1);",
+        '      await enqueue(tx, "billing.refund.created.v1");',
+        "    });",
+        "  }",
+        "}",
+      ].join("\n");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${EXTRA}:7:25 error event-name-constant publishEvent is given the string "billing.refund.created.v1". Use the generated constant \`EVENT_NAMES.BILLING_REFUND_CREATED_V1\` (import { EVENT_NAMES } from "@platform/contracts"), so a renamed or unregistered event fails the typecheck.`,
+      ]);
+    });
+
     it("warns about an argument it cannot decide, and errors on a missing one", async () => {
       const files = exampleFiles();
       files[EXTRA] = refundService('import { publishEvent as emit } from "@platform/events";', "emit", "name").replace(

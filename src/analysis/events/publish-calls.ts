@@ -3,22 +3,28 @@ import type { ServiceContext } from "../../engine/context.js";
 import { constDeclarationOf, objectMembers, stringValue } from "../static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
 import { isExportOf, resolveName } from "../ts/symbols.js";
-import { constructText, unwrap } from "../ts/syntax.js";
+import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";
 import { isContractsModule } from "./contracts.js";
-import { ServiceCalls, transactionVerdict, type TxVerdict } from "./transactions.js";
+import { callbackOf, functionName, ServiceCalls } from "./callers.js";
+import { transactionVerdict, type TxVerdict } from "./transactions.js";
 
 /** What `publishEvent`'s first argument is. */
-export type EventArgument =
+export type EventArgument = (
   /** `EVENT_NAMES.X` however EVENT_NAMES was imported, or a constant (in any service file) holding one. */
-  | { kind: "constant"; constant: string; at: Location }
+  | { kind: "constant"; constant: string }
   /** A plain string (or a constant holding one). */
-  | { kind: "literal"; value: string; at: Location }
+  | { kind: "literal"; value: string }
   /** A template with substitutions: built at run time. */
-  | { kind: "template"; construct: string; at: Location }
-  /** Anything else (a parameter, a call, `EVENT_NAMES[name]`): cannot be decided statically. */
-  | { kind: "other"; construct: string; at: Location }
+  | { kind: "template"; construct: string }
+  /** Anything else (a parameter nothing calls, a call, `EVENT_NAMES[name]`): cannot be decided statically. */
+  | { kind: "other"; construct: string }
   /** No argument at all. */
-  | { kind: "missing"; at: Location };
+  | { kind: "missing" }
+) & {
+  at: Location;
+  /** Set when the value was followed back from a helper's parameter to what a caller passes: the helper's name. */
+  through?: string;
+};
 
 /** What the options (third) argument passes as the transaction. */
 export type TxOption =
@@ -34,7 +40,8 @@ export type TxOption =
 export interface PublishCall {
   at: Location;
   construct: string;
-  event: EventArgument;
+  /** The event published: one entry, or one per caller when a helper receives the event name as a parameter. */
+  events: EventArgument[];
   tx: TxOption;
 }
 
@@ -66,7 +73,7 @@ export function publishCalls(ctx: ServiceContext): Promise<PublishCall[]> {
     for (const file of files) {
       for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
         if (!isPublishEvent(call.getExpression())) continue;
-        out.push({ at: locationOf(call), construct: constructText(call, 60), event: classifyEvent(call), tx: classifyTx(call, calls) });
+        out.push({ at: locationOf(call), construct: constructText(call, 60), events: classifyEvent(call, calls), tx: classifyTx(call, calls) });
       }
     }
     return out;
@@ -110,26 +117,47 @@ function isEventNamesDeclaration(declaration: Node | undefined): boolean {
   return init !== undefined && isEventNames(init);
 }
 
-function classifyEvent(call: CallExpression): EventArgument {
+function classifyEvent(call: CallExpression, calls: ServiceCalls): EventArgument[] {
   const first = call.getArguments()[0];
-  if (!first) return { kind: "missing", at: locationOf(call) };
-  const at = locationOf(first);
-  if (Node.isSpreadElement(first)) return { kind: "other", construct: constructText(first), at };
+  if (!first) return [{ kind: "missing", at: locationOf(call) }];
+  return eventValues(first, calls, 0);
+}
+
+/** What an event-name expression is; a parameter of a helper is followed to each caller's argument. */
+function eventValues(arg: Node, calls: ServiceCalls, depth: number, through?: string): EventArgument[] {
+  const at = locationOf(arg);
+  const via = through === undefined ? {} : { through };
+  if (Node.isSpreadElement(arg)) return [{ kind: "other", construct: constructText(arg), at, ...via }];
 
   // Follow constants (here or in another service file) to what they hold.
-  let node = unwrap(first);
+  let node = unwrap(arg);
   for (let hop = 0; hop < 8; hop++) {
     if ((Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) && isEventNames(node.getExpression())) {
       const constant = Node.isPropertyAccessExpression(node) ? node.getName() : stringValue(node.getArgumentExpression());
-      return constant === undefined ? { kind: "other", construct: constructText(first), at } : { kind: "constant", constant, at };
+      return [constant === undefined ? { kind: "other", construct: constructText(arg), at, ...via } : { kind: "constant", constant, at, ...via }];
     }
-    if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return { kind: "literal", value: node.getLiteralText(), at };
-    if (Node.isTemplateExpression(node)) return { kind: "template", construct: constructText(node), at };
+    if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return [{ kind: "literal", value: node.getLiteralText(), at, ...via }];
+    if (Node.isTemplateExpression(node)) return [{ kind: "template", construct: constructText(node), at, ...via }];
     const declaration = constDeclarationOf(node);
     if (!declaration || !Node.isVariableDeclaration(declaration)) break;
     node = unwrap(declaration.getInitializer()!);
   }
-  return { kind: "other", construct: constructText(first), at };
+  const fromCallers = Node.isIdentifier(node) && depth < 4 ? callerArguments(node) : undefined;
+  if (fromCallers && fromCallers.args.length > 0) return fromCallers.args.flatMap((a) => eventValues(a, calls, depth + 1, fromCallers.name));
+  return [{ kind: "other", construct: constructText(arg), at, ...via }];
+
+  /** A helper's parameter (`emit(name, …)` calling publishEvent(name, …)): the argument each caller passes there. */
+  function callerArguments(name: Node): { name: string; args: Node[] } | undefined {
+    const parameter = resolveName(name).declaration;
+    if (!parameter || !Node.isParameterDeclaration(parameter)) return undefined;
+    const fn = parameter.getParent();
+    if (!isFunctionLike(fn) || callbackOf(fn)) return undefined;
+    const fnName = functionName(fn);
+    const index = fn.getParameters().indexOf(parameter);
+    const sites = calls.callsOf(fn);
+    if (fnName === undefined || sites.some((site) => site.getArguments()[index] === undefined)) return undefined;
+    return { name: fnName, args: sites.map((site) => site.getArguments()[index]!) };
+  }
 }
 
 function classifyTx(call: CallExpression, calls: ServiceCalls): TxOption {

@@ -1,0 +1,65 @@
+import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
+import { resolveName } from "../ts/symbols.js";
+import { unwrap, type FunctionLike } from "../ts/syntax.js";
+
+/**
+ * Who calls a function in the service, so a value a helper receives as a
+ * parameter (the transaction, the event name) can be followed back to what
+ * each caller passes.
+ */
+
+/** The calls of a function in the service's files, found by name then confirmed through the compiler's symbols. */
+export class ServiceCalls {
+  private byName: Map<string, CallExpression[]> | undefined;
+
+  constructor(private readonly files: readonly SourceFile[]) {}
+
+  callsOf(fn: FunctionLike): CallExpression[] {
+    const name = functionName(fn);
+    if (name === undefined) return [];
+    const target = Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) ? fn.getParentIfKind(SyntaxKind.VariableDeclaration) ?? fn : fn;
+    return (this.index().get(name) ?? []).filter((call) => resolveName(call.getExpression()).declaration === target);
+  }
+
+  private index(): Map<string, CallExpression[]> {
+    if (this.byName) return this.byName;
+    const byName = new Map<string, CallExpression[]>();
+    for (const file of this.files) {
+      for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+        const callee = unwrap(call.getExpression());
+        const name = Node.isIdentifier(callee) ? callee.getText() : Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
+        if (name === undefined) continue;
+        const list = byName.get(name) ?? [];
+        list.push(call);
+        byName.set(name, list);
+      }
+    }
+    this.byName = byName;
+    return byName;
+  }
+}
+
+/** The call a function expression is passed to as an argument (`db.transaction(async (tx) => …)`), if any. */
+export function callbackOf(fn: FunctionLike): CallExpression | undefined {
+  if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return undefined;
+  let current: Node = fn;
+  let parent = current.getParent();
+  while (parent && (Node.isParenthesizedExpression(parent) || Node.isAsExpression(parent) || Node.isSatisfiesExpression(parent))) {
+    current = parent;
+    parent = current.getParent();
+  }
+  if (parent && Node.isCallExpression(parent) && parent.getArguments().includes(current as never)) return parent;
+  return undefined;
+}
+
+/** The name callers use for a function: its declared name, the const it is assigned to, or its method name. */
+export function functionName(fn: FunctionLike): string | undefined {
+  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
+  if (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) {
+    const holder = fn.getParent();
+    if (holder && Node.isVariableDeclaration(holder) && Node.isIdentifier(holder.getNameNode())) return holder.getName();
+    if (holder && Node.isPropertyDeclaration(holder)) return holder.getName();
+  }
+  return undefined;
+}
+
