@@ -4,9 +4,9 @@ import { ConfigError } from "../engine/config.js";
 import { applyReadiness, type CheckReport } from "../engine/run.js";
 import type { GitHubApi } from "../github/api.js";
 import { CheckRunWriter } from "../github/check-run.js";
-import { renderCheckRun } from "../report/check-run.js";
+import { renderCheckRun, renderFailureOutput } from "../report/check-run.js";
 import { parseManualTicks, renderComment } from "../report/comment.js";
-import { stateBinding, type BotDeps } from "./check-job.js";
+import { describeFailure, stateBinding, type BotDeps } from "./check-job.js";
 import { loadRepoConfig } from "./config.js";
 
 export interface TickTarget {
@@ -83,7 +83,13 @@ export async function runTickJob(api: GitHubApi, target: TickTarget, deps: BotDe
     const writer = new CheckRunWriter(api, repo);
     const output = renderCheckRun(report, config);
     const id = await writer.start(config.check_name, pull.head.sha, { title: "Re-evaluating the checklist…", summary: "A checklist box was ticked." });
-    await writer.complete(id, { conclusion: report.conclusion, ...output });
+    try {
+      await writer.complete(id, { conclusion: report.conclusion, ...output });
+    } catch (error) {
+      // Never left in progress: if the result cannot be written, say why (the last word GitHub lets us have).
+      await writer.complete(id, { conclusion: "failure", ...renderFailureOutput(describeFailure(error)) }).catch(() => undefined);
+      throw error;
+    }
     deps.metrics.runs.inc({ conclusion: report.conclusion, trigger: "checklist_tick" });
     log.info({ conclusion: report.conclusion }, "checklist re-evaluated; new check run written");
   }

@@ -44,7 +44,7 @@ export function renderText(unsafe: CheckReport, options: TextReportOptions): str
     out.push("", `${service ?? "repository"} — ${counts || "no findings"}`);
     out.push(...findingLines(findings));
     const checklist = service === null ? undefined : checklists.get(service);
-    if (checklist) out.push("", ...checklistLines(checklist, options.gatedStatuses ?? ["stable"]));
+    if (checklist) out.push("", ...checklistLines(checklist, (options.gatedStatuses ?? ["stable"]).map(plainInline)));
   }
 
   const total = describeCounts(countBySeverity(report.findings));

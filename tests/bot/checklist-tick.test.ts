@@ -246,3 +246,27 @@ describe("ticking boxes, with nock: no code is fetched", () => {
     expect(readCommentState(bodies["comment"].body)?.report.conclusion).toBe("success");
   });
 });
+
+describe("a tick whose check run cannot be completed (fake GitHub)", () => {
+  let s: Scenario;
+  useScenario((next) => (s = next));
+
+  test("is completed as a failure that says why, never left in progress", async () => {
+    const pull = s.push(7, promote);
+    await s.bot.deliver("pull_request", pullRequestPayload(s.fake, "opened", pull));
+    const [comment] = s.fake.stickyComments(7);
+    const before = comment!.body;
+    const ticked = tick(before, MANUAL);
+    s.fake.editComment(comment!.id, ticked);
+    // The tick's own check run: its completion with the result fails once, the failure report goes through.
+    const completions = (r: { method: string; path: string; body: any }) => r.method === "PATCH" && r.path.includes("/check-runs/") && r.body?.conclusion === "success";
+    s.fake.failWhen(completions, 502, 1);
+    const payload = issueCommentPayload(s.fake, "edited", { number: 7, commentId: comment!.id, body: ticked, previousBody: before, user: { login: BOT_LOGIN, type: "Bot" }, performedViaAppId: s.fake.appId });
+    payload["sender"] = { ...payload["sender"], login: "dev", type: "User" };
+    await s.bot.deliver("issue_comment", payload);
+
+    const runs = s.fake.checkRunsFor(pull.head.sha);
+    expect(runs.map((r) => r.status)).toEqual(["completed", "completed"]);
+    expect(runs[1]).toMatchObject({ conclusion: "failure", output: { title: "Could not finish: GitHub answered 502 Bad Gateway; comment /recheck to retry" } });
+  });
+});
