@@ -17,7 +17,8 @@ import type { RepoSnapshot, SnapshotPrefetch } from "./snapshot.js";
 export const REPO_LEVEL_READS: readonly string[] = [
   "sst.config.ts", // infra-registered
   "{CODEOWNERS,.github/CODEOWNERS,docs/CODEOWNERS}", // owner-in-codeowners
-  "packages/contracts/src/{registry,event-names}.ts", // event rules
+  "packages/contracts/src/**", // event rules (the registry, event names, and the modules they import)
+  "infra/**/*.ts", // shared infra that sst.config.ts and the services' infra.ts import
   "pnpm-workspace.yaml", // workspace packages (changeset rules)
   "**/package.json", // workspace packages: every manifest (changeset rules, sdk-drift)
   "{services}/*/service.yaml", // schemas-owned-match compares every service's schemas

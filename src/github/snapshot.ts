@@ -52,6 +52,10 @@ export class GitHubSnapshot implements RepoSnapshot {
   private readonly baseShas = new Map<string, string | null>();
   private readonly baseBatching = new Map<string, Promise<unknown>>();
   private readonly changedPaths: Set<string>;
+  /** Blobs GraphQL cannot return as text (binary, truncated): read over REST. */
+  private readonly restOnly = new Set<string>();
+  /** Reads the prefetch did not cover, gathered for the next GraphQL batch. */
+  private misses: Map<string, { path: string; done: Deferred<string> }> | undefined;
   /** Blob contents that came from GitHub (cache misses), for logs and tests. */
   fetchedBlobs = 0;
 
@@ -121,7 +125,7 @@ export class GitHubSnapshot implements RepoSnapshot {
     }
     if (lookups.length === 0) return;
 
-    const batches = planBatches(lookups, limits).map((batch) => ({ batch, done: deferred() }));
+    const batches = planBatches(lookups, limits).map((batch) => ({ batch, done: deferred<void>() }));
     for (const { batch, done } of batches) {
       for (const lookup of batch) ("oid" in lookup ? this.batching : this.baseBatching).set("oid" in lookup ? lookup.oid : pathOf.get(lookup.key)!, done.promise);
     }
@@ -133,6 +137,7 @@ export class GitHubSnapshot implements RepoSnapshot {
             const result = results.get(lookup.key);
             if ("expression" in lookup && result) this.baseShas.set(pathOf.get(lookup.key)!, result.kind === "missing" ? null : result.oid);
             if (result?.kind === "text") this.keep(result.oid, result.text);
+            if (result?.kind === "unreadable") this.restOnly.add(result.oid);
           }
           done.resolve();
         } catch (error) {
@@ -174,23 +179,77 @@ export class GitHubSnapshot implements RepoSnapshot {
     if (this.has(sha)) return this.texts.get(sha)!;
     let pending = this.inFlight.get(sha);
     if (!pending) {
-      pending = this.api.rest.git
-        .getBlob({ ...this.repoRef(), file_sha: sha, ...(this.options.signal ? { request: { signal: this.options.signal } } : {}) })
-        .then(
-          ({ data }) => {
-            const text = data.encoding === "base64" ? Buffer.from(data.content, "base64").toString("utf8") : data.content;
-            this.keep(sha, text);
-            return text;
-          },
-          (error: unknown) => {
-            if (this.options.signal?.aborted) throw error;
-            throw readError(path, error);
-          },
-        )
-        .finally(() => this.inFlight.delete(sha));
+      const size = this.head.sizes.get(path);
+      const limits = this.options.batchLimits ?? BLOB_BATCH_LIMITS;
+      const restOnly = this.restOnly.has(sha) || (size !== undefined && size > limits.maxBlobBytes);
+      pending = (restOnly ? this.restBlob(sha, path) : this.queueMiss(sha, path)).finally(() => this.inFlight.delete(sha));
       this.inFlight.set(sha, pending);
     }
     return pending;
+  }
+
+  /**
+   * A read the prefetch did not cover (a file an analysis reached by following
+   * an import, say). Reads asked for in the same turn of the event loop go
+   * out together as one GraphQL batch, so a wave of misses is one request.
+   */
+  private queueMiss(sha: string, path: string): Promise<string> {
+    if (!this.misses) {
+      const misses = new Map<string, { path: string; done: Deferred<string> }>();
+      this.misses = misses;
+      setImmediate(() => {
+        this.misses = undefined;
+        void this.readMisses(misses);
+      });
+    }
+    const done = deferred<string>();
+    this.misses.set(sha, { path, done });
+    return done.promise;
+  }
+
+  private async readMisses(misses: Map<string, { path: string; done: Deferred<string> }>): Promise<void> {
+    const limits = this.options.batchLimits ?? BLOB_BATCH_LIMITS;
+    const lookups: BlobLookup[] = [...misses].map(([sha, { path }]) => {
+      const size = this.head.sizes.get(path);
+      return { key: sha, oid: sha, ...(size !== undefined ? { size } : {}) };
+    });
+    await inBatches(planBatches(lookups, limits), limits.inFlight, async (batch) => {
+      let results: Awaited<ReturnType<typeof readBlobBatch>>;
+      try {
+        results = await readBlobBatch(this.api, this.repoRef(), batch, this.options.signal);
+      } catch (error) {
+        for (const { key } of batch) {
+          const miss = misses.get(key)!;
+          miss.done.reject(this.options.signal?.aborted ? error : readError(miss.path, error));
+        }
+        return;
+      }
+      for (const { key } of batch) {
+        const miss = misses.get(key)!;
+        const result = results.get(key);
+        if (result?.kind === "text") {
+          this.keep(key, result.text);
+          miss.done.resolve(result.text);
+        } else {
+          // Binary, truncated, or not returned: the one case for a single REST read.
+          this.restBlob(key, miss.path).then(miss.done.resolve, miss.done.reject);
+        }
+      }
+    }).catch(() => undefined); // each miss was settled above
+  }
+
+  private restBlob(sha: string, path: string): Promise<string> {
+    return this.api.rest.git.getBlob({ ...this.repoRef(), file_sha: sha, ...(this.options.signal ? { request: { signal: this.options.signal } } : {}) }).then(
+      ({ data }) => {
+        const text = data.encoding === "base64" ? Buffer.from(data.content, "base64").toString("utf8") : data.content;
+        this.keep(sha, text);
+        return text;
+      },
+      (error: unknown) => {
+        if (this.options.signal?.aborted) throw error;
+        throw readError(path, error);
+      },
+    );
   }
 }
 
@@ -203,10 +262,16 @@ function readError(path: string, error: unknown): SnapshotReadError {
   return new SnapshotReadError(path, reason, retryable, { cause: error });
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
-  let resolve!: () => void;
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
+  const promise = new Promise<T>((res, rej) => {
     resolve = res;
     reject = rej;
   });

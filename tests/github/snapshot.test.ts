@@ -86,7 +86,10 @@ describe("GitHubSnapshot", () => {
     const api = fakeOctokit(fake.apiUrl);
     const first = await loadGitHubSnapshot(api, options(init, { cache }));
     await Promise.all([first.readFile(SERVICE_YAML), first.readFile(SERVICE_YAML), first.readFile("sst.config.ts")]);
-    expect(first.fetchedBlobs).toBe(2); // concurrent reads of one blob share a request
+    expect(first.fetchedBlobs).toBe(2);
+    // Reads asked for together go out together: one GraphQL batch, each blob in it once.
+    expect(fake.calls((r) => r.path === "/graphql")).toHaveLength(1);
+    expect(Object.keys(fake.requests.find((r) => r.path === "/graphql")!.body.variables)).toHaveLength(2 + 2);
 
     const nextHead = { ...init.head, [SERVICE_YAML]: init.head[SERVICE_YAML] + "# two\n" };
     const nextSha = fake.commit(nextHead, [init.headSha]);
@@ -94,14 +97,16 @@ describe("GitHubSnapshot", () => {
     fake.reset();
     const second = await loadGitHubSnapshot(api, options({ headSha: nextSha, baseSha: init.baseSha }, { cache }));
     await Promise.all([second.readFile(SERVICE_YAML), second.readFile("sst.config.ts")]);
-    expect(fake.calls((r) => r.path.includes("/git/blobs/"))).toHaveLength(1);
+    expect(fake.codeReads().filter((r) => !r.path.includes("/git/trees/"))).toHaveLength(1);
+    expect(second.fetchedBlobs).toBe(1);
   });
 
   test("a pull request from a fork is read from the base repository by sha", async () => {
     const init = setup((f) => (f[SERVICE_YAML] += "# fork\n"), "forker/platform");
     const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
     expect(await snapshot.readFile(SERVICE_YAML)).toBe(init.head[SERVICE_YAML]);
-    expect(fake.requests.every((r) => r.path.startsWith("/repos/loop/platform/"))).toBe(true);
+    expect(fake.requests.every((r) => r.path.startsWith("/repos/loop/platform/") || r.path === "/graphql")).toBe(true);
+    expect(fake.requests.find((r) => r.path === "/graphql")!.body.variables).toMatchObject({ owner: "loop", name: "platform" });
   });
 
   test("a truncated tree is listed folder by folder; only a huge folder the rules never read is left out", async () => {
@@ -278,10 +283,10 @@ describe("GitHubSnapshot.prefetch (GraphQL blob batches)", () => {
     expect(await snapshot.readFile(SERVICE_YAML)).toBe(init.head[SERVICE_YAML]);
   });
 
-  test("a failed single read rejects with SnapshotReadError and is not cached", async () => {
+  test("a failed read outside the prefetch rejects with SnapshotReadError and is not cached", async () => {
     const init = setup((f) => (f[SERVICE_YAML] += "# fail\n"));
     const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
-    fake.failWhen((r) => r.path.includes("/git/blobs/"), 503, 1);
+    fake.failWhen((r) => r.path === "/graphql", 503, 1);
     await expect(snapshot.readFile(SERVICE_YAML)).rejects.toMatchObject({ name: "SnapshotReadError", path: SERVICE_YAML, retryable: true });
     expect(await snapshot.readFile(SERVICE_YAML)).toBe(init.head[SERVICE_YAML]);
   });

@@ -1,9 +1,10 @@
 import type { FakeGitHub, RecordedRequest } from "./fake-github.js";
 
 /**
- * The stand-in's GraphQL endpoint: exactly the blob-batch query the snapshot
- * sends (src/github/graphql-blobs.ts), answered from the fake's git objects
- * the way GitHub answers it —
+ * The stand-in's GraphQL endpoint: exactly the two queries the bot sends —
+ * the pull request's state (below) and the blob batch of the snapshot
+ * (src/github/graphql-blobs.ts), answered from the fake's git objects the way
+ * GitHub answers it:
  *
  *   repository(owner: $owner, name: $name) {
  *     o0: object(oid: $o0) { ...blob }               # by blob sha
@@ -31,6 +32,7 @@ const FRAGMENT = /fragment blob on Blob \{ oid text isBinary isTruncated byteSiz
 export function answerGraphql(fake: FakeGitHub, request: RecordedRequest, textLimit = FAKE_GRAPHQL_TEXT_LIMIT): GraphqlAnswer | undefined {
   const query = typeof request.body?.query === "string" ? (request.body.query as string) : undefined;
   const variables = (request.body?.variables ?? {}) as Record<string, unknown>;
+  if (query && PULL_STATE.every((part) => part.test(query))) return answerPullState(fake, variables);
   if (!query || !REPOSITORY.test(query) || !FRAGMENT.test(query)) return undefined;
   if (variables["owner"] !== fake.owner || variables["name"] !== fake.repo) {
     return { status: 200, body: { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: "Could not resolve to a Repository" }] } };
@@ -44,6 +46,40 @@ export function answerGraphql(fake: FakeGitHub, request: RecordedRequest, textLi
     repository[alias!] = blob === undefined ? null : blobJson(oid!, blob, textLimit);
   }
   return { status: 200, body: { data: { repository } } };
+}
+
+/**
+ * The pull request's head and its comments, 100 a page (src/github/pull-state.ts):
+ *
+ *   repository(owner: $owner, name: $name) { pullRequest(number: $number) { headRefOid
+ *     comments(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+ *       nodes { databaseId body viewerDidAuthor author { __typename login } } } } }
+ *
+ * The viewer is the app's installation: it authored the comments the app wrote.
+ */
+const PULL_STATE = [
+  /repository\(owner: \$owner, name: \$name\) \{\s*pullRequest\(number: \$number\) \{\s*headRefOid/,
+  /comments\(first: 100, after: \$after\) \{\s*pageInfo \{ hasNextPage endCursor \}/,
+  /nodes \{ databaseId body viewerDidAuthor author \{ __typename login \} \}/,
+];
+
+function answerPullState(fake: FakeGitHub, variables: Record<string, unknown>): GraphqlAnswer {
+  const pull = variables["owner"] === fake.owner && variables["name"] === fake.repo ? fake.pulls.get(Number(variables["number"])) : undefined;
+  if (!pull) return { status: 200, body: { data: { repository: { pullRequest: null } }, errors: [{ type: "NOT_FOUND", message: "Could not resolve to a PullRequest" }] } };
+  const all = fake.comments.filter((c) => c.issueNumber === pull.number);
+  const start = typeof variables["after"] === "string" ? Number(variables["after"]) : 0;
+  const page = all.slice(start, start + 100);
+  const nodes = page.map((c) => ({
+    databaseId: c.id,
+    body: c.body,
+    viewerDidAuthor: c.user.type === "Bot" && c.performedViaAppId === fake.appId,
+    author: { __typename: c.user.type, login: c.user.type === "Bot" ? c.user.login.replace(/\[bot\]$/, "") : c.user.login },
+  }));
+  const hasNextPage = start + 100 < all.length;
+  return {
+    status: 200,
+    body: { data: { repository: { pullRequest: { headRefOid: pull.head.sha, comments: { pageInfo: { hasNextPage, endCursor: hasNextPage ? String(start + 100) : null }, nodes } } } } },
+  };
 }
 
 /** `<commit or tree sha>:<path>` → the blob sha at that path. */
