@@ -4,11 +4,6 @@
  * environment, points it at the fake GitHub through GHE_HOST/GHE_PROTOCOL, and
  * sends it signed webhooks over HTTP.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/engine/config.js";
 import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
@@ -16,54 +11,22 @@ import { runChecks } from "../../src/engine/run.js";
 import { readCommentState } from "../../src/report/comment.js";
 import { RULES } from "../../src/rules/index.js";
 import { exampleFiles } from "../helpers/example-repo.js";
-import { pullRequestPayload, testPrivateKey } from "../support/bot-harness.js";
+import { pullRequestPayload } from "../support/bot-harness.js";
 import { FakeGitHub, type FakePull } from "../support/fake-github.js";
+import { buildServer, startServer, waitFor as waitForServer, type ServerProcess } from "./server-process.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SECRET = "e2e-webhook-secret";
 const SERVICE_YAML = "services/billing-ledger/service.yaml";
 
 let fake: FakeGitHub;
-let child: ChildProcess | undefined;
+let server: ServerProcess;
 let baseUrl = "";
-const output: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}\n--- server output ---\n${output.slice(-40).join("")}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitForServer(what, probe, timeoutMs, () => server.tail());
 }
 
-async function sendWebhook(event: string, payload: unknown, secret = SECRET): Promise<{ status: number; ms: number }> {
-  const body = JSON.stringify(payload);
-  const started = Date.now();
-  const response = await fetch(`${baseUrl}/api/github/webhooks`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": event,
-      "x-github-delivery": randomUUID(),
-      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
-    },
-    body,
-  });
-  await response.text();
-  return { status: response.status, ms: Date.now() - started };
+async function sendWebhook(event: string, payload: unknown, secret?: string): Promise<{ status: number; ms: number }> {
+  return server.send(event, payload, secret === undefined ? {} : { secret });
 }
 
 /** What the engine concludes in-process for the same files: the bot must report the same. */
@@ -84,74 +47,36 @@ function push(number: number, edit: (files: Record<string, string>) => void): Fa
 }
 
 beforeAll(async () => {
-  // Build once, as `npm start` does (its prestart). Type errors elsewhere are the typecheck's
-  // business (npm test runs it first); tsc still emits, and the server must start from dist.
-  try {
-    execFileSync(process.execPath, [fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.build.json"], {
-      cwd: ROOT,
-      stdio: "pipe",
-    });
-  } catch (error) {
-    if (!existsSync(`${ROOT}/dist/server/main.js`)) throw error;
-  }
-
+  await buildServer();
   fake = await new FakeGitHub({ appId: 31337 }).start();
   fake.setBranch("main", fake.commit(exampleFiles()));
-
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ["dist/server/main.js"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      APP_ID: String(fake.appId),
-      PRIVATE_KEY: testPrivateKey(),
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: fake.host,
-      GHE_PROTOCOL: "http",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on("data", (d: Buffer) => output.push(d.toString()));
-  await waitFor("the server to answer /healthz", async () => {
-    if (child!.exitCode !== null) throw new Error(`server exited with ${child!.exitCode}\n${output.join("")}`);
-    try {
-      return (await fetch(`${baseUrl}/healthz`)).ok || undefined;
-    } catch {
-      return undefined;
-    }
-  });
+  // No interrupted-run sweep here (replicas.e2e.test.ts covers it): every request the fake sees comes from a webhook.
+  server = await startServer(fake, { SWEEP_INTERVAL_SECONDS: "0" });
+  baseUrl = server.baseUrl;
 }, 180_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child!.once("exit", r));
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child!.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await server?.stop();
   await fake?.stop();
 });
 
 test("health and metrics are served, logs are pino JSON, and a badly signed webhook is refused", async () => {
   const health = await fetch(`${baseUrl}/healthz`);
   expect(health.status).toBe(200);
-  expect(await health.json()).toMatchObject({ status: "ok" });
+  expect(await health.json()).toMatchObject({ status: "ok", queue: "in-process", queueDepth: 0 });
+  const ready = await fetch(`${baseUrl}/readyz`);
+  expect(ready.status).toBe(200);
   const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
   expect(metrics).toContain("platform_checks_queue_depth");
   expect(metrics).toContain("platform_checks_github_api_errors_total");
+  expect(metrics).toContain("platform_checks_queue_wait_seconds");
+  expect(metrics).toContain("platform_checks_stalled_jobs_total");
 
   const refused = await sendWebhook("pull_request", { action: "opened" }, "wrong-secret");
   expect(refused.status).toBeGreaterThanOrEqual(400);
   expect(fake.requests).toEqual([]);
 
-  const firstLine = output.join("").split("\n").find((l) => l.trim().startsWith("{"));
+  const firstLine = server.output.join("").split("\n").find((l) => l.trim().startsWith("{"));
   expect(() => JSON.parse(firstLine!)).not.toThrow();
 });
 
@@ -198,7 +123,5 @@ test("pull_request.opened becomes a completed check run and one comment; a secon
 }, 120_000);
 
 test("SIGTERM stops the server cleanly", async () => {
-  const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)));
-  child!.kill("SIGTERM");
-  expect(await exited).toBe(0);
+  expect(await server.stop()).toBe(0);
 }, 30_000);
