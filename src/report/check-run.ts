@@ -4,7 +4,7 @@ import type { CheckReport, RuleRun } from "../engine/run.js";
 import type { Finding } from "../engine/types.js";
 import { countBySeverity, describeCounts, SEVERITY_ICON } from "./counts.js";
 import { fitPlainText, GITHUB_LIMITS } from "../github/limits.js";
-import { capBlocks, clip, codeBlock, escapeMarkdown, inlineCode, plainInline, stripControl } from "./markdown.js";
+import { capBlocks, clip, codeBlock, escapeMarkdown, inlineCode, link, plainInline, stripControl } from "./markdown.js";
 
 /** The summary's budget in UTF-8 bytes (GitHub's limit less room for the notes the bot puts above it). */
 export const CHECK_RUN_TEXT_LIMIT = GITHUB_LIMITS.checkRunSummary - 4_096;
@@ -82,7 +82,7 @@ function renderSummary(report: CheckReport, config: Config): string {
 }
 
 function ruleTable(runs: readonly RuleRun[], config: Config): string {
-  const rows = runs.map((run) => `| [${run.rule}](${docsUrl(run.rule, config)}) | ${resultCell(run)} |`);
+  const rows = runs.map((run) => `| ${link(run.rule, docsUrl(run.rule, config))} | ${resultCell(run)} |`);
   return ["| Rule | Result |", "|---|---|", ...rows].join("\n");
 }
 

@@ -5,7 +5,7 @@ import { docsUrl } from "../engine/rule.js";
 import type { CheckReport, EngineFinding } from "../engine/run.js";
 import { countBySeverity, describeCounts, SEVERITY_ICON } from "./counts.js";
 import { GITHUB_LIMITS } from "../github/limits.js";
-import { capBlocks, clip, escapeMarkdown, inlineCode, inlineCodeInTable } from "./markdown.js";
+import { capBlocks, clip, escapeMarkdown, inlineCode, inlineCodeInTable, link } from "./markdown.js";
 
 /** Finds the one sticky comment again (Danger's hidden marker). */
 export const COMMENT_MARKER = "<!-- platform-checks:sticky -->";
@@ -131,7 +131,7 @@ function renderServiceSection(service: string, report: CheckReport, context: Com
 function renderFindings(findings: readonly EngineFinding[], context: CommentContext): string[] {
   const shown = findings.slice(0, FINDINGS_PER_SERVICE).map((f) => {
     const where = inlineCode(`${clip(f.path, NAME_CHARS * 3)}${f.line !== undefined ? `:${f.line}` : ""}`);
-    return `- ${SEVERITY_ICON[f.severity]} [${f.rule}](${docsUrl(f.rule, context.config ?? {})}) ${where}: ${renderMessage(clip(f.message, MESSAGE_CHARS))}`;
+    return `- ${SEVERITY_ICON[f.severity]} ${link(f.rule, docsUrl(f.rule, context.config ?? {}))} ${where}: ${renderMessage(clip(f.message, MESSAGE_CHARS))}`;
   });
   if (findings.length > shown.length) shown.push(`- …and ${findings.length - shown.length} more: see the check run's annotations.`);
   return shown;
