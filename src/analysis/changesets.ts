@@ -1,7 +1,8 @@
 import { parseChangesetFile } from "@changesets/parse";
-import { isMap, isNode, isScalar, parseDocument } from "yaml";
+import { isMap, isNode, isScalar } from "yaml";
 import type { RepoContext } from "../engine/context.js";
 import { positionAt } from "../engine/positions.js";
+import { parseBoundedYaml } from "../engine/yaml-document.js";
 import type { Position } from "../engine/types.js";
 
 /** One `"<package>": <bump>` entry of a changeset's front matter. */
@@ -66,9 +67,62 @@ export function readChangeset(ctx: RepoContext, path: string): Promise<Changeset
   });
 }
 
-// The same front-matter split as @changesets/parse, so positions line up with what it accepts.
-const FRONT_MATTER = /\s*---([^]*?)\r?\n\s*---(\s*(?:\n|$)[^]*)/;
 const START: Position = { line: 1, column: 1 };
+/**
+ * @changesets/parse splits with a regular expression that backtracks
+ * cubically on long whitespace runs; it is only given files whose runs are
+ * shorter than this (our own split and checks apply to every file).
+ */
+const MAX_WHITESPACE_RUN_FOR_PARSER = 256;
+
+/** Where a changeset's front matter and body are. */
+interface ChangesetSplit {
+  /** Offset just after the opening `---`. */
+  frontMatterStart: number;
+  frontMatter: string;
+  /** Offset just after the closing `---`. */
+  bodyStart: number;
+}
+
+/**
+ * The front-matter split @changesets/parse makes (`/\s*---([^]*?)\r?\n\s*---(\s*(?:\n|$)[^]*)/`),
+ * as one linear scan: the first `---` opens; the first later line break that
+ * is followed by whitespace, `---`, and only whitespace up to a line break or
+ * the end closes. No later opening can succeed where the first fails.
+ */
+export function splitChangeset(text: string): ChangesetSplit | undefined {
+  const open = text.indexOf("---");
+  if (open < 0) return undefined;
+  const frontMatterStart = open + 3;
+  let runEnd = -1; // end of the whitespace run the scan is in, shared by the line breaks inside it
+  for (let q = text.indexOf("\n", frontMatterStart); q >= 0; q = text.indexOf("\n", q + 1)) {
+    if (q >= runEnd) runEnd = skipWhitespace(text, q + 1);
+    if (!text.startsWith("---", runEnd)) continue;
+    const afterDashes = runEnd + 3;
+    const tailEnd = skipWhitespace(text, afterDashes);
+    const closes = tailEnd === text.length || text.slice(afterDashes, tailEnd).includes("\n");
+    if (!closes) continue;
+    const frontMatterEnd = q - 1 >= frontMatterStart && text[q - 1] === "\r" ? q - 1 : q;
+    return { frontMatterStart, frontMatter: text.slice(frontMatterStart, frontMatterEnd), bodyStart: afterDashes };
+  }
+  return undefined;
+}
+
+function skipWhitespace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return i;
+}
+
+function longestWhitespaceRun(text: string): number {
+  let longest = 0;
+  for (let i = 0; i < text.length; ) {
+    const end = skipWhitespace(text, i);
+    longest = Math.max(longest, end - i);
+    i = end === i ? i + 1 : end;
+  }
+  return longest;
+}
 
 export function parseChangeset(path: string, text: string): Changeset {
   const failed = (message: string, at: Position = START): Changeset => ({
@@ -79,17 +133,16 @@ export function parseChangeset(path: string, text: string): Changeset {
     summaryPosition: START,
   });
   if (text.trim() === "") return failed("the file is empty");
-  const match = FRONT_MATTER.exec(text);
-  if (!match) return failed("it does not start with front matter between two `---` lines");
+  const split = splitChangeset(text);
+  if (!split) return failed("it does not start with front matter between two `---` lines");
 
-  const [whole, frontMatter = "", body = ""] = match;
-  const frontMatterOffset = match.index + whole.indexOf("---") + 3;
-  const bodyOffset = match.index + whole.length - body.length;
+  const { frontMatter, frontMatterStart: frontMatterOffset, bodyStart: bodyOffset } = split;
+  const body = text.slice(bodyOffset);
   const at = (offsetInFrontMatter: number) => positionAt(text, frontMatterOffset + offsetInFrontMatter);
 
-  const doc = parseDocument(frontMatter, { prettyErrors: false, uniqueKeys: true });
-  const yamlError = doc.errors[0];
-  if (yamlError) return failed(`its front matter is not valid YAML (${yamlError.message.split("\n")[0]})`, at(yamlError.pos[0]));
+  const parsed = parseBoundedYaml(frontMatter);
+  if (parsed.error) return failed(`its front matter is not valid YAML (${parsed.error.message})`, at(parsed.error.offset));
+  const doc = parsed.doc;
 
   const releases: ChangesetRelease[] = [];
   if (doc.contents !== null && !(isScalar(doc.contents) && doc.contents.value === null)) {
@@ -111,7 +164,7 @@ export function parseChangeset(path: string, text: string): Changeset {
 
   let parserError: string | undefined;
   try {
-    parseChangesetFile(text);
+    if (longestWhitespaceRun(text) <= MAX_WHITESPACE_RUN_FOR_PARSER) parseChangesetFile(text);
   } catch (error) {
     parserError = (error instanceof Error ? error.message : String(error)).split("\n")[0]!.replace(/^could not parse changeset - /, "");
   }

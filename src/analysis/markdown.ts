@@ -7,8 +7,10 @@ import { frontmatter } from "micromark-extension-frontmatter";
 import { gfm } from "micromark-extension-gfm";
 import { visit } from "unist-util-visit";
 import type { RepoContext } from "../engine/context.js";
+import { MAX_SYNTAX_DEPTH } from "../engine/input-limits.js";
 import { joinRepoPath } from "../engine/names.js";
 import type { Position } from "../engine/types.js";
+import { scanHtmlTags } from "./html-tags.js";
 
 /** A heading with its GitHub anchor and the blocks under it. */
 export interface MarkdownSection {
@@ -23,9 +25,13 @@ export interface MarkdownSection {
   content: RootContent[];
 }
 
-/** A link, image or reference definition, with its destination as written (character references decoded). */
+/**
+ * A link, image or reference definition, with its destination as written
+ * (character references decoded); `htmlLink`/`htmlImage` are `<a href>` and
+ * `<img src>` in the file's raw HTML, which GitHub renders as links too.
+ */
 export interface MarkdownLink {
-  kind: "link" | "image" | "definition";
+  kind: "link" | "image" | "definition" | "htmlLink" | "htmlImage";
   url: string;
   position: Position;
 }
@@ -41,12 +47,86 @@ export interface MarkdownDocument {
   links: MarkdownLink[];
 }
 
-/** Parses Markdown the way GitHub renders it: CommonMark + GFM, with YAML front matter. */
+/** Brackets (`[`, `![`) nested deeper than this: micromark's label matching turns cubic long before any real document gets here. */
+export const MAX_BRACKET_NESTING = 32;
+/** Block quotes (`>`) nested deeper than this. */
+export const MAX_QUOTE_NESTING = 100;
+
+/** What makes a Markdown text too deeply nested to parse or walk. */
+export interface MarkdownNesting {
+  what: string;
+  limit: number;
+}
+
+/**
+ * Parses Markdown the way GitHub renders it: CommonMark + GFM, with YAML
+ * front matter; or says what nests too deeply to parse within bounds (a
+ * linear pre-scan first, then the tree's depth, walked without recursion).
+ */
+export function parseMarkdownBounded(text: string): MarkdownDocument | { tooDeep: MarkdownNesting } {
+  const nesting = nestingBeyondLimits(text);
+  if (nesting) return { tooDeep: nesting };
+  let tree: Root;
+  try {
+    tree = fromMarkdown(text, {
+      extensions: [gfm(), frontmatter(["yaml"])],
+      mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(["yaml"])],
+    });
+  } catch (error) {
+    if (error instanceof RangeError) return { tooDeep: { what: "Markdown blocks", limit: MAX_SYNTAX_DEPTH } };
+    throw error;
+  }
+  if (treeDepth(tree) > MAX_SYNTAX_DEPTH) return { tooDeep: { what: "Markdown blocks", limit: MAX_SYNTAX_DEPTH } };
+  return documentOf(tree);
+}
+
+/** Parses Markdown known to be within bounds (tests, small texts); throws when it is not. */
 export function parseMarkdown(text: string): MarkdownDocument {
-  const tree = fromMarkdown(text, {
-    extensions: [gfm(), frontmatter(["yaml"])],
-    mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(["yaml"])],
-  });
+  const parsed = parseMarkdownBounded(text);
+  if ("tooDeep" in parsed) throw new Error(`the Markdown nests ${parsed.tooDeep.what} more than ${parsed.tooDeep.limit} levels deep`);
+  return parsed;
+}
+
+/** One pass over the text: bracket nesting, and `>` markers at the start of each line. */
+function nestingBeyondLimits(text: string): MarkdownNesting | undefined {
+  let brackets = 0;
+  let quotes = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") {
+      lineStart = true;
+      quotes = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ">") {
+        if (++quotes > MAX_QUOTE_NESTING) return { what: "block quotes", limit: MAX_QUOTE_NESTING };
+        continue;
+      }
+      if (c !== " " && c !== "\t") lineStart = false;
+    }
+    if (c === "\\") i++; // an escaped character is text
+    else if (c === "[") {
+      if (++brackets > MAX_BRACKET_NESTING) return { what: "links and images", limit: MAX_BRACKET_NESTING };
+    } else if (c === "]" && brackets > 0) brackets--;
+  }
+  return undefined;
+}
+
+function treeDepth(root: Root): number {
+  let deepest = 0;
+  const stack: [Nodes, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_SYNTAX_DEPTH) break;
+    if ("children" in node) for (const child of node.children as Nodes[]) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function documentOf(tree: Root): MarkdownDocument {
   const first = tree.children[0];
   const frontMatter = first?.type === "yaml" ? { yaml: (first as Yaml).value, position: startOf(first) } : undefined;
 
@@ -60,7 +140,9 @@ export function parseMarkdown(text: string): MarkdownDocument {
     const slug = slugger.slug(text);
     anchors.add(slug);
     const content: RootContent[] = [];
-    for (const next of tree.children.slice(index + 1)) {
+    // No copy of the rest per heading: a file of 100,000 headings stays linear (a node sits in at most 6 sections).
+    for (let i = index + 1; i < tree.children.length; i++) {
+      const next = tree.children[i]!;
       if (next.type === "heading" && (next as Heading).depth <= heading.depth) break;
       content.push(next);
     }
@@ -72,18 +154,50 @@ export function parseMarkdown(text: string): MarkdownDocument {
     if (node.type === "link" || node.type === "image" || node.type === "definition") {
       links.push({ kind: node.type, url: (node as Link | Image | Definition).url, position: startOf(node) });
     } else if (node.type === "html") {
-      // Explicit HTML anchors (`<a name="x">`, `id="x"`) are link targets on GitHub too.
-      for (const match of node.value.matchAll(/\s(?:id|name)\s*=\s*["']([^"']+)["']/gi)) anchors.add(match[1]!);
+      for (const tag of scanHtmlTags(node.value)) {
+        // Explicit HTML anchors (`<a name="x">`, `id="x"`) are link targets on GitHub too.
+        for (const attribute of ["id", "name"]) {
+          const anchor = tag.attributes.get(attribute);
+          if (anchor) anchors.add(anchor);
+        }
+        const linkAttribute = tag.name === "a" ? "href" : tag.name === "img" ? "src" : undefined;
+        const url = linkAttribute === undefined ? undefined : tag.attributes.get(linkAttribute)?.trim();
+        if (url) {
+          const offset = tag.valueOffsets.get(linkAttribute!)!;
+          links.push({ kind: tag.name === "a" ? "htmlLink" : "htmlImage", url, position: positionInside(node, offset) });
+        }
+      }
     }
   });
   return { tree, frontMatter, sections, anchors, links };
 }
 
-/** The parsed Markdown of a head file, shared by every rule of the check (`undefined` when the file does not exist). */
+/** Position of an offset inside a node's raw source (its value is the source as written). */
+function positionInside(node: Nodes & { value: string }, offset: number): Position {
+  const start = startOf(node);
+  const before = node.value.slice(0, offset);
+  const lastBreak = before.lastIndexOf("\n");
+  if (lastBreak < 0) return { line: start.line, column: start.column + offset };
+  let breaks = 0;
+  for (const c of before) if (c === "\n") breaks++;
+  return { line: start.line + breaks, column: offset - lastBreak };
+}
+
+/**
+ * The parsed Markdown of a head file, shared by every rule of the check
+ * (`undefined` when the file does not exist, is over the size limit, or nests
+ * too deeply: the last two are reported on the file by the engine).
+ */
 export function markdownAt(ctx: RepoContext, path: string): Promise<MarkdownDocument | undefined> {
   return ctx.memo(`markdown:${path}`, async () => {
     const text = await ctx.read(path);
-    return text === undefined ? undefined : parseMarkdown(text);
+    if (text === undefined) return undefined;
+    const parsed = parseMarkdownBounded(text);
+    if ("tooDeep" in parsed) {
+      ctx.reportInputLimit("tooDeep", path, { what: parsed.tooDeep.what, limit: String(parsed.tooDeep.limit) });
+      return undefined;
+    }
+    return parsed;
   });
 }
 

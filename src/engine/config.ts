@@ -54,6 +54,8 @@ export class ConfigError extends Error {
  * each name the offending key (`rules.changeset-required: …`).
  */
 export function parseConfig(raw: unknown, source = CONFIG_PATH, knownRuleIds?: ReadonlySet<string>): Config {
+  const tooBig = treeProblem(raw);
+  if (tooBig) throw new ConfigError([`(top level): ${tooBig}`], source);
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) {
     throw new ConfigError(
@@ -75,4 +77,27 @@ export function parseConfig(raw: unknown, source = CONFIG_PATH, knownRuleIds?: R
     }
   }
   return result.data;
+}
+
+/** Values a configuration may hold: far above any real one, far below what an alias bomb expands to. */
+const MAX_CONFIG_VALUES = 10_000;
+const MAX_CONFIG_DEPTH = 32;
+
+/**
+ * Whether a parsed configuration is small enough to validate. YAML loaders
+ * share aliased nodes, so a few lines (an alias bomb) can stand for billions
+ * of values; the walk counts values as validation would visit them, with an
+ * explicit stack, and stops at the bound.
+ */
+function treeProblem(raw: unknown): string | undefined {
+  let values = 0;
+  const stack: [unknown, number][] = [[raw, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (++values > MAX_CONFIG_VALUES) return `it expands to more than ${MAX_CONFIG_VALUES} values (YAML aliases repeated many times?)`;
+    if (value === null || typeof value !== "object") continue;
+    if (depth > MAX_CONFIG_DEPTH) return `it nests more than ${MAX_CONFIG_DEPTH} levels deep`;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return undefined;
 }

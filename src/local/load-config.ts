@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { positionAt } from "../engine/positions.js";
+import { parseBoundedYaml } from "../engine/yaml-document.js";
 import { CONFIG_PATH, ConfigError, DEFAULT_CONFIG, parseConfig, type Config } from "../engine/config.js";
 
 export interface LocalConfig {
@@ -24,14 +25,13 @@ export async function loadLocalConfig(dir: string, ruleIds: ReadonlySet<string>)
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { config: DEFAULT_CONFIG, notes: [] };
     throw new ConfigError([`cannot be read (${(error as Error).message})`], CONFIG_PATH);
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const syntaxError = doc.errors[0];
-  if (syntaxError) {
-    const where = syntaxError.linePos?.[0];
-    const at = where ? `line ${where.line}, column ${where.col}` : "(top level)";
-    throw new ConfigError([`${at}: ${syntaxError.message.split("\n")[0]}`], CONFIG_PATH);
+  // Bounded like every repository file: an alias bomb or deep nesting is a config error naming the file.
+  const parsed = parseBoundedYaml(text);
+  if (parsed.error) {
+    const at = positionAt(text, parsed.error.offset);
+    throw new ConfigError([`line ${at.line}, column ${at.column}: ${parsed.error.message}`], CONFIG_PATH);
   }
-  const raw: unknown = doc.toJS();
+  const raw: unknown = parsed.data;
   // `_extends` is how the bot pulls org-wide defaults; locally there is nothing to pull, so it is ignored.
   if (raw !== null && typeof raw === "object" && !Array.isArray(raw) && "_extends" in raw) {
     const { _extends: extendsFrom, ...rest } = raw as Record<string, unknown>;

@@ -70,7 +70,7 @@ async function checkFile(ctx: RepoContext, path: string, service: string | null,
   }
 }
 
-const WHAT: Record<MarkdownLink["kind"], string> = { link: "Link", image: "Image", definition: "Reference definition" };
+const WHAT: Record<MarkdownLink["kind"], string> = { link: "Link", image: "Image", definition: "Reference definition", htmlLink: "HTML link", htmlImage: "HTML image" };
 
 /** A file, or a folder that holds files (GitHub renders folders; the repository root always exists). */
 function existsInTree(ctx: RepoContext, path: string): boolean {
