@@ -1,58 +1,41 @@
-import { Node, SyntaxKind, VariableDeclarationKind } from "ts-morph";
+import { Node, SyntaxKind } from "ts-morph";
 import { resolveName } from "./ts/symbols.js";
 import { staticPropertyName, unwrap } from "./ts/syntax.js";
+import { evaluateString, functionOf, objectLiteralOf, valueOf } from "./ts/values.js";
 
 /**
- * Constants and object literals read through the program: a name is followed
- * to the `const` it names, in the same file or, through imports and
- * re-exports, in any repository file. Nothing is evaluated beyond that; a value
- * from outside the repository or computed at run time stays unread.
+ * What the event and infra analyses read from values, on top of the shared
+ * evaluator (src/analysis/ts/values.ts): the expression a value is written as,
+ * an object's entries with their positions and what hides keys, and whether a
+ * value is a function.
  */
 
 const MAX_HOPS = 12;
 
-/** The `const` declaration an identifier (or `ns.x` of a repository module) names, when it has an initialiser. */
-export function constDeclarationOf(expr: Node): Node | undefined {
-  const node = unwrap(expr);
-  if (!Node.isIdentifier(node) && !Node.isPropertyAccessExpression(node)) return undefined;
-  const declaration = resolveName(node).declaration;
-  if (!declaration || !Node.isVariableDeclaration(declaration) || !declaration.getInitializer()) return undefined;
-  if (!Node.isIdentifier(declaration.getNameNode())) return undefined;
-  return declaration.getVariableStatement()?.getDeclarationKind() === VariableDeclarationKind.Const ? declaration : undefined;
-}
-
 /**
- * The expression a value is written as: identifiers are followed to the
- * initialisers of the constants they name (`as const`, `satisfies`,
- * parentheses looked through). Stops at anything else.
+ * The expression a value is written as: constants (here or, through imports,
+ * in another repository file) and members of constant objects are followed;
+ * stops at anything else and returns it.
  */
 export function followConst(expr: Node): Node {
   let current = unwrap(expr);
   for (let hop = 0; hop < MAX_HOPS; hop++) {
-    const declaration = constDeclarationOf(current);
-    const init = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
-    if (!init) return current;
-    current = unwrap(init);
+    const next = valueOf(current);
+    if (!next || next === current) return current;
+    current = next;
   }
   return current;
 }
 
-/** The string a value is, when it is a literal or a constant holding one (also `OBJ.key` of a constant object). */
-export function stringValue(expr: Node | undefined, depth = 0): string | undefined {
-  if (!expr || depth > MAX_HOPS) return undefined;
-  const node = followConst(expr);
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralText();
-  if (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
-    const key = Node.isPropertyAccessExpression(node) ? node.getName() : stringValue(node.getArgumentExpression(), depth + 1);
-    if (key === undefined) return undefined;
-    const member = memberOf(node.getExpression(), key);
-    return member.kind === "present" ? stringValue(member.value, depth + 1) : undefined;
-  }
-  return undefined;
+/** The string a value statically is (literals, constants, `OBJ.key`, templates of those), or undefined. */
+export function stringValue(expr: Node | undefined): string | undefined {
+  if (!expr) return undefined;
+  const result = evaluateString(expr);
+  return "value" in result ? result.value : undefined;
 }
 
 /** An entry of an object literal, read statically. */
-export interface ObjectMember {
+export interface ObjectEntry {
   key: string;
   /** The property (for positions). */
   property: Node;
@@ -60,27 +43,28 @@ export interface ObjectMember {
   value: Node;
 }
 
-export interface ObjectMembers {
-  /** Entries in source order, spreads of constant objects expanded in place (later entries win). */
-  members: ObjectMember[];
+export interface ObjectEntries {
+  /** Entries in source order, spreads of readable objects expanded in place (a later entry wins). */
+  entries: ObjectEntry[];
   /** Spreads and computed keys that could not be read, as written. */
   unread: Node[];
 }
 
 /**
- * The entries of an object-literal value, following constants and spreads of
- * constant objects into other repository files; a computed key is read when
- * it is a constant string (`[EVENT_NAMES.X]`).
+ * The entries of an object value with the property each comes from, following
+ * constants and spreads into other repository files; a computed key counts
+ * when it is a constant string (`[EVENT_NAMES.X]`). Undefined when the value
+ * is not an object literal this check can see.
  */
-export function objectMembers(expr: Node, depth = 0): ObjectMembers | undefined {
-  const node = followConst(expr);
-  if (!Node.isObjectLiteralExpression(node) || depth > MAX_HOPS) return undefined;
-  const out: ObjectMembers = { members: [], unread: [] };
+export function objectEntries(expr: Node, depth = 0): ObjectEntries | undefined {
+  const node = objectLiteralOf(expr);
+  if (!node || depth > MAX_HOPS) return undefined;
+  const out: ObjectEntries = { entries: [], unread: [] };
   for (const prop of node.getProperties()) {
     if (Node.isSpreadAssignment(prop)) {
-      const inner = objectMembers(prop.getExpression(), depth + 1);
+      const inner = objectEntries(prop.getExpression(), depth + 1);
       if (inner) {
-        out.members.push(...inner.members);
+        out.entries.push(...inner.entries);
         out.unread.push(...inner.unread);
       } else out.unread.push(prop);
       continue;
@@ -88,7 +72,7 @@ export function objectMembers(expr: Node, depth = 0): ObjectMembers | undefined 
     const key = memberKey(prop);
     const value = Node.isPropertyAssignment(prop) ? prop.getInitializer() : Node.isShorthandPropertyAssignment(prop) ? prop.getNameNode() : prop;
     if (key === undefined || !value) out.unread.push(prop);
-    else out.members.push({ key, property: prop, value });
+    else out.entries.push({ key, property: prop, value });
   }
   return out;
 }
@@ -100,22 +84,6 @@ export function memberKey(prop: Node): string | undefined {
   const literal = staticPropertyName(name);
   if (literal !== undefined) return literal;
   return Node.isComputedPropertyName(name) ? stringValue(name.getExpression()) : undefined;
-}
-
-export type Member =
-  | { kind: "present"; value: Node; property: Node }
-  | { kind: "missing" }
-  /** A spread or computed key that could be it. */
-  | { kind: "unread"; node: Node };
-
-/** One member of an object value (later entries win; an unread spread after the last match leaves it open). */
-export function memberOf(expr: Node, key: string): Member {
-  const members = objectMembers(expr);
-  if (!members) return { kind: "missing" };
-  const found = members.members.filter((m) => m.key === key).pop();
-  if (found) return { kind: "present", value: found.value, property: found.property };
-  const unread = members.unread[0];
-  return unread ? { kind: "unread", node: unread } : { kind: "missing" };
 }
 
 /**
@@ -132,27 +100,18 @@ export function isFunctionValue(expr: Node | undefined, depth = 0): boolean {
     const declaration = resolveName(node).declaration;
     return declaration !== undefined && (Node.isFunctionDeclaration(declaration) || Node.isMethodDeclaration(declaration));
   }
-  if (Node.isCallExpression(node)) {
-    const callee = resolveName(unwrap(node.getExpression())).declaration;
-    const fn = callee && Node.isVariableDeclaration(callee) ? callee.getInitializer() : callee;
-    if (!fn || !(Node.isFunctionDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) return false;
-    const body = fn.getBody();
-    if (!body) return false;
-    const args = node.getArguments();
-    // A value returned is a function, or the parameter the call hands a function to (`(fn) => fn`).
-    const returnsFunction = (value: Node | undefined): boolean => {
-      if (!value) return false;
-      if (isFunctionValue(value, depth + 1)) return true;
-      const returned = unwrap(value);
-      const param = Node.isIdentifier(returned) ? resolveName(returned).declaration : undefined;
-      if (!param || !Node.isParameterDeclaration(param) || param.getParent() !== fn) return false;
-      return isFunctionValue(args[fn.getParameters().indexOf(param)], depth + 1);
-    };
-    if (!Node.isBlock(body)) return returnsFunction(body);
-    const returns = body.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === fn);
-    return returns.length > 0 && returns.every((r) => returnsFunction(r.getExpression()));
-  }
-  return false;
+  if (!Node.isCallExpression(node)) return false;
+  const fn = functionOf(node.getExpression());
+  const returned = returnedValues(node);
+  if (!fn || !returned || returned.length === 0) return false;
+  const args = node.getArguments();
+  // A value returned is a function, or the parameter the call hands a function to (`(fn) => fn`).
+  return returned.every((value) => {
+    if (isFunctionValue(value, depth + 1)) return true;
+    const param = resolveName(unwrap(value)).declaration;
+    if (!param || !Node.isParameterDeclaration(param) || param.getParent() !== fn) return false;
+    return isFunctionValue(args[fn.getParameters().indexOf(param)], depth + 1);
+  });
 }
 
 /**
@@ -162,11 +121,9 @@ export function isFunctionValue(expr: Node | undefined, depth = 0): boolean {
  */
 export function returnedValues(call: Node): Node[] | undefined {
   if (!Node.isCallExpression(call)) return undefined;
-  const callee = resolveName(unwrap(call.getExpression())).declaration;
-  const fn = callee && Node.isVariableDeclaration(callee) ? callee.getInitializer() : callee;
-  if (!fn || !(Node.isFunctionDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn))) return undefined;
-  const body = fn.getBody();
-  if (!body) return undefined;
+  const fn = functionOf(call.getExpression());
+  const body = fn?.getBody();
+  if (!fn || !body) return undefined;
   if (!Node.isBlock(body)) return [body];
   return body
     .getDescendantsOfKind(SyntaxKind.ReturnStatement)

@@ -1,7 +1,7 @@
 import { Node, type SourceFile, type VariableDeclaration } from "ts-morph";
 import type { RepoContext } from "../../engine/context.js";
 import { moduleExports } from "../module-exports.js";
-import { objectMembers, stringValue } from "../static-objects.js";
+import { objectEntries, stringValue } from "../static-objects.js";
 import { locationOf, type Location, type Undecidable } from "../ts/location.js";
 import { constructText } from "../ts/syntax.js";
 
@@ -65,12 +65,12 @@ async function readContractObject(repo: RepoContext, path: string, name: string)
     return { path, exists: true, declared: true, entries, undecidable };
   }
   const init = found.node.getInitializer();
-  const members = init ? objectMembers(init) : undefined;
+  const members = init ? objectEntries(init) : undefined;
   if (!members) {
     undecidable.push({ construct: constructText(init ?? found.node), ...locationOf(init ?? found.node) });
     return { path, exists: true, declared: true, entries, undecidable };
   }
-  for (const member of members.members) {
+  for (const member of members.entries) {
     const keyNode = Node.isPropertyAssignment(member.property) || Node.isShorthandPropertyAssignment(member.property) ? member.property.getNameNode() : member.property;
     entries.set(member.key, { ...locationOf(keyNode), value: stringValue(member.value), valueText: constructText(member.value) });
   }

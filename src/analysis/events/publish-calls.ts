@@ -1,9 +1,10 @@
 import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
-import { constDeclarationOf, objectMembers, stringValue } from "../static-objects.js";
+import { objectEntries, stringValue } from "../static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
 import { isExportOf, resolveName } from "../ts/symbols.js";
 import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";
+import { valueOf } from "../ts/values.js";
 import { isContractsModule } from "./contracts.js";
 import { callbackOf, functionName, ServiceCalls } from "./callers.js";
 import { transactionVerdict, type TxVerdict } from "./transactions.js";
@@ -85,9 +86,9 @@ function isPublishEvent(callee: Node): boolean {
   let node = unwrap(callee);
   for (let hop = 0; hop < 4; hop++) {
     if (isPlatformExport(node, isEventsModule, "publishEvent")) return true;
-    const declaration = constDeclarationOf(node);
-    if (!declaration || !Node.isVariableDeclaration(declaration)) return false;
-    node = unwrap(declaration.getInitializer()!);
+    const next = Node.isIdentifier(node) ? valueOf(node) : undefined;
+    if (!next) return false;
+    node = next;
   }
   return false;
 }
@@ -108,13 +109,10 @@ export function isPlatformExport(expr: Node, module: (specifier: string) => bool
 /** Whether an expression is the generated `EVENT_NAMES` object of the contracts package. */
 function isEventNames(expr: Node): boolean {
   const node = unwrap(expr);
-  return isPlatformExport(node, isContractsModule, "EVENT_NAMES") || isEventNamesDeclaration(constDeclarationOf(node));
-}
-
-function isEventNamesDeclaration(declaration: Node | undefined): boolean {
-  if (!declaration || !Node.isVariableDeclaration(declaration)) return false;
-  const init = declaration.getInitializer();
-  return init !== undefined && isEventNames(init);
+  if (isPlatformExport(node, isContractsModule, "EVENT_NAMES")) return true;
+  // `const Names = EVENT_NAMES` (here or in another service file).
+  const value = Node.isIdentifier(node) ? valueOf(node) : undefined;
+  return value !== undefined && isEventNames(value);
 }
 
 function classifyEvent(call: CallExpression, calls: ServiceCalls): EventArgument[] {
@@ -138,9 +136,9 @@ function eventValues(arg: Node, calls: ServiceCalls, depth: number, through?: st
     }
     if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return [{ kind: "literal", value: node.getLiteralText(), at, ...via }];
     if (Node.isTemplateExpression(node)) return [{ kind: "template", construct: constructText(node), at, ...via }];
-    const declaration = constDeclarationOf(node);
-    if (!declaration || !Node.isVariableDeclaration(declaration)) break;
-    node = unwrap(declaration.getInitializer()!);
+    const next = valueOf(node);
+    if (!next) break;
+    node = next;
   }
   const fromCallers = Node.isIdentifier(node) && depth < 4 ? callerArguments(node) : undefined;
   if (fromCallers && fromCallers.args.length > 0) return fromCallers.args.flatMap((a) => eventValues(a, calls, depth + 1, fromCallers.name));
@@ -169,9 +167,9 @@ function classifyTx(call: CallExpression, calls: ServiceCalls): TxOption {
     return { kind: "missing", at: locationOf(call) };
   }
   const at = locationOf(options);
-  const members = objectMembers(options);
+  const members = objectEntries(options);
   if (!members) return { kind: "unknown", construct: constructText(options), at };
-  const tx = members.members.filter((m) => m.key === "tx").pop();
+  const tx = members.entries.filter((m) => m.key === "tx").pop();
   if (tx) return { kind: "tx", value: txText(tx.property), verdict: transactionVerdict(tx.value, calls), at: locationOf(tx.value) };
   const spread = members.unread[0];
   if (spread) return { kind: "unknown", construct: constructText(spread), at: locationOf(spread) };

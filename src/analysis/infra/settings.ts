@@ -1,8 +1,9 @@
 import { Node, SyntaxKind, type SourceFile } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
-import { constDeclarationOf, followConst, memberKey, returnedValues } from "../static-objects.js";
+import { memberKey, returnedValues } from "../static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
 import { constructText, unwrap } from "../ts/syntax.js";
+import { valueOf as constantValue } from "../ts/values.js";
 import { infraSourceFile } from "./fragment.js";
 
 /**
@@ -23,15 +24,24 @@ export interface InfraUndecidable extends Location {
 }
 
 const at = (node: Node): Location => locationOf(node);
-/** A value as written: constants followed, and calls of repository helpers that return one value followed into it. */
+/**
+ * A value as written: names of constants followed (here or in other repository
+ * files), and calls of repository helpers that return one value followed into
+ * it. Member accesses (`SCALING[stage].min`) are left to the per-stage reading.
+ */
 function valueOf(node: Node): Node {
-  let current = followConst(node);
-  for (let hop = 0; hop < 6 && Node.isCallExpression(current); hop++) {
-    const returned = returnedValues(current);
-    if (returned?.length !== 1) break;
-    current = followConst(returned[0]!);
+  let current = unwrap(node);
+  for (let hop = 0; hop < 12; hop++) {
+    const next = Node.isIdentifier(current) ? constantValue(current) : Node.isCallExpression(current) ? singleReturn(current) : undefined;
+    if (!next) return current;
+    current = unwrap(next);
   }
   return current;
+}
+
+function singleReturn(call: Node): Node | undefined {
+  const returned = returnedValues(call);
+  return returned?.length === 1 ? returned[0] : undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -429,7 +439,7 @@ function dedupe(problems: ScalingProblem[]): ScalingProblem[] {
 /** The text of a string literal (after following constants), or undefined. */
 function literalText(node: Node | undefined): string | undefined {
   if (!node) return undefined;
-  const value = followConst(node);
+  const value = valueOf(node);
   return Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value) ? value.getLiteralText() : undefined;
 }
 
@@ -441,6 +451,5 @@ function propertyValue(prop: Node): Node | undefined {
 }
 
 function initializerOf(node: Node): Node | undefined {
-  const declaration = constDeclarationOf(node);
-  return declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+  return Node.isIdentifier(node) ? constantValue(node) : undefined;
 }
