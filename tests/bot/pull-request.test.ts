@@ -30,25 +30,26 @@ describe("pull_request.opened", () => {
     await s.bot.deliver("pull_request", pullRequestPayload(s.fake, "opened", pull));
 
     // Everything but code reads, in order: config from the base branch (then the org's .github
-    // fallback), check run in progress, changed files, freshness check, comment lookup, completion, comment.
-    expect(s.fake.calls((r) => !/\/git\/(trees|blobs)\//.test(r.path))).toEqual([
+    // fallback), check run in progress, changed files (base...head), freshness check and comment lookup
+    // (one GraphQL query), completion, comment.
+    expect(s.fake.calls((r) => !s.fake.codeReads().includes(r))).toEqual([
       "POST /app/installations/77/access_tokens",
       `GET ${repo}/contents/.github%2Fplatform-checks.yml`,
       "GET /repos/loop/.github/contents/.github%2Fplatform-checks.yml",
       `POST ${repo}/check-runs`,
-      `GET ${repo}/pulls/7/files`,
-      `GET ${repo}/pulls/7`,
-      `GET ${repo}/issues/7/comments`,
+      `GET ${repo}/compare/${pull.base.sha}...${pull.head.sha}`,
       expect.stringMatching(`^PATCH ${repo}/check-runs/\\d+$`),
       `POST ${repo}/issues/7/comments`,
     ]);
     expect(s.fake.requests.find((r) => r.path.endsWith("/contents/.github%2Fplatform-checks.yml"))!.query).toEqual({ ref: "main" });
-    // Code: the head tree (recursive), service.yaml at the head, and the base tree + base service.yaml
-    // (the file changed, so the readiness rule compares its status).
+    // Code: the head tree (recursive), then every file the rules read in one GraphQL batch (head files by
+    // sha, the base service.yaml by path: it changed, so the readiness rule compares its status), and
+    // the pull request's head and comments (GraphQL); no single blob reads, no base tree.
     const reads = s.fake.codeReads();
     expect(reads[0]).toMatchObject({ path: `${repo}/git/trees/${pull.head.sha}`, query: { recursive: "1" } });
-    expect(reads.filter((r) => r.path.includes("/git/blobs/"))).toHaveLength(2);
-    expect(reads.filter((r) => r.path.includes("/git/trees/"))).toHaveLength(2);
+    expect(reads.filter((r) => r.path === "/graphql")).toHaveLength(2);
+    expect(reads.filter((r) => r.path.includes("/git/blobs/"))).toHaveLength(0);
+    expect(reads.filter((r) => r.path.includes("/git/trees/"))).toHaveLength(1);
 
     const create = s.fake.requests.find((r) => r.method === "POST" && r.path.endsWith("/check-runs"))!;
     expect(create.body).toMatchObject({ name: "Loop Platform / pre-merge", head_sha: pull.head.sha, status: "in_progress" });
@@ -69,10 +70,11 @@ describe("pull_request.opened", () => {
     const pull = s.push(8, (f) => replaceIn(f, SERVICE_YAML, "team: billing", "team: billing-core"), { headRepoFullName: "forker/platform" });
     await s.bot.deliver("pull_request", pullRequestPayload(s.fake, "opened", pull));
 
-    expect(s.fake.requests.every((r) => r.path.startsWith("/app/") || r.path.startsWith("/repos/loop/"))).toBe(true);
+    expect(s.fake.requests.every((r) => r.path.startsWith("/app/") || r.path.startsWith("/repos/loop/") || r.path === "/graphql")).toBe(true);
+    expect(s.fake.requests.filter((r) => r.path === "/graphql").every((r) => r.body.variables.owner === "loop" && r.body.variables.name === "platform")).toBe(true);
     expect(s.fake.calls((r) => r.path.includes("forker"))).toEqual([]);
-    // service.yaml at the head, and at the base (for the readiness status): nothing else.
-    expect(s.fake.calls((r) => r.path.includes("/git/blobs/"))).toHaveLength(2);
+    // Contents in one GraphQL batch, nothing read one by one.
+    expect(s.fake.calls((r) => r.path.includes("/git/blobs/"))).toHaveLength(0);
     expect(s.fake.checkRunsFor(pull.head.sha)[0]).toMatchObject({ status: "completed", conclusion: "success" });
   });
 
@@ -112,8 +114,11 @@ describe("a second push", () => {
     expect(s.fake.stickyComments(7)).toHaveLength(1);
     expect(s.fake.calls((r) => r.path.includes("/comments") && r.method !== "GET")).toEqual([`PATCH ${repo}/issues/comments/${comment!.id}`]);
     expect(s.fake.stickyComments(7)[0]!.body).toContain("all checks passed");
-    // Only the new head's service.yaml is new; the base's is cached from the first run.
-    expect(s.fake.calls((r) => r.path.includes("/git/blobs/"))).toHaveLength(1);
+    // Only the new head's service.yaml is new: one batch holding that blob (the base's is looked up by path again).
+    const batch = s.fake.requests.find((r) => r.path === "/graphql" && /BlobBatch/.test(r.body.query))!;
+    expect(Object.values(batch.body.variables)).toContain(s.fake.filesOf(second.head.sha).get(SERVICE_YAML));
+    expect(Object.keys(batch.body.variables).filter((k) => k !== "owner" && k !== "name")).toHaveLength(2);
+    expect(s.fake.calls((r) => r.path.includes("/git/blobs/"))).toHaveLength(0);
     expect(s.fake.checkRunsFor(second.head.sha)[0]).toMatchObject({ status: "completed", conclusion: "success" });
     expect(s.fake.checkRunsFor(first.head.sha)[0]).toMatchObject({ status: "completed", conclusion: "failure" });
   });

@@ -102,7 +102,7 @@ describe("merge_group.checks_requested", () => {
     const head = s.fake.commit(files, [s.baseSha]);
     await s.bot.deliver("merge_group", mergeGroup(head, s.baseSha));
 
-    expect(s.fake.calls((r) => !/\/git\/(trees|blobs)\//.test(r.path))).toEqual([
+    expect(s.fake.calls((r) => !s.fake.codeReads().includes(r))).toEqual([
       "POST /app/installations/77/access_tokens",
       `GET ${repo}/contents/.github%2Fplatform-checks.yml`,
       "GET /repos/loop/.github/contents/.github%2Fplatform-checks.yml",
