@@ -13,6 +13,7 @@
 import { collectDefaultMetrics } from "prom-client";
 import { run } from "probot";
 import { createApp } from "../bot/app.js";
+import { BotOctokit } from "../github/api.js";
 import { BotMetrics } from "../bot/metrics.js";
 import { healthHandler, metricsHandler, readinessHandler } from "./handlers.js";
 import { defaultLogFormat, normalisePrivateKeyEnv } from "./env.js";
@@ -41,7 +42,7 @@ const server = await run(async (probot, options) => {
   options.addHandler(metricsHandler(metrics.registry));
   await app(probot, options);
   probot.log.info({ queue: queue.backend, concurrency: settings.concurrency }, "platform-checks started");
-});
+}, { Octokit: BotOctokit });
 
 /**
  * On SIGTERM (docker stop, Kubernetes) stop taking webhooks and jobs, let
