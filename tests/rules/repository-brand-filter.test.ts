@@ -101,6 +101,45 @@ describe("repository-brand-filter", () => {
 `;
       expect(await findingsFor(body, prelude)).toEqual([]);
     });
+
+    it("accepts queries built through variables, generic base repositories over this.table, top-level functions and brand-filtered raw SQL", async () => {
+      const prelude = `import type { SQL } from "drizzle-orm";
+abstract class BrandScoped<T> {
+  constructor(protected readonly db: Db, protected readonly table: T) {}
+  protected findWhere(where: SQL) {
+    return this.db.select().from(this.table).where(where);
+  }
+}
+export async function purgeBrand(db: Db, brandId: string) {
+  return db.delete(invoices).where(eq(invoices.brandId, brandId));
+}
+`;
+      const body = `  constructor(db: Db) {
+    super(db, invoices);
+  }
+  list(brandId: string) {
+    return this.findWhere(and(eq(invoices.brandId, brandId), eq(invoices.currency, "USD")));
+  }
+  search(brandId: string, currency?: string) {
+    let q = this.db.select();
+    const rows = q.from(invoices);
+    const scoped = rows.where(currency ? and(eq(invoices.brandId, brandId), eq(invoices.currency, currency)) : eq(invoices.brandId, brandId));
+    return scoped;
+  }
+  async raw(id: string, brandId: string) {
+    await this.db.execute(sql\`DELETE FROM \${invoices} WHERE \${invoices.brandId} = \${brandId} AND id = \${id}\`);
+    await this.db.$client.query("UPDATE billing.invoices SET currency = 'EUR' WHERE id = $1 AND brand_id = ANY($2)", [id, [brandId]]);
+    return this.db.execute(sql\`SELECT count(*) FROM billing.ledger_entries e JOIN billing.invoices i USING (id) WHERE e.brand_id = \${brandId}\`);
+  }
+  options(brandId: string) {
+    const options = { where: eq(invoices.brandId, brandId), limit: 5 };
+    return this.db.query.invoices.findMany(options);
+  }
+`;
+      const files = exampleFiles();
+      files[REPO] = `${HEADER}${prelude}export class LedgerRepository extends BrandScoped<typeof invoices> {\n${body}}\n`;
+      expect(describeFindings(await runRule(rule, files))).toEqual([]);
+    });
   });
 
   describe("invalid", () => {
@@ -155,6 +194,53 @@ describe("repository-brand-filter", () => {
       ]);
     });
 
+    it("reports queries built through variables, base-repository filters passed by callers, top-level functions, raw SQL and tautological brand filters", async () => {
+      const prelude = `import type { SQL } from "drizzle-orm";
+abstract class BrandScoped<T> {
+  constructor(protected readonly db: Db, protected readonly table: T) {}
+  protected findWhere(where: SQL) {
+    return this.db.select().from(this.table).where(where);
+  }
+}
+export function listAll(db: Db) {
+  return db.select().from(invoices);
+}
+`;
+      const body = `  constructor(db: Db) {
+    super(db, invoices);
+  }
+  byId(id: string) {
+    return this.findWhere(eq(invoices.id, id));
+  }
+  search(currency: string) {
+    let q = this.db.select();
+    const rows = q.from(invoices);
+    return rows.where(eq(invoices.currency, currency));
+  }
+  same() {
+    return this.db.update(invoices).set({ currency: "EUR" }).where(eq(invoices.brandId, invoices.brandId));
+  }
+  async raw(id: string) {
+    await this.db.execute(sql\`DELETE FROM \${invoices} WHERE id = \${id}\`);
+    await this.db.$client.query("DELETE FROM billing.invoices WHERE brand_id = brand_id");
+    await this.db.execute(sql\`INSERT INTO billing.invoices (id, amount_cents) VALUES (\${id}, 1)\`);
+  }
+`;
+      const files = exampleFiles();
+      files[REPO] = `${HEADER}${prelude}export class LedgerRepository extends BrandScoped<typeof invoices> {\n${body}}\n`;
+      const noFilter = (at: string, method: string, verb: string, table: string) =>
+        `${REPO}:${at} error ${ID} \`${method}\` ${verb} \`${table}\` without filtering by brand id. Add \`eq(${table}.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`;
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${REPO}:12:13 error ${ID} \`listAll\` reads \`invoices\` with no where clause, so it touches every brand's rows. Filter it with \`eq(invoices.brandId, brandId)\` (guide step 3: always filter by brand_id).`,
+        noFilter("19:17", "byId", "reads", "this.table"),
+        noFilter("23:20", "search", "reads", "invoices"),
+        noFilter("27:20", "same", "updates", "invoices"),
+        `${REPO}:30:19 error ${ID} \`raw\` runs raw SQL that deletes from \`billing.invoices\` without filtering by brand_id (\`DELETE FROM "billing"."invoices" WHERE id = $1\`). Add \`brand_id = \${brandId}\` to its WHERE, with AND (guide step 3: always filter by brand_id).`,
+        `${REPO}:31:27 error ${ID} \`raw\` runs raw SQL that deletes from \`billing.invoices\` without filtering by brand_id (\`DELETE FROM billing.invoices WHERE brand_id = brand_id\`). Add \`brand_id = \${brandId}\` to its WHERE, with AND (guide step 3: always filter by brand_id).`,
+        `${REPO}:32:19 error ${ID} \`raw\` runs raw SQL that inserts into \`billing.invoices\` without setting brand_id (\`INSERT INTO billing.invoices (id, amount_cents) VALUES ($1, 1)\`). Set brand_id in the column list (guide step 3: always filter by brand_id).`,
+      ]);
+    });
+
     it("reports inserts that do not set brandId", async () => {
       const body = `  constructor(private readonly db: Db) {}
   a(amountCents: number) {
@@ -170,7 +256,7 @@ describe("repository-brand-filter", () => {
       ]);
     });
 
-    it("warns where it cannot decide: raw SQL, a where passed in, an untyped or imported insert type", async () => {
+    it("warns where it cannot decide: a where nothing in the repository passes, an untyped or imported insert type, SQL from outside", async () => {
       const prelude = `import type { NewInvoice } from "@platform/billing-types";\n`;
       const body = `  constructor(private readonly db: Db) {}
   raw(brandId: string) {
@@ -188,13 +274,16 @@ describe("repository-brand-filter", () => {
   dynamic() {
     return this.db.select().from(invoices).$dynamic();
   }
+  fromEnv() {
+    return this.db.$client.query(process.env.CLEANUP_SQL!);
+  }
 `;
       expect(await findingsFor(body, prelude)).toEqual([
-        `${REPO}:8:20 warning ${ID} \`raw\` runs raw SQL (sql\`select * from billing.invoices where brand_id = \${bra…), which platform-checks cannot read. Prefer the query builder with \`eq(table.brandId, brandId)\`, or make sure the SQL filters on brand_id.`,
-        `${REPO}:11:20 warning ${ID} \`filtered\` reads \`invoices\` with a filter built from \`where\` (a parameter), which platform-checks cannot read statically. Put \`eq(invoices.brandId, brandId)\` directly in the where so the brand filter is visible.`,
-        `${REPO}:14:20 warning ${ID} \`a\` inserts into \`invoices\` values from the type \`NewInvoice\`, and platform-checks cannot tell whether they set brandId. Set \`brandId\` explicitly in \`.values({ …, brandId })\` or type the parameter with a brandId field.`,
+        `${REPO}:11:20 warning ${ID} \`filtered\` reads \`invoices\` with a filter built from \`where\`, a parameter of \`filtered\` that no repository code passes, which platform-checks cannot read statically. Put \`eq(invoices.brandId, brandId)\` directly in the where so the brand filter is visible.`,
+        `${REPO}:14:20 warning ${ID} \`a\` inserts into \`invoices\` values from the type \`NewInvoice\` (imported from "@platform/billing-types"), and platform-checks cannot tell whether they set brandId. Set \`brandId\` explicitly in \`.values({ …, brandId })\` or type the parameter with a brandId field.`,
         `${REPO}:17:20 warning ${ID} \`b\` inserts into \`invoices\` values from \`row.data\`, and platform-checks cannot tell whether they set brandId. Set \`brandId\` explicitly in \`.values({ …, brandId })\` or type the parameter with a brandId field.`,
         `${REPO}:20:20 warning ${ID} \`dynamic\` reads \`invoices\` with a filter built from a dynamic query (\`$dynamic()\`), which platform-checks cannot read statically. Put \`eq(invoices.brandId, brandId)\` directly in the where so the brand filter is visible.`,
+        `${REPO}:23:28 warning ${ID} \`fromEnv\` runs SQL built from \`process.env.CLEANUP_SQL\` (read at run time), which platform-checks cannot read statically. Use the query builder with \`eq(table.brandId, brandId)\`, or a \`sql\` template whose WHERE filters on brand_id.`,
       ]);
     });
   });
