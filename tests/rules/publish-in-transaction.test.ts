@@ -69,6 +69,29 @@ describe("publish-in-transaction", () => {
       ).replace('import { db } from "../db/client";', 'import { db } from "../db/client";\nimport { recordRefund } from "./refund-events";');
       expect(await runRule(rule, files)).toEqual([]);
     });
+    it("follows the transaction into a repository method called through a constructor-injected field", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/src/db/refund.repository.ts"] = [
+        'import { EVENT_NAMES } from "@platform/contracts";',
+        'import { publishEvent } from "@platform/events";',
+        "export class RefundRepository {",
+        "  async record(id: string, brandId: string, tx: unknown) {",
+        "    await publishEvent(EVENT_NAMES.BILLING_INVOICE_CREATED_V1, { id, brand_id: brandId }, { tx });",
+        "  }",
+        "}",
+      ].join("\n");
+      files[EXTRA] = [
+        'import type { RefundRepository } from "../db/refund.repository";',
+        'import { db } from "../db/client";',
+        "export class RefundService {",
+        "  constructor(private readonly refunds: RefundRepository) {}",
+        "  async refund(id: string, brandId: string) {",
+        "    await db.transaction(async (tx) => this.refunds.record(id, brandId, tx));",
+        "  }",
+        "}",
+      ].join("\n");
+      expect(await runRule(rule, files)).toEqual([]);
+    });
   });
 
   describe("invalid", () => {
