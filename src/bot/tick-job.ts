@@ -4,6 +4,7 @@ import { ConfigError } from "../engine/config.js";
 import { applyReadiness, type CheckReport } from "../engine/run.js";
 import type { GitHubApi } from "../github/api.js";
 import { CheckRunWriter } from "../github/check-run.js";
+import { writeStickyComment } from "../github/comment.js";
 import { renderCheckRun, renderFailureOutput } from "../report/check-run.js";
 import { parseManualTicks, renderComment } from "../report/comment.js";
 import { describeFailure, stateBinding, type BotDeps } from "./check-job.js";
@@ -96,9 +97,7 @@ export async function runTickJob(api: GitHubApi, target: TickTarget, deps: BotDe
   const { headSha, ...binding } = state.binding;
   const rendered = renderComment(report, { headSha, binding, previousBody: current, config });
   const next = rendered === undefined ? undefined : deps.signer.sign(rendered);
-  if (next !== undefined && next !== current) {
-    await api.rest.issues.updateComment({ ...repo, comment_id: target.commentId, body: next });
-  }
+  if (next !== undefined) await writeStickyComment(api, repo, target.pullNumber, { id: target.commentId, body: current }, next);
   return { outcome: "reevaluated", ...where };
 }
 
