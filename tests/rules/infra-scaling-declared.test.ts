@@ -52,6 +52,20 @@ describe("infra-scaling-declared", () => {
       edit(files, BILLING, 'path: "/healthz"', "path: HEALTH_PATH");
       expect(await runRule(rule, files)).toEqual([]);
     });
+
+    it("counts an alarm topic a platform helper links for every service", async () => {
+      const files = exampleFiles();
+      files["infra/platform-service.ts"] = [
+        'import type { Shared } from "./shared";',
+        "export function platformService(shared: Shared, name: string, args: Record<string, unknown> & { link?: unknown[] }) {",
+        "  return new sst.aws.Service(name, { cluster: shared.cluster, ...args, link: [shared.alarmTopic, ...(args.link ?? [])] });",
+        "}",
+      ].join("\n");
+      edit(files, NOTIFICATIONS, 'import type { Shared } from "../../infra/shared";', 'import type { Shared } from "../../infra/shared";\nimport { platformService } from "../../infra/platform-service";');
+      edit(files, NOTIFICATIONS, 'return new sst.aws.Service("Notifications", {', 'return platformService(shared, "Notifications", {');
+      edit(files, NOTIFICATIONS, "link: [shared.database, shared.nats, shared.alarmTopic],", "link: [shared.database, shared.nats],");
+      expect(await runRule(rule, files)).toEqual([]);
+    });
   });
 
   describe("invalid", () => {

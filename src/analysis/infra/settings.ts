@@ -9,8 +9,8 @@ import { infraSourceFile } from "./fragment.js";
 /**
  * What a service's `infra.ts` declares for scaling, linked resources and
  * health checks (guide step 6). Properties are read in infra.ts and in the
- * service's own files it imports; values are followed through constants and
- * helper functions anywhere in the repository.
+ * repository files it imports values from; values are followed through
+ * constants and helper functions anywhere in the repository.
  */
 
 /** A string value found in the fragment, with where it is. */
@@ -62,8 +62,11 @@ function propertiesNamed(files: readonly SourceFile[], name: string): { prop: No
 }
 
 /**
- * `infra.ts` and the service's own files it imports values from (helpers such
- * as `./infra/scaling.ts`), each once, infra.ts first. Undefined when infra.ts does not exist.
+ * `infra.ts` and the repository files it imports values from, transitively
+ * (the service's `./infra/scaling.ts`, a platform helper such as
+ * `infra/platform-service.ts` that links the alarm topic for every service),
+ * each once, infra.ts first; other services' files are left out. Undefined
+ * when infra.ts does not exist.
  */
 export function infraFiles(ctx: ServiceContext): Promise<SourceFile[] | undefined> {
   return ctx.memo("infra:files", async () => {
@@ -75,7 +78,9 @@ export function infraFiles(ctx: ServiceContext): Promise<SourceFile[] | undefine
         if (decl.isTypeOnly()) continue;
         const target = decl.getModuleSpecifierSourceFile();
         const path = target?.getFilePath().replace(/^\//, "");
-        if (target && path?.startsWith(`${ctx.service.dir}/`) && !files.includes(target)) files.push(target);
+        // Another service's files are not this service's settings.
+        const otherService = path?.startsWith(`${ctx.config.services_dir}/`) && !path.startsWith(`${ctx.service.dir}/`);
+        if (target && !otherService && !files.includes(target)) files.push(target);
       }
     }
     return files;
