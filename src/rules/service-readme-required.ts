@@ -14,8 +14,12 @@ function isProse(node: RootContent): boolean {
   return words.length >= 3;
 }
 
-/** Instructions are a code block or a list that says something. */
+/**
+ * Instructions are a code block or a list that says something, or a
+ * paragraph that gives a command as inline code ("Run `pnpm --filter @services/x dev`.").
+ */
 function isInstructions(node: RootContent): boolean {
+  if (node.type === "paragraph") return node.children.some((child) => child.type === "inlineCode" && child.value.trim() !== "");
   return (node.type === "code" || node.type === "list") && hasContent([node]);
 }
 
@@ -30,7 +34,8 @@ export default defineServiceRule({
       descriptionMissing:
         "README.md has no description paragraph. Add a paragraph of prose (outside the run-locally section) saying what the service does and its key entry points.",
       runLocallyMissing: "README.md has no run-locally section. Add a `## Run locally` heading with the commands in a code block or a list.",
-      runLocallyEmpty: "The `{{heading}}` section of README.md has no instructions. Put the commands in a code block (```sh … ```) or a list under it.",
+      runLocallyEmpty:
+        "The `{{heading}}` section of README.md has no instructions. Put the commands in a code block (```sh … ```), a list, or inline code in a sentence under it.",
     },
   },
   async check(ctx, report) {

@@ -23,6 +23,12 @@ describe("cross-link-audit", () => {
       expect(await runRule(rule, files)).toEqual([]);
     });
 
+    it("counts HTML links (<a href>) as links", async () => {
+      const files = exampleFiles();
+      edit(files, README, "[runbook](./RUNBOOK.md)", '<a href="./RUNBOOK.md">runbook</a>');
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
     it("leaves a missing README or RUNBOOK to their own rules", async () => {
       const files = exampleFiles();
       delete files["services/billing-ledger/RUNBOOK.md"];

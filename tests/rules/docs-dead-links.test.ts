@@ -50,6 +50,21 @@ describe("docs-dead-links", () => {
       ]);
     });
 
+    it("reports dead HTML links and images (<a href>, <img src>) at their attribute values, as Markdown links", async () => {
+      const files = exampleFiles();
+      files[README] += [
+        "",
+        '<p align="center"><img alt="flow" src="./docs/flow.svg" width="400"></p>',
+        "",
+        "Read <a href='./RUNBOK.md#alarms'>the runbook</a> or <a href=./RUNBOOK.md>this one</a>, <a href=\"https://example.com\">not checked</a>.",
+        "",
+      ].join("\n");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${README}:20:40 error ${ID} HTML image \`./docs/flow.svg\` points at services/billing-ledger/docs/flow.svg, which does not exist. Fix the path (it is relative to this file's folder; \`/…\` starts at the repository root) or add the file.`,
+        `${README}:22:15 error ${ID} HTML link \`./RUNBOK.md#alarms\` points at services/billing-ledger/RUNBOK.md, which does not exist. Fix the path (it is relative to this file's folder; \`/…\` starts at the repository root) or add the file.`,
+      ]);
+    });
+
     it("warns about a missing heading anchor, in another file or the same one", async () => {
       const files = exampleFiles();
       edit(files, PAGE, "RUNBOOK.md#remediation", "RUNBOOK.md#fixes");

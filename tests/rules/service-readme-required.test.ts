@@ -35,6 +35,17 @@ describe("service-readme-required", () => {
       ].join("\n\n");
       expect(await runRule(rule, files)).toEqual([]);
     });
+
+    it("accepts a run-locally section whose command is inline code in a sentence", async () => {
+      const files = exampleFiles();
+      files[README] = [
+        "# Billing Ledger",
+        "Billing Ledger owns invoices and the per-brand ledger.",
+        "## Run locally",
+        "Start it in watch mode with `pnpm --filter @services/billing-ledger dev` from the repository root.",
+      ].join("\n\n");
+      expect(await runRule(rule, files)).toEqual([]);
+    });
   });
 
   describe("invalid", () => {
@@ -72,7 +83,7 @@ describe("service-readme-required", () => {
       const files = exampleFiles();
       edit(files, "services/notifications/README.md", /```sh[\s\S]*```\n/, "Ask the platform team.\n\n```sh\n```\n");
       expect(describeFindings(await runRule(rule, files))).toEqual([
-        `services/notifications/README.md:9:1 ${ID} The \`Run locally\` section of README.md has no instructions. Put the commands in a code block (\`\`\`sh … \`\`\`) or a list under it.`,
+        `services/notifications/README.md:9:1 ${ID} The \`Run locally\` section of README.md has no instructions. Put the commands in a code block (\`\`\`sh … \`\`\`), a list, or inline code in a sentence under it.`,
       ]);
     });
   });
