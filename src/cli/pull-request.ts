@@ -87,6 +87,8 @@ function readOnlyClient(options: PullRequestOptions): GitHubApi {
   const octokit = new ReadOnlyOctokit({
     baseUrl: options.apiUrl.replace(/\/+$/, ""),
     userAgent: options.userAgent,
+    // Request failures surface as errors with a hint; a 404 for a missing config file is normal, not worth a log line.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     ...(options.token ? { auth: options.token } : {}),
   });
   octokit.hook.before("request", (request) => {
