@@ -108,7 +108,8 @@ export class Replay {
   constructor(readonly pg: PgParser) {}
 
   /** Parses a piece of SQL and applies (or inspects) each statement in it. */
-  run(region: SqlRegion, effect: Effect): void {
+  run(given: SqlRegion, effect: Effect): void {
+    const region = withoutBulkData(given);
     const parsed = this.pg.parse(region.text);
     if (parsed.ok) {
       for (const raw of parsed.result.stmts ?? []) {
@@ -509,4 +510,34 @@ function statementsUnder(body: Node): Node[] {
   };
   visit(body);
   return found;
+}
+
+/** Statements that only move rows: they cannot add, drop or rename a column. */
+const DATA_STATEMENT = new Set(["insert", "copy", "update", "delete", "values", "merge", "truncate"]);
+/** Below this a piece is parsed as it is; above it, large data statements are blanked out first. */
+const BULK_REGION_CHARS = 64 * 1024;
+const BULK_STATEMENT_CHARS = 8 * 1024;
+
+/**
+ * A seed migration can hold megabytes of `INSERT … VALUES`, whose syntax tree
+ * costs the parser seconds and hundreds of megabytes, and which cannot change
+ * a column. Large data statements are replaced by spaces (same length, so
+ * every location stays where it was) before the text is parsed.
+ */
+function withoutBulkData(region: SqlRegion): SqlRegion {
+  if (region.text.length < BULK_REGION_CHARS) return region;
+  let masked: string[] | undefined;
+  let last = 0;
+  for (const span of splitStatements(region.text)) {
+    if (span.end - span.start < BULK_STATEMENT_CHARS) continue;
+    let wordEnd = span.start;
+    while (wordEnd < span.end && wordEnd - span.start < 16 && /[A-Za-z]/.test(region.text[wordEnd]!)) wordEnd++;
+    if (!DATA_STATEMENT.has(region.text.slice(span.start, wordEnd).toLowerCase())) continue;
+    masked ??= [];
+    masked.push(region.text.slice(last, span.start), " ".repeat(span.end - span.start));
+    last = span.end;
+  }
+  if (!masked) return region;
+  masked.push(region.text.slice(last));
+  return new SqlRegion(region.file, masked.join(""), region.base, region.verbatim);
 }
