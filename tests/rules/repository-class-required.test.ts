@@ -26,6 +26,17 @@ describe("repository-class-required", () => {
       expect(await findings(files)).toEqual([]);
     });
 
+    it("follows re-exports into other files of the repository: a class there counts, a function there does not", async () => {
+      const files = exampleFiles();
+      files[`${DIR}/payout.repository.ts`] = `export { PayoutRepo as PayoutRepository } from "./impl/payout";\n`;
+      files[`${DIR}/impl/payout.ts`] = `export class PayoutRepo {}\n`;
+      files[`${DIR}/refund.repository.ts`] = `export * from "./impl/refund";\n`;
+      files[`${DIR}/impl/refund.ts`] = `export function listRefunds() {}\n`;
+      expect(await findings(files)).toEqual([
+        `${DIR}/refund.repository.ts:1:1 error ${ID} src/db/refund.repository.ts exports no class. ADR-0037 asks for one repository class per aggregate: declare \`export class RefundRepository { … }\` here and make these functions its methods.`,
+      ]);
+    });
+
     it("only checks src/db/*.repository.ts", async () => {
       const files = exampleFiles();
       files[`${DIR}/helpers.ts`] = `export function brandFilter() {}\n`;
