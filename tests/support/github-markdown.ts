@@ -19,50 +19,42 @@ const MENTION = /(?:^|[^\w`])@([a-z0-9][a-z0-9-]*)(\/[a-z0-9][a-z0-9_.-]*)?/gi;
 /** `#12`, `GH-12`, `owner/repo#12`: issue references, which notify the referenced issue. */
 const REFERENCE = /(?:^|[^\w])(?:[\w.-]+\/[\w.-]+)?(?:#|GH-)\d+\b/gi;
 
-/** The mentions and issue references GitHub would link in the rendered text. */
-export function liveMentions(markdown: string): string[] {
-  const found: string[] = [];
+/**
+ * Walks the parsed document: `pick` returns what a node contributes, or
+ * `"skip"` to leave the node and its children out.
+ */
+function collect<T>(markdown: string, pick: (node: Nodes) => T[] | "skip"): T[] {
+  const found: T[] = [];
   const walk = (node: Nodes) => {
-    if (node.type === "inlineCode" || node.type === "code" || node.type === "link" || node.type === "html") return;
-    if (node.type === "text") {
-      for (const m of node.value.matchAll(MENTION)) found.push(m[0].trim());
-      for (const m of node.value.matchAll(REFERENCE)) found.push(m[0].trim());
-    }
+    const picked = pick(node);
+    if (picked === "skip") return;
+    found.push(...picked);
     if ("children" in node) for (const child of node.children) walk(child);
   };
   walk(parseLikeGitHub(markdown));
   return found;
+}
+
+/** The mentions and issue references GitHub would link in the rendered text. */
+export function liveMentions(markdown: string): string[] {
+  return collect(markdown, (node) => {
+    if (node.type === "inlineCode" || node.type === "code" || node.type === "link" || node.type === "html") return "skip";
+    if (node.type !== "text") return [];
+    return [...node.value.matchAll(MENTION), ...node.value.matchAll(REFERENCE)].map((m) => m[0].trim());
+  });
 }
 
 /** Every piece of raw HTML GitHub would see (block or inline), as written. */
 export function rawHtml(markdown: string): string[] {
-  const found: string[] = [];
-  const walk = (node: Nodes) => {
-    if (node.type === "html") found.push(node.value);
-    if ("children" in node) for (const child of node.children) walk(child);
-  };
-  walk(parseLikeGitHub(markdown));
-  return found;
+  return collect(markdown, (node) => (node.type === "html" ? [node.value] : []));
 }
 
 /** Row widths of every table in the document (cells per row), to see a `|` did not split a cell. */
 export function tableRowWidths(markdown: string): number[][] {
-  const widths: number[][] = [];
-  const walk = (node: Nodes) => {
-    if (node.type === "table") widths.push(node.children.map((row) => row.children.length));
-    if ("children" in node) for (const child of node.children) walk(child);
-  };
-  walk(parseLikeGitHub(markdown));
-  return widths;
+  return collect(markdown, (node) => (node.type === "table" ? [node.children.map((row) => row.children.length)] : []));
 }
 
 /** The text of every inline code span, as rendered. */
 export function codeSpans(markdown: string): string[] {
-  const spans: string[] = [];
-  const walk = (node: Nodes) => {
-    if (node.type === "inlineCode") spans.push(node.value);
-    if ("children" in node) for (const child of node.children) walk(child);
-  };
-  walk(parseLikeGitHub(markdown));
-  return spans;
+  return collect(markdown, (node) => (node.type === "inlineCode" ? [node.value] : []));
 }
