@@ -111,6 +111,27 @@ describe("publishEvent calls, resolved through the program", () => {
     ]);
   });
 
+  it("follows a recursive helper once per parameter", async () => {
+    const found = await calls(
+      service({
+        "lib/retry.ts": [
+          'import { publishEvent } from "@platform/events";',
+          "export async function retry(tx: unknown, event: string, attempts: number): Promise<void> {",
+          "  if (attempts > 0) return retry(tx, event, attempts - 1);",
+          "  await publishEvent(event, {}, { tx });",
+          "}",
+        ].join("\n"),
+        "services/order.service.ts": [
+          'import { EVENT_NAMES } from "@platform/contracts";',
+          'import { retry } from "../lib/retry";',
+          'import { db } from "../db";',
+          `export const place = () => db.transaction(async (trx) => retry(trx, EVENT_NAMES.ORDER_PLACED_V1, 3));`,
+        ].join("\n"),
+      }),
+    );
+    expect(found).toEqual(["lib/retry.ts:4:9 EVENT_NAMES.ORDER_PLACED_V1@retry:4:69 tx=transaction"]);
+  });
+
   it("reads EVENT_NAMES from the workspace's contracts package under a renamed import, a default import and an element access", async () => {
     const found = await calls({
       ...service({

@@ -118,11 +118,11 @@ function isEventNames(expr: Node): boolean {
 function classifyEvent(call: CallExpression, calls: ServiceCalls): EventArgument[] {
   const first = call.getArguments()[0];
   if (!first) return [{ kind: "missing", at: locationOf(call) }];
-  return eventValues(first, calls, 0);
+  return eventValues(first, calls, 0, new Set());
 }
 
 /** What an event-name expression is; a parameter of a helper is followed to each caller's argument. */
-function eventValues(arg: Node, calls: ServiceCalls, depth: number, through?: string): EventArgument[] {
+function eventValues(arg: Node, calls: ServiceCalls, depth: number, seen: Set<Node>, through?: string): EventArgument[] {
   const at = locationOf(arg);
   const via = through === undefined ? {} : { through };
   if (Node.isSpreadElement(arg)) return [{ kind: "other", construct: constructText(arg), at, ...via }];
@@ -141,13 +141,17 @@ function eventValues(arg: Node, calls: ServiceCalls, depth: number, through?: st
     node = next;
   }
   const fromCallers = Node.isIdentifier(node) && depth < 4 ? callerArguments(node) : undefined;
-  if (fromCallers && fromCallers.args.length > 0) return fromCallers.args.flatMap((a) => eventValues(a, calls, depth + 1, fromCallers.name));
+  if (fromCallers === "seen") return [];
+  if (fromCallers && fromCallers.args.length > 0) return fromCallers.args.flatMap((a) => eventValues(a, calls, depth + 1, seen, fromCallers.name));
   return [{ kind: "other", construct: constructText(arg), at, ...via }];
 
   /** A helper's parameter (`emit(name, …)` calling publishEvent(name, …)): the argument each caller passes there. */
-  function callerArguments(name: Node): { name: string; args: Node[] } | undefined {
+  function callerArguments(name: Node): { name: string; args: Node[] } | "seen" | undefined {
     const parameter = resolveName(name).declaration;
     if (!parameter || !Node.isParameterDeclaration(parameter)) return undefined;
+    // Each helper parameter is followed once per call: diamonds and recursion add nothing new.
+    if (seen.has(parameter)) return "seen";
+    seen.add(parameter);
     const fn = parameter.getParent();
     if (!isFunctionLike(fn) || callbackOf(fn)) return undefined;
     const fnName = functionName(fn);
