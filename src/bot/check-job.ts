@@ -3,7 +3,15 @@ import { ConfigError, DEFAULT_CONFIG, type Config } from "../engine/config.js";
 import type { Rule } from "../engine/rule.js";
 import { runChecksIsolated } from "../engine/isolation/run-isolated.js";
 import { applyReadiness, type CheckReport } from "../engine/run.js";
-import { describeGitHubFailure, describeGitHubRequest, isGitHubRequestError, isRetryableGitHubFailure, shortSha, type GitHubApi } from "../github/api.js";
+import {
+  describeGitHubFailure,
+  describeGitHubRequest,
+  isGitHubRequestError,
+  isGraphqlResponseError,
+  isRetryableGitHubFailure,
+  shortSha,
+  type GitHubApi,
+} from "../github/api.js";
 import type { BlobCache } from "../github/blob-cache.js";
 import { CheckRunWriter, type CheckRunResult } from "../github/check-run.js";
 import { findStickyComment, writeStickyComment } from "../github/comment.js";
@@ -189,6 +197,7 @@ export function describeFailure(error: unknown, reason?: AbortReason): RunFailur
     const request = describeGitHubRequest(named.cause);
     return { headline, detail: request ? `${headline} (${request}), after retries.` : headline, retry: named.retryable === false ? "fix" : "recheck" };
   }
+  if (isGraphqlResponseError(error)) return { headline: describeGitHubFailure(error), detail: error.message, retry: "recheck" };
   if (isGitHubRequestError(error)) {
     const headline = describeGitHubFailure(error);
     const request = describeGitHubRequest(error);

@@ -108,6 +108,11 @@ interface RequestErrorLike {
   cause?: unknown;
 }
 
+/** A GraphQL answer that came back 200 with `errors` (octokit's GraphqlResponseError). */
+export function isGraphqlResponseError(error: unknown): error is Error & { errors?: { type?: string; message?: string }[] } {
+  return error instanceof Error && error.name === "GraphqlResponseError";
+}
+
 /** An error from a GitHub request (octokit's RequestError, also when no answer came back). */
 export function isGitHubRequestError(error: unknown): error is RequestErrorLike {
   return error instanceof Error && error.name === "HttpError" && typeof (error as { status?: unknown }).status === "number";
@@ -120,6 +125,11 @@ export function isGitHubRequestError(error: unknown): error is RequestErrorLike 
  * `GitHub's secondary rate limit (403, retry after 60 s)`.
  */
 export function describeGitHubFailure(error: unknown): string {
+  if (isGraphqlResponseError(error)) {
+    const first = error.errors?.[0];
+    if (first?.type === "RATE_LIMITED") return "GitHub's GraphQL rate limit";
+    return `GitHub's GraphQL API answered ${firstLine(first?.message ?? "an error")}`;
+  }
   if (!isGitHubRequestError(error)) return error instanceof Error ? error.message : String(error);
   const response = error.response;
   if (!response) {
@@ -141,6 +151,7 @@ export function describeGitHubFailure(error: unknown): string {
 
 /** Whether trying again later can help: GitHub failed or limited us, rather than refusing the request for good. */
 export function isRetryableGitHubFailure(error: unknown): boolean {
+  if (isGraphqlResponseError(error)) return error.errors?.some((e) => e.type === "RATE_LIMITED" || /something went wrong|timeout/i.test(e.message ?? "")) ?? false;
   if (!isGitHubRequestError(error)) return false;
   if (!error.response) return true;
   const status = error.response.status;

@@ -51,3 +51,11 @@ test("a budget names itself and is no internal error; anything else is", () => {
     "Could not finish: the check took longer than 600 seconds and was stopped; comment /recheck to retry",
   );
 });
+
+test("a GraphQL answer with errors is GitHub's, not ours", () => {
+  const graphql = (type: string, message: string) => Object.assign(new Error(`Request failed due to following response errors:\n - ${message}`), { name: "GraphqlResponseError", errors: [{ type, message }] });
+  expect(title(graphql("RATE_LIMITED", "API rate limit exceeded"))).toBe("Could not finish: GitHub's GraphQL rate limit; comment /recheck to retry");
+  expect(title(graphql("NOT_FOUND", "Could not resolve to a Repository"))).toBe(
+    "Could not finish: GitHub's GraphQL API answered Could not resolve to a Repository; comment /recheck to retry",
+  );
+});
