@@ -94,16 +94,17 @@ function isPublishEvent(callee: Node): boolean {
 }
 
 /**
- * `name` of a module matching `module`, through any import chain; also
- * `x.name` when `x` is a namespace or default import of such a module.
+ * `name` of a module matching `module`, through any import chain (named,
+ * renamed, namespace, re-exports); also `x.name` when `x` is a default import
+ * of such a module used as a namespace.
  */
 export function isPlatformExport(expr: Node, module: (specifier: string) => boolean, name: string): boolean {
   if (!Node.isIdentifier(expr) && !Node.isPropertyAccessExpression(expr)) return false;
   if (isExportOf(expr, module, name)) return true;
   if (!Node.isPropertyAccessExpression(expr) || expr.getName() !== name) return false;
-  // `ns.name` where `ns` is a namespace (or default) import of the module, resolved or not.
+  // `x.name` where `x` is a default import of the module used as a namespace.
   const last = resolveName(expr.getExpression()).imports.at(-1);
-  return last !== undefined && (last.name === "*" || last.name === "default") && module(last.module);
+  return last !== undefined && last.name === "default" && module(last.module);
 }
 
 /** Whether an expression is the generated `EVENT_NAMES` object of the contracts package. */
