@@ -37,7 +37,7 @@ export default defineServiceRule({
         if (argument.kind === "constant") {
           const { constant } = argument;
           const names = contracts!.eventNames;
-          event = eventNameOf(contracts!, constant);
+          event = argument.value ?? eventNameOf(contracts!, constant);
           if (event === undefined) {
             undecidedCall = true;
             const at = argument.at;

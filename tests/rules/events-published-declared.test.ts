@@ -22,6 +22,15 @@ describe("events-published-declared", () => {
       expect(await runRule(rule, files)).toEqual([]);
     });
 
+    it("reads the event name through the compiler when the contracts package lives elsewhere in the workspace", async () => {
+      const files = exampleFiles();
+      for (const path of Object.keys(files).filter((p) => p.startsWith("packages/contracts/"))) {
+        files[path.replace("packages/contracts/", "packages/platform-contracts/")] = files[path]!;
+        delete files[path];
+      }
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
     it("does not call a listed event unpublished when a call cannot be decided", async () => {
       const files = exampleFiles();
       edit(files, INVOICE, "        EVENT_NAMES.BILLING_INVOICE_CREATED_V1,", "        eventFor(input),");

@@ -11,8 +11,11 @@ import { transactionVerdict, type TxVerdict } from "./transactions.js";
 
 /** What `publishEvent`'s first argument is. */
 export type EventArgument = (
-  /** `EVENT_NAMES.X` however EVENT_NAMES was imported, or a constant (in any service file) holding one. */
-  | { kind: "constant"; constant: string }
+  /**
+   * `EVENT_NAMES.X` however EVENT_NAMES was imported, or a constant (in any service file) holding one;
+   * `value` is the event name when the compiler reaches the contracts package's object in the repository.
+   */
+  | { kind: "constant"; constant: string; value?: string }
   /** A plain string (or a constant holding one). */
   | { kind: "literal"; value: string }
   /** A template with substitutions: built at run time. */
@@ -133,7 +136,9 @@ function eventValues(arg: Node, calls: ServiceCalls, depth: number, seen: Set<No
   for (let hop = 0; hop < 8; hop++) {
     if ((Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) && isEventNames(node.getExpression())) {
       const constant = Node.isPropertyAccessExpression(node) ? node.getName() : stringValue(node.getArgumentExpression());
-      return [constant === undefined ? { kind: "other", construct: constructText(arg), at, ...via } : { kind: "constant", constant, at, ...via }];
+      if (constant === undefined) return [{ kind: "other", construct: constructText(arg), at, ...via }];
+      const value = stringValue(node);
+      return [{ kind: "constant", constant, at, ...via, ...(value === undefined ? {} : { value }) }];
     }
     if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return [{ kind: "literal", value: node.getLiteralText(), at, ...via }];
     if (Node.isTemplateExpression(node)) return [{ kind: "template", construct: constructText(node), at, ...via }];
