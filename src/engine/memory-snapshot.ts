@@ -16,6 +16,8 @@ export interface MemorySnapshotInit {
    * source that answers 502 or times out, without HTTP.
    */
   failingReads?: Record<string, SnapshotReadError>;
+  /** Submodule paths (git links to other repositories). */
+  submodules?: readonly string[];
 }
 
 /** An in-memory repository: the fake that rule tests use, no HTTP and no disk. */
@@ -31,6 +33,10 @@ export class MemorySnapshot implements RepoSnapshot {
 
   listFiles(): readonly string[] {
     return this.paths;
+  }
+
+  listSubmodules(): readonly string[] {
+    return this.init.submodules ?? [];
   }
 
   async readFile(path: string): Promise<string | undefined> {

@@ -6,7 +6,7 @@ import { RepoContext, type ContextObserver, type ServiceInfo } from "./context.j
 import { inputLimitsMeta } from "./input-limits.js";
 import { filesToPrefetch } from "./prefetch.js";
 import { formatMessage, type Report, type Rule } from "./rule.js";
-import { computeScope, serviceFolderOf } from "./scope.js";
+import { computeScope, serviceFolderOf, serviceFoldersMeta, type UncheckableFolder } from "./scope.js";
 import { SnapshotReadError, type RepoSnapshot } from "./snapshot.js";
 import { SEVERITY_RANK, type ConfiguredSeverity, type Finding, type Severity } from "./types.js";
 
@@ -119,11 +119,13 @@ export async function runChecks(options: CheckOptions): Promise<CheckReport> {
   const statuses = await Promise.all(scope.services.map((s) => serviceStatus(snapshot, ctx, s)));
   const limited = inputLimitFindings(ctx, config);
   if (limited.length > 0) ruleRuns.push({ rule: inputLimitsMeta.id, service: null, severity: "error", ...count(limited) });
+  const unchecked = scope.uncheckable.map((folder) => uncheckableFinding(folder, config));
+  if (unchecked.length > 0) ruleRuns.push({ rule: serviceFoldersMeta.id, service: null, severity: "error", ...count(unchecked) });
   const report: CheckReport = {
     conclusion: "success",
     services: scope.services.map((s) => s.name),
     deletedServices: scope.deletedServices,
-    findings: sortFindings([...findings, ...limited]),
+    findings: sortFindings([...findings, ...limited, ...unchecked]),
     ruleRuns,
     checklists: [],
   };
@@ -201,6 +203,17 @@ function inputLimitFindings(ctx: RepoContext, config: Config): EngineFinding[] {
     message: formatMessage(inputLimitsMeta.messages[f.messageId], f.data),
     messageId: f.messageId,
   }));
+}
+
+function uncheckableFinding(folder: UncheckableFolder, config: Config): EngineFinding {
+  return {
+    rule: serviceFoldersMeta.id,
+    severity: "error",
+    service: null,
+    path: folder.dir,
+    message: formatMessage(serviceFoldersMeta.messages[folder.kind], { dir: folder.dir, servicesDir: config.services_dir }),
+    messageId: folder.kind,
+  };
 }
 
 export function effectiveSeverity(config: Config, ruleId: string, fallback: Severity): ConfiguredSeverity {

@@ -15,14 +15,35 @@ export interface Scope {
   allServices: ServiceInfo[];
   /** Service folders the pull request deletes. */
   deletedServices: string[];
+  /** Folders under the services folder that look like services but cannot be checked (reported, never skipped silently). */
+  uncheckable: UncheckableFolder[];
 }
+
+export interface UncheckableFolder {
+  /** Repository-relative, e.g. `services/.billing`. */
+  dir: string;
+  kind: "hidden" | "submodule";
+}
+
+/** Findings about folders that cannot be checked: an engine pseudo-rule, like input-limits. */
+export const serviceFoldersMeta = {
+  id: "service-folders",
+  title: "Every folder under the services folder can be checked",
+  messages: {
+    hidden:
+      "{{dir}} is not checked: its name starts with `.`, so it is not taken for a service. Give the service a kebab-case name, or move the folder out of {{servicesDir}}/ (or list it in `ignored_folders`).",
+    submodule:
+      "{{dir}} is a git submodule: its code lives in another repository, so it cannot be checked here. Commit the service's files in this repository, or move it out of {{servicesDir}}/ (or list it in `ignored_folders`).",
+  },
+} as const;
 
 /** Which services are in scope (SPEC section 2). */
 export async function computeScope(snapshot: RepoSnapshot, config: Config): Promise<Scope> {
   const allNames = serviceFolders(snapshot.listFiles(), config);
   const allServices = [...allNames].sort().map((n) => serviceInfo(config.services_dir, n));
   const changed = snapshot.changedFiles;
-  if (changed === undefined) return { services: allServices, allServices, deletedServices: [] };
+  const uncheckable = uncheckableFolders(snapshot, config);
+  if (changed === undefined) return { services: allServices, allServices, deletedServices: [], uncheckable };
 
   const inScope = new Set<string>();
   const touchedFolders = new Set<string>();
@@ -46,11 +67,33 @@ export async function computeScope(snapshot: RepoSnapshot, config: Config): Prom
     }
   }
   const deletedServices = [...touchedFolders].filter((n) => !allNames.has(n) && isServiceName(n, config)).sort();
+  // A pull request hears about the folders it touches (a submodule's change is listed under its path).
+  const touched = (dir: string) => paths.some((p) => p === dir || p.startsWith(`${dir}/`));
   return {
     services: allServices.filter((s) => inScope.has(s.name)),
     allServices,
     deletedServices,
+    uncheckable: uncheckable.filter((f) => touched(f.dir)),
   };
+}
+
+/** Hidden folders (`services/.x`) and submodules directly under the services folder, sorted. */
+function uncheckableFolders(snapshot: RepoSnapshot, config: Config): UncheckableFolder[] {
+  const prefix = `${config.services_dir}/`;
+  const ignored = (name: string) => config.ignored_folders.includes(name);
+  const hidden = new Set<string>();
+  for (const path of snapshot.listFiles()) {
+    const folder = serviceFolderOf(path, config);
+    if (folder?.startsWith(".") && !ignored(folder)) hidden.add(folder);
+  }
+  const submodules = (snapshot.listSubmodules?.() ?? []).filter((p) => {
+    const name = p.startsWith(prefix) ? p.slice(prefix.length) : "";
+    return name !== "" && !name.includes("/") && !name.startsWith("_") && !ignored(name);
+  });
+  return [
+    ...[...hidden].map((name) => ({ dir: `${prefix}${name}`, kind: "hidden" as const })),
+    ...submodules.map((dir) => ({ dir, kind: "submodule" as const })),
+  ].sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
 }
 
 function isServiceName(folder: string, config: Config): boolean {

@@ -22,6 +22,11 @@ export interface RepoSnapshot {
   readonly changedFiles: readonly ChangedFile[] | undefined;
   /** Every file (blob) path at the head, relative to the root, sorted. */
   listFiles(): readonly string[];
+  /**
+   * Optional: submodule paths at the head (git links to commits of other
+   * repositories: no files here to check). Without it, none are known.
+   */
+  listSubmodules?(): readonly string[];
   /** Contents at the head; `undefined` when the file does not exist. */
   readFile(path: string): Promise<string | undefined>;
   /** Contents at the base; `undefined` when it did not exist there (or there is no base). */

@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { constants, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { lstat, open, readlink, realpath } from "node:fs/promises";
+import { dirname, join, sep } from "node:path";
 import { promisify } from "node:util";
 import { gitTreeSha } from "../engine/git-tree-sha.js";
+import { normalizeRepoPath } from "../engine/names.js";
 import type { ChangedFile, ChangeStatus, RepoSnapshot } from "../engine/snapshot.js";
 
 const run = promisify(execFile);
@@ -28,9 +29,16 @@ export interface WorkingTreeOptions {
  * git would commit (tracked plus untracked files that are not ignored), so the
  * CLI sees what the bot will see; elsewhere it is every file, without `.git`
  * and `node_modules`. Git is only ever run through execFile, never a shell.
+ *
+ * Reads stay inside the repository, as git's do: a symbolic link reads as
+ * its target's path (the text git stores for it), never as what it points
+ * at; a file is opened only when no folder on its way leads out of the
+ * checkout, and never through a link (O_NOFOLLOW). A submodule is no file:
+ * it is listed apart (`listSubmodules`).
  */
 export class WorkingTreeSnapshot implements RepoSnapshot {
   private readonly known: ReadonlySet<string>;
+  private readonly realDir: string;
   private readonly baseReads = new Map<string, Promise<string | undefined>>();
   private readonly treeShas = new Map<string, Promise<string | undefined>>();
 
@@ -40,8 +48,10 @@ export class WorkingTreeSnapshot implements RepoSnapshot {
     readonly changedFiles: readonly ChangedFile[] | undefined,
     /** The commit base files are read from (the merge base of --base and HEAD). */
     readonly baseCommit: string | undefined,
+    private readonly submodules: readonly string[] = [],
   ) {
     this.known = new Set(files);
+    this.realDir = realpathSync(dir);
   }
 
   static async open(dir: string, options: WorkingTreeOptions = {}): Promise<WorkingTreeSnapshot> {
@@ -55,27 +65,48 @@ export class WorkingTreeSnapshot implements RepoSnapshot {
 
     const inGit = await isGitWorkTree(dir);
     if (options.base === undefined) {
-      const files = inGit ? await gitListFiles(dir) : walk(dir);
-      return new WorkingTreeSnapshot(dir, files, undefined, undefined);
+      const listing = inGit ? await gitListFiles(dir) : { files: walk(dir), submodules: [] };
+      return new WorkingTreeSnapshot(dir, listing.files, undefined, undefined, listing.submodules);
     }
     if (!inGit) {
       throw new LocalRepoError(`${dir} is not inside a git checkout, so --base cannot find what changed; use --all to check every service`);
     }
     const baseCommit = await resolveBase(dir, options.base);
-    const [files, changedFiles] = await Promise.all([gitListFiles(dir), gitChangedFiles(dir, baseCommit)]);
-    return new WorkingTreeSnapshot(dir, files, changedFiles, baseCommit);
+    const [listing, changedFiles] = await Promise.all([gitListFiles(dir), gitChangedFiles(dir, baseCommit)]);
+    return new WorkingTreeSnapshot(dir, listing.files, changedFiles, baseCommit, listing.submodules);
   }
 
   listFiles(): readonly string[] {
     return this.files;
   }
 
+  listSubmodules(): readonly string[] {
+    return this.submodules;
+  }
+
   async readFile(path: string): Promise<string | undefined> {
     if (!this.known.has(path)) return undefined;
+    return (await this.readInside(path))?.toString("utf8");
+  }
+
+  /** Raw contents of a listed path, read as git would, or undefined when it is gone or would lead outside. */
+  private async readInside(path: string): Promise<Buffer | undefined> {
+    if (normalizeRepoPath(path) !== path) return undefined; // `..`, `.`, empty or absolute parts
+    const full = join(this.dir, path);
     try {
-      return await readFile(join(this.dir, path), "utf8");
+      const info = await lstat(full);
+      if (info.isSymbolicLink()) return await readlink(full, { encoding: "buffer" });
+      if (!info.isFile()) return undefined;
+      const folder = await realpath(dirname(full));
+      if (folder !== this.realDir && !folder.startsWith(this.realDir + sep)) return undefined;
+      const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        return await handle.readFile();
+      } finally {
+        await handle.close();
+      }
     } catch {
-      return undefined;
+      return undefined; // deleted since it was listed, or replaced by a link (O_NOFOLLOW refuses it)
     }
   }
 
@@ -102,8 +133,8 @@ export class WorkingTreeSnapshot implements RepoSnapshot {
         const inside = this.files.filter((f) => f.startsWith(prefix));
         if (inside.length === 0) return undefined;
         // Raw bytes: the blob sha must not depend on a text decoding.
-        const contents = await Promise.all(inside.map((f) => readFile(join(this.dir, f))));
-        return gitTreeSha(new Map(inside.map((f, i) => [f.slice(prefix.length), contents[i]!])));
+        const contents = await Promise.all(inside.map((f) => this.readInside(f)));
+        return gitTreeSha(new Map(inside.map((f, i) => [f.slice(prefix.length), contents[i] ?? Buffer.alloc(0)])));
       })();
       this.treeShas.set(prefix, p);
     }
@@ -139,19 +170,42 @@ async function resolveBase(dir: string, ref: string): Promise<string> {
   }
 }
 
-/** Tracked files plus untracked files git does not ignore, that exist on disk now. */
-async function gitListFiles(dir: string): Promise<string[]> {
-  const out = await git(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
-  const paths = new Set(out.split("\0").filter((p) => p !== "" && !p.split("/").some((part) => SKIPPED_FOLDERS.has(part))));
-  return [...paths]
-    .filter((p) => {
-      try {
-        return statSync(join(dir, p)).isFile(); // deleted in the working tree, or a submodule
-      } catch {
-        return false;
-      }
-    })
-    .sort(byCodeUnit);
+/** Git's mode for a submodule (a commit of another repository), in `ls-files --stage`. */
+const GITLINK_MODE = "160000";
+
+/**
+ * Tracked files plus untracked files git does not ignore, that exist on disk
+ * now (a symbolic link counts as a file, as in git, wherever it points); and
+ * the submodules, apart.
+ */
+async function gitListFiles(dir: string): Promise<{ files: string[]; submodules: string[] }> {
+  const [staged, untracked] = await Promise.all([
+    git(dir, ["ls-files", "-z", "--stage"]),
+    git(dir, ["ls-files", "-z", "--others", "--exclude-standard"]),
+  ]);
+  const paths = new Set<string>();
+  const submodules = new Set<string>();
+  for (const entry of staged.split("\0")) {
+    // `<mode> <sha> <stage>\t<path>`
+    const tab = entry.indexOf("\t");
+    if (tab < 0) continue;
+    const path = entry.slice(tab + 1);
+    if (entry.startsWith(GITLINK_MODE)) submodules.add(path);
+    else paths.add(path);
+  }
+  for (const path of untracked.split("\0")) if (path !== "") paths.add(path);
+  const files = [...paths].filter((p) => !p.split("/").some((part) => SKIPPED_FOLDERS.has(part)) && isFileOrLink(join(dir, p)));
+  return { files: files.sort(byCodeUnit), submodules: [...submodules].sort(byCodeUnit) };
+}
+
+/** Still there, as a file or a link (deleted in the working tree otherwise); links are not followed. */
+function isFileOrLink(full: string): boolean {
+  try {
+    const info = lstatSync(full);
+    return info.isFile() || info.isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 const STATUS_BY_LETTER: Record<string, ChangeStatus> = { A: "added", M: "modified", D: "removed", R: "renamed", C: "copied", T: "changed" };
@@ -193,14 +247,8 @@ function walk(root: string): string[] {
       const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) visit(path);
-      } else if (entry.isFile()) {
-        out.push(path);
-      } else if (entry.isSymbolicLink()) {
-        try {
-          if (statSync(join(root, path)).isFile()) out.push(path); // links to folders are not followed (no cycles)
-        } catch {
-          // a dangling link is no file
-        }
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        out.push(path); // a link is a file whose text is its target, as git stores it; never followed
       }
     }
   };

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -95,6 +95,62 @@ describe("WorkingTreeSnapshot", () => {
     await expect(WorkingTreeSnapshot.open(dir, { base: "main" })).rejects.toThrow(/not inside a git checkout/);
     git(dir, "init", "-q");
     await expect(WorkingTreeSnapshot.open(dir, { base: "main" })).rejects.toThrow(/--base main: no such commit/);
+  });
+});
+
+describe("reads that stay inside the repository (issue 8 item 6)", () => {
+  /** A small checkout with a link to a file outside it, a link to a folder outside it, and a submodule. */
+  function hostileCheckout(): { dir: string; outside: string } {
+    const dir = mkdtempSync(join(tmpdir(), "platform-checks-wt-links-"));
+    const outside = mkdtempSync(join(tmpdir(), "platform-checks-wt-outside-"));
+    temps.push(dir, outside);
+    writeFileSync(join(outside, "secret.txt"), "TOKEN=do-not-read\n");
+    mkdirSync(join(dir, "services/billing/src"), { recursive: true });
+    writeFileSync(join(dir, "services/billing/README.md"), "# Billing\n");
+    symlinkSync(join(outside, "secret.txt"), join(dir, "services/billing/service.yaml"));
+    symlinkSync("/proc/self/environ", join(dir, "services/billing/src/env.ts"));
+    symlinkSync(outside, join(dir, "services/billing/linked"));
+    git(dir, "init", "-q");
+    git(dir, "add", "-A");
+    // A submodule entry, as `git submodule add` records it (a gitlink), without fetching anything.
+    git(dir, "update-index", "--add", "--cacheinfo", `160000,${"a".repeat(40)},services/payments`);
+    git(dir, "commit", "-q", "-m", "initial");
+    return { dir, outside };
+  }
+
+  it("reads a symbolic link as its target's path, as git stores it, and never what it points at", async () => {
+    const { dir, outside } = hostileCheckout();
+    const snapshot = await WorkingTreeSnapshot.open(dir);
+    expect(await snapshot.readFile("services/billing/service.yaml")).toBe(join(outside, "secret.txt"));
+    expect(await snapshot.readFile("services/billing/src/env.ts")).toBe("/proc/self/environ");
+    // A link to a folder is one file (git tracks the link), never a way into the folder.
+    expect(snapshot.listFiles()).toEqual([
+      "services/billing/README.md",
+      "services/billing/linked",
+      "services/billing/service.yaml",
+      "services/billing/src/env.ts",
+    ]);
+    expect(await snapshot.readFile("services/billing/linked/secret.txt")).toBeUndefined();
+    expect(await snapshot.readFile("services/billing/../../../etc/passwd")).toBeUndefined();
+    expect(snapshot.listSubmodules()).toEqual(["services/payments"]);
+  });
+
+  it("outside git too: links are listed as files and read as their target's path", async () => {
+    const { dir, outside } = hostileCheckout();
+    rmSync(join(dir, ".git"), { recursive: true, force: true });
+    const snapshot = await WorkingTreeSnapshot.open(dir);
+    expect(snapshot.listFiles()).toContain("services/billing/linked");
+    expect(await snapshot.readFile("services/billing/service.yaml")).toBe(join(outside, "secret.txt"));
+  });
+
+  it("does not read a listed file once a folder on its way has become a link out of the checkout", async () => {
+    const { dir, outside } = hostileCheckout();
+    const snapshot = await WorkingTreeSnapshot.open(dir);
+    rmSync(join(dir, "services/billing/src"), { recursive: true, force: true });
+    mkdirSync(join(outside, "src"));
+    writeFileSync(join(outside, "src/env.ts"), "export const leaked = true;\n");
+    symlinkSync(join(outside, "src"), join(dir, "services/billing/src"));
+    expect(await snapshot.readFile("services/billing/src/env.ts")).toBeUndefined();
   });
 });
 

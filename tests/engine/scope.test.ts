@@ -70,3 +70,29 @@ describe("scope (SPEC section 2)", () => {
     expect(await scopeOf(modified("README.md", ".changeset/brave-lions-sing.md"))).toEqual({ services: [], deleted: [] });
   });
 });
+
+describe("folders under services/ that cannot be checked (issue 8 item 4)", () => {
+  const uncheckableOf = async (init: { files: Record<string, string>; changed?: ChangedFile[]; submodules?: string[] }, cfg = config) =>
+    (await computeScope(new MemorySnapshot(init), cfg)).uncheckable;
+
+  it("reports hidden folders and submodules when the whole tree is checked, never as services", async () => {
+    const files = { ...exampleFiles(), "services/.billing/src/index.ts": "export {};\n", "services/.gitkeep": "" };
+    const scope = await computeScope(new MemorySnapshot({ files, submodules: ["services/payments", "services/billing-ledger/vendor/lib", "vendor/x"] }), config);
+    expect(scope.uncheckable).toEqual([
+      { dir: "services/.billing", kind: "hidden" },
+      { dir: "services/payments", kind: "submodule" },
+    ]);
+    expect(scope.services.map((s) => s.name)).toEqual(["billing-ledger", "notifications"]);
+  });
+
+  it("reports them on a pull request only when it touches them, and not when they are ignored", async () => {
+    const files = { ...exampleFiles(), "services/.billing/src/index.ts": "export {};\n" };
+    const submodules = ["services/payments"];
+    expect(await uncheckableOf({ files, submodules, changed: modified("services/billing-ledger/README.md") })).toEqual([]);
+    expect(await uncheckableOf({ files, submodules, changed: modified("services/.billing/src/index.ts", "services/payments") })).toEqual([
+      { dir: "services/.billing", kind: "hidden" },
+      { dir: "services/payments", kind: "submodule" },
+    ]);
+    expect(await uncheckableOf({ files, submodules }, parseConfig({ ignored_folders: [".billing", "payments"] }))).toEqual([]);
+  });
+});

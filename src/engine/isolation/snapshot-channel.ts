@@ -34,6 +34,7 @@ export type MainMessage = { type: "value"; id: number; value: string | undefined
 export interface SnapshotShape {
   files: readonly string[];
   changedFiles: readonly ChangedFile[] | undefined;
+  submodules: readonly string[];
   /** Whether the snapshot has a `prefetch` worth forwarding. */
   prefetches: boolean;
 }
@@ -42,6 +43,7 @@ export function snapshotShape(snapshot: RepoSnapshot): SnapshotShape {
   return {
     files: [...snapshot.listFiles()],
     changedFiles: snapshot.changedFiles === undefined ? undefined : [...snapshot.changedFiles],
+    submodules: [...(snapshot.listSubmodules?.() ?? [])],
     prefetches: typeof snapshot.prefetch === "function",
   };
 }
@@ -58,6 +60,7 @@ export class ChannelSnapshot implements RepoSnapshot {
   readonly changedFiles: readonly ChangedFile[] | undefined;
   readonly prefetch?: (files: SnapshotPrefetch) => Promise<void>;
   private readonly files: readonly string[];
+  private readonly submodules: readonly string[];
   private readonly pending = new Map<number, { resolve: (value: string | undefined) => void; reject: (error: Error) => void }>();
   private nextId = 1;
 
@@ -66,6 +69,7 @@ export class ChannelSnapshot implements RepoSnapshot {
     shape: SnapshotShape,
   ) {
     this.files = shape.files;
+    this.submodules = shape.submodules;
     this.changedFiles = shape.changedFiles;
     if (shape.prefetches) this.prefetch = async (files) => void (await this.request({ type: "prefetch", id: this.nextId++, files }));
     port.on("message", (message: MainMessage) => {
@@ -79,6 +83,10 @@ export class ChannelSnapshot implements RepoSnapshot {
 
   listFiles(): readonly string[] {
     return this.files;
+  }
+
+  listSubmodules(): readonly string[] {
+    return this.submodules;
   }
 
   readFile(path: string): Promise<string | undefined> {
