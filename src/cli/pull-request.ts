@@ -77,6 +77,13 @@ export async function checkPullRequest(ref: PullRequestRef, options: PullRequest
   }
 }
 
+/** A GET, or a GraphQL query (a POST that reads; the snapshot fetches blobs in batches that way), never a mutation. */
+function isRead(request: { method: string; url: string; [key: string]: unknown }): boolean {
+  if (request.method === "GET" || request.method === "HEAD") return true;
+  const query = request["query"];
+  return request.method === "POST" && /(^|\/)graphql$/.test(request.url) && typeof query === "string" && !/(^|[\s{}])mutation\b/.test(query) && !/(^|[\s{}])subscription\b/.test(query);
+}
+
 /**
  * @octokit/rest with the config plugin Probot uses, refusing anything but reads.
  * The snapshot, config and comment modules are typed for Probot's client, of
@@ -92,9 +99,7 @@ function readOnlyClient(options: PullRequestOptions): GitHubApi {
     ...(options.token ? { auth: options.token } : {}),
   });
   octokit.hook.before("request", (request) => {
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      throw new Error(`platform-checks --pr only reads from GitHub; refusing ${request.method} ${request.url}`);
-    }
+    if (!isRead(request)) throw new Error(`platform-checks --pr only reads from GitHub; refusing ${request.method} ${request.url}`);
   });
   return octokit as unknown as GitHubApi;
 }
