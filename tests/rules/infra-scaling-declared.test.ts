@@ -53,6 +53,18 @@ describe("infra-scaling-declared", () => {
       expect(await runRule(rule, files)).toEqual([]);
     });
 
+    it("binds a helper's parameter to the call's argument: `health: httpHealth(\"/health\")` is read as that path", async () => {
+      const files = exampleFiles();
+      files["services/notifications/infra/health.ts"] = 'export const httpHealth = (path: string) => ({ "8080/http": { path, interval: "10 seconds" } });\n';
+      edit(files, NOTIFICATIONS, 'import type { Shared } from "../../infra/shared";', 'import type { Shared } from "../../infra/shared";\nimport { httpHealth } from "./infra/health";');
+      edit(files, NOTIFICATIONS, 'health: { "8080/http": { path: "/healthz" } },', 'health: httpHealth("/health"),');
+      const health = await exampleFindingsOf("health-endpoint-required", (f) => Object.assign(f, files));
+      expect(describeFindings(health)).toEqual([
+        `${NOTIFICATIONS}:16:26 error health-endpoint-required infra.ts sets the health path to \`/health\`, but the service's health route is GET /healthz. Set it to "/healthz".`,
+      ]);
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
     it("counts an alarm topic a platform helper links for every service", async () => {
       const files = exampleFiles();
       files["infra/platform-service.ts"] = [

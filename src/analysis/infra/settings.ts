@@ -3,7 +3,7 @@ import type { ServiceContext } from "../../engine/context.js";
 import { memberKey, returnedValues } from "../static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
 import { constructText, unwrap } from "../ts/syntax.js";
-import { valueOf as constantValue } from "../ts/values.js";
+import { bindArguments, functionOf, valueOf as constantValue, type Substitution } from "../ts/values.js";
 import { infraSourceFile } from "./fragment.js";
 
 /**
@@ -30,19 +30,34 @@ const at = (node: Node): Location => locationOf(node);
  * it. Member accesses (`SCALING[stage].min`) are left to the per-stage reading.
  */
 function valueOf(node: Node): Node {
-  let current = unwrap(node);
-  for (let hop = 0; hop < 12; hop++) {
-    const next = Node.isIdentifier(current) ? constantValue(current) : Node.isCallExpression(current) ? singleReturn(current) : undefined;
-    if (!next) return current;
-    current = unwrap(next);
-  }
-  return current;
+  return follow(node, NO_SUBSTITUTION).node;
 }
 
-function singleReturn(call: Node): Node | undefined {
-  const returned = returnedValues(call);
-  return returned?.length === 1 ? returned[0] : undefined;
+/**
+ * {@link valueOf} that also binds a helper's parameters to the arguments of the
+ * call it follows (`health: httpHealth("/healthz")` where `httpHealth = (path) => ({ … path … })`),
+ * returning the bindings in force for the expression it arrives at.
+ */
+function follow(node: Node, subst: Substitution): { node: Node; subst: Substitution } {
+  let current = unwrap(node);
+  let bindings = subst;
+  for (let hop = 0; hop < 12; hop++) {
+    if (Node.isIdentifier(current)) {
+      const next = constantValue(current, bindings);
+      if (!next) break;
+      current = unwrap(next);
+    } else if (Node.isCallExpression(current)) {
+      const fn = functionOf(current.getExpression());
+      const returned = returnedValues(current);
+      if (!fn || returned?.length !== 1) break;
+      bindings = bindArguments(fn, current.getArguments(), bindings);
+      current = unwrap(returned[0]!);
+    } else break;
+  }
+  return { node: current, subst: bindings };
 }
+
+const NO_SUBSTITUTION: Substitution = () => undefined;
 
 // ---------------------------------------------------------------------------
 // Properties named `scaling`, `link`, `health`
@@ -117,9 +132,9 @@ export function infraHealthChecks(ctx: ServiceContext): Promise<InfraHealthCheck
   });
 }
 
-function collectHealth(expr: Node, out: InfraHealthChecks, depth: number): void {
+function collectHealth(expr: Node, out: InfraHealthChecks, depth: number, subst: Substitution = NO_SUBSTITUTION): void {
   if (depth > 6) return;
-  const value = valueOf(expr);
+  const { node: value, subst: bindings } = follow(expr, subst);
   const text = literalText(value);
   if (text !== undefined) {
     const path = healthPathIn(text);
@@ -129,25 +144,25 @@ function collectHealth(expr: Node, out: InfraHealthChecks, depth: number): void 
   if (Node.isObjectLiteralExpression(value)) {
     for (const prop of value.getProperties()) {
       if (Node.isSpreadAssignment(prop)) {
-        collectHealth(prop.getExpression(), out, depth + 1);
+        collectHealth(prop.getExpression(), out, depth + 1, bindings);
         continue;
       }
       const inner = propertyValue(prop);
       if (!inner) continue;
       const name = memberKey(prop);
       if (name === "path") {
-        const resolved = valueOf(inner);
+        const resolved = follow(inner, bindings).node;
         const literal = literalText(resolved);
         if (literal !== undefined) out.paths.push({ value: literal, ...at(resolved) });
         else out.undecidable.push({ construct: constructText(prop), ...at(prop) });
-      } else if (name === "command" || Node.isObjectLiteralExpression(valueOf(inner)) || name === undefined) {
-        collectHealth(inner, out, depth + 1);
+      } else if (name === "command" || Node.isObjectLiteralExpression(follow(inner, bindings).node) || name === undefined) {
+        collectHealth(inner, out, depth + 1, bindings);
       }
     }
     return;
   }
   if (Node.isArrayLiteralExpression(value)) {
-    for (const element of value.getElements()) collectHealth(element, out, depth + 1);
+    for (const element of value.getElements()) collectHealth(element, out, depth + 1, bindings);
   }
 }
 
