@@ -80,8 +80,18 @@ async function main(): Promise<void> {
     const counts = await measurePullChecks({ services: 50 });
     out(
       table(
-        ["scenario", "changed files", "requests", "budget", "GraphQL", "REST blobs", "annotations", "conclusion"],
-        counts.map((c) => [c.scenario, String(c.changedFiles), String(c.requests), String(c.budget), String(c.graphqlBatches), String(c.restBlobReads), String(c.annotations), c.conclusion ?? ""]),
+        ["scenario", "changed files", "requests", "budget", "GraphQL", "blobs per batch", "REST blobs", "annotations", "conclusion"],
+        counts.map((c) => [
+          c.scenario,
+          String(c.changedFiles),
+          String(c.requests),
+          String(c.budget),
+          String(c.graphqlBatches),
+          c.blobBatchSizes.join("+") || "0",
+          String(c.restBlobReads),
+          String(c.annotations),
+          c.conclusion ?? "",
+        ]),
       ),
     );
     for (const c of counts) {

@@ -20,8 +20,10 @@ export interface PullCheckCount {
   conclusion: string | null;
   /** `METHOD /path` of each counted request, in order. */
   calls: string[];
-  /** Blob texts the GraphQL batches and REST reads returned. */
+  /** GraphQL requests (blob batches, trees, pull state). */
   graphqlBatches: number;
+  /** Objects asked for in each GraphQL blob batch. */
+  blobBatchSizes: number[];
   restBlobReads: number;
 }
 
@@ -88,6 +90,9 @@ function countFor(fake: FakeGitHub, scenario: string, pull: FakePull, changedFil
     conclusion: run?.status === "completed" ? run.conclusion : `not completed (${run?.status ?? "no check run"})`,
     calls: counted.map((r) => `${r.method} ${r.path}${blobPath(fake, pull, r)}`),
     graphqlBatches: counted.filter((r) => r.path === "/graphql").length,
+    blobBatchSizes: counted
+      .filter((r) => r.path === "/graphql" && /^query BlobBatch\(/.test(String(r.body?.query)))
+      .map((r) => Object.keys(r.body.variables).filter((k) => k !== "owner" && k !== "name").length),
     restBlobReads: counted.filter((r) => r.path.includes("/git/blobs/")).length,
   };
 }

@@ -3,7 +3,7 @@ import { SnapshotReadError, type ChangedFile, type ChangeStatus, type RepoSnapsh
 import { httpStatus, type GitHubApi, type RepoRef } from "./api.js";
 import { BlobCache } from "./blob-cache.js";
 import { BLOB_BATCH_LIMITS, inBatches, planBatches, readBlobBatch, type BlobBatchLimits, type BlobLookup } from "./graphql-blobs.js";
-import { diffTrees, loadTree, type RepoTree } from "./tree.js";
+import { diffTrees, loadTree, loadTreesInOneQuery, type RepoTree } from "./tree.js";
 
 /** GitHub's compare API lists at most this many files. */
 export const COMPARE_FILES_LIMIT = 300;
@@ -282,15 +282,17 @@ function deferred<T = void>(): Deferred<T> {
 export async function loadGitHubSnapshot(api: GitHubApi, options: GitHubSnapshotOptions): Promise<GitHubSnapshot> {
   const repoRef = { owner: options.owner, repo: options.repo };
   const notes: string[] = [];
-  const [head, listed] = await Promise.all([
-    loadTree(api, { ...repoRef, ref: options.headSha, wanted: options.wanted, signal: options.signal }),
-    listChanges(api, options),
-  ]);
+  // The changed files first: whether GitHub's list is complete decides how the trees are read.
+  const listed = await listChanges(api, options);
+  let head: RepoTree;
   let changed = listed.files;
-  if (listed.capped) {
-    // GitHub's list stops short: diff the trees instead, which has no limit.
-    const base = await loadTree(api, { ...repoRef, ref: listed.mergeBase, wanted: options.wanted, signal: options.signal });
-    changed = diffTrees(base, head);
+  if (!listed.capped) {
+    head = await loadTree(api, { ...repoRef, ref: options.headSha, wanted: options.wanted, signal: options.signal });
+  } else {
+    // GitHub's list stops short: diff the head's tree against the merge base's, both read in one query.
+    const [headTree, base] = await loadTreesInOneQuery(api, { ...repoRef, commits: [options.headSha, listed.mergeBase], wanted: options.wanted, signal: options.signal });
+    head = headTree!;
+    changed = diffTrees(base!, head);
     notes.push(
       `GitHub lists at most ${COMPARE_FILES_LIMIT} changed files and this change has more; the changed files were worked out by comparing the git trees instead (renames show as a removal plus an addition).`,
     );

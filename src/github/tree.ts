@@ -109,3 +109,72 @@ export function rulesReadFolder(servicesDir: string): (dir: string) => boolean {
     dir === "packages" ||
     /^packages\/sdk-[^/]+(\/|$)/.test(dir);
 }
+
+/**
+ * How deep one GraphQL query lists a tree. GraphQL fragments cannot recurse,
+ * so the query spells out this many levels; a folder deeper than that is
+ * listed with one REST request of its own (rare: hand-written monorepos are
+ * shallower).
+ */
+export const GRAPHQL_TREE_DEPTH = 10;
+
+/**
+ * Several commits' trees in one GraphQL request, where REST needs one
+ * recursive request per commit: used when a big change has to be worked out
+ * by diffing the head against the merge base (issue 10's request budget).
+ */
+export async function loadTreesInOneQuery(api: GitHubApi, options: RepoRef & { commits: readonly string[]; wanted: (dir: string) => boolean; signal?: AbortSignal | undefined }): Promise<RepoTree[]> {
+  const { owner, repo, commits, signal } = options;
+  const variables: Record<string, string> = { owner, name: repo };
+  commits.forEach((sha, i) => (variables[`c${i}`] = sha));
+  const data = await api.graphql<{ repository: Record<string, { tree?: GraphqlTree } | null> | null }>(treesQuery(commits.length), {
+    ...variables,
+    ...(signal ? { request: { signal } } : {}),
+  });
+  return Promise.all(
+    commits.map(async (sha, i) => {
+      const root = data.repository?.[`c${i}`]?.tree;
+      if (!root) throw Object.assign(new Error(`commit ${sha} not found in ${owner}/${repo}`), { status: 404 });
+      const tree: RepoTree = { sha: root.oid, blobs: new Map(), sizes: new Map(), trees: new Map([["", root.oid]]), skipped: [] };
+      const deeper: { path: string; sha: string }[] = [];
+      const add = (prefix: string, level: GraphqlTree) => {
+        for (const entry of level.entries ?? []) {
+          const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+          if (entry.type === "blob") {
+            tree.blobs.set(path, entry.oid);
+            if (typeof entry.size === "number") tree.sizes.set(path, entry.size);
+          } else if (entry.type === "tree") {
+            tree.trees.set(path, entry.oid);
+            if (entry.object?.entries) add(path, entry.object);
+            else deeper.push({ path, sha: entry.oid });
+          }
+        }
+      };
+      add("", root);
+      for (const folder of deeper) {
+        const sub = await loadTree(api, { owner, repo, ref: folder.sha, wanted: (dir) => options.wanted(`${folder.path}/${dir}`), signal });
+        for (const [path, blob] of sub.blobs) tree.blobs.set(`${folder.path}/${path}`, blob);
+        for (const [path, size] of sub.sizes) tree.sizes.set(`${folder.path}/${path}`, size);
+        for (const [path, sub_] of sub.trees) if (path) tree.trees.set(`${folder.path}/${path}`, sub_);
+        tree.skipped.push(...sub.skipped.map((p) => `${folder.path}/${p}`));
+      }
+      return tree;
+    }),
+  );
+}
+
+interface GraphqlTree {
+  oid: string;
+  entries?: { name: string; type: string; oid: string; size?: number; object?: GraphqlTree | null }[];
+}
+
+/** `c0: object(oid: $c0) { ... on Commit { tree { oid ...L1 } } }`, with levels L1…L(depth) spelled out. */
+export function treesQuery(commits: number, depth = GRAPHQL_TREE_DEPTH): string {
+  const declarations = ["$owner: String!", "$name: String!", ...Array.from({ length: commits }, (_, i) => `$c${i}: GitObjectID!`)];
+  const fields = Array.from({ length: commits }, (_, i) => `    c${i}: object(oid: $c${i}) { ... on Commit { tree { oid ...L1 } } }`);
+  const levels = Array.from({ length: depth }, (_, i) => {
+    const next = i + 1 < depth ? ` object { ...L${i + 2} }` : "";
+    return `fragment L${i + 1} on Tree { entries { name type oid size${next} } }`;
+  });
+  return [`query Trees(${declarations.join(", ")}) {`, "  repository(owner: $owner, name: $name) {", ...fields, "  }", "}", ...levels].join("\n");
+}

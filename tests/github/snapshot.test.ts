@@ -5,7 +5,7 @@ import { BlobCache } from "../../src/github/blob-cache.js";
 import { SnapshotReadError } from "../../src/engine/snapshot.js";
 import { BLOB_BATCH_LIMITS } from "../../src/github/graphql-blobs.js";
 import { loadGitHubSnapshot, type GitHubSnapshotOptions } from "../../src/github/snapshot.js";
-import { diffTrees, loadTree, rulesReadFolder } from "../../src/github/tree.js";
+import { diffTrees, GRAPHQL_TREE_DEPTH, loadTree, loadTreesInOneQuery, rulesReadFolder } from "../../src/github/tree.js";
 import { exampleFiles } from "../helpers/example-repo.js";
 import { FakeGitHub } from "../support/fake-github.js";
 import { fakeOctokit } from "../support/octokit.js";
@@ -145,8 +145,11 @@ describe("GitHubSnapshot", () => {
     expect(snapshot.changedFiles).toHaveLength(3002);
     expect(snapshot.changedFiles).toContainEqual({ path: SERVICE_YAML, status: "modified" });
     expect(snapshot.notes.join(" ")).toContain("at most 300 changed files");
-    // The head tree, the compare, and the merge base's tree: three requests, not thirty pages of files.
-    expect(fake.requests).toHaveLength(3);
+    // The compare, then the head's and the merge base's trees in one GraphQL query: two requests, not thirty pages of files.
+    expect(fake.calls()).toEqual([`GET /repos/loop/platform/compare/${init.baseSha}...${init.headSha}`, "POST /graphql"]);
+    const memory = new MemorySnapshot({ files: init.head });
+    expect(snapshot.listFiles()).toEqual(memory.listFiles());
+    expect(await snapshot.treeSha("services/billing-ledger/src")).toBe(await memory.treeSha("services/billing-ledger/src"));
     expect(fake.calls((r) => r.path.endsWith("/pulls/7/files"))).toEqual([]);
   });
 
@@ -307,6 +310,25 @@ describe("diffTrees", () => {
       { path: "d.txt", status: "removed" },
       { path: "e.txt", status: "added" },
     ]);
+  });
+});
+
+describe("loadTreesInOneQuery", () => {
+  test("lists several commits' trees in one query, as the recursive REST listing does, deep folders included", async () => {
+    const deep = `${Array.from({ length: GRAPHQL_TREE_DEPTH + 2 }, (_, i) => `d${i}`).join("/")}/leaf.txt`;
+    const a = fake.commit({ "a.txt": "1", "b/c.txt": "2", [deep]: "deep" });
+    const b = fake.commit({ "a.txt": "1", "b/c.txt": "changed", "e/f/g.txt": "new" });
+    const api = fakeOctokit(fake.apiUrl);
+    const wanted = () => true;
+    const [viaGraphql, other] = await loadTreesInOneQuery(api, { owner: fake.owner, repo: fake.repo, commits: [a, b], wanted });
+    const graphqlCalls = fake.calls((r) => r.path === "/graphql");
+    const viaRest = await loadTree(api, { owner: fake.owner, repo: fake.repo, ref: a, wanted });
+    expect(graphqlCalls).toHaveLength(1);
+    expect(viaGraphql).toEqual(viaRest);
+    expect(viaGraphql!.blobs.get(deep)).toBe(fake.filesOf(a).get(deep));
+    expect(other!.blobs.get("e/f/g.txt")).toBe(fake.filesOf(b).get("e/f/g.txt"));
+    // The one folder below the query's depth took one REST listing of its own.
+    expect(fake.calls((r) => r.path.includes("/git/trees/") && r.query["recursive"] === "1" && !r.path.endsWith(a))).toHaveLength(1);
   });
 });
 

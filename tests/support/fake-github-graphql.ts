@@ -1,8 +1,8 @@
 import type { FakeGitHub, RecordedRequest } from "./fake-github.js";
 
 /**
- * The stand-in's GraphQL endpoint: exactly the two queries the bot sends —
- * the pull request's state (below) and the blob batch of the snapshot
+ * The stand-in's GraphQL endpoint: exactly the queries the bot sends — the
+ * pull request's state and two commits' trees (below), and the blob batch of the snapshot
  * (src/github/graphql-blobs.ts), answered from the fake's git objects the way
  * GitHub answers it:
  *
@@ -33,6 +33,7 @@ export function answerGraphql(fake: FakeGitHub, request: RecordedRequest, textLi
   const query = typeof request.body?.query === "string" ? (request.body.query as string) : undefined;
   const variables = (request.body?.variables ?? {}) as Record<string, unknown>;
   if (query && PULL_STATE.every((part) => part.test(query))) return answerPullState(fake, variables);
+  if (query && TREES.test(query)) return answerTrees(fake, query, variables);
   if (!query || !REPOSITORY.test(query) || !FRAGMENT.test(query)) return undefined;
   if (variables["owner"] !== fake.owner || variables["name"] !== fake.repo) {
     return { status: 200, body: { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: "Could not resolve to a Repository" }] } };
@@ -80,6 +81,42 @@ function answerPullState(fake: FakeGitHub, variables: Record<string, unknown>): 
     status: 200,
     body: { data: { repository: { pullRequest: { headRefOid: pull.head.sha, comments: { pageInfo: { hasNextPage, endCursor: hasNextPage ? String(start + 100) : null }, nodes } } } } },
   };
+}
+
+/**
+ * Commits' trees, level by level, as deep as the query spells out (src/github/tree.ts):
+ *
+ *   c0: object(oid: $c0) { ... on Commit { tree { oid ...L1 } } }
+ *   fragment L1 on Tree { entries { name type oid size object { ...L2 } } }  …  fragment Ln on Tree { entries { name type oid size } }
+ *
+ * A blob's `object` matches no Tree fragment: `{}`. Below the last level, folders have no `object`.
+ */
+const TREES = /^query Trees\(/;
+const TREE_COMMIT = /(c\d+): object\(oid: \$(c\d+)\) \{ \.\.\. on Commit \{ tree \{ oid \.\.\.L1 \} \} \}/g;
+const TREE_LEVEL = /fragment L(\d+) on Tree \{ entries \{ name type oid size( object \{ \.\.\.L(\d+) \})? \} \}/g;
+
+function answerTrees(fake: FakeGitHub, query: string, variables: Record<string, unknown>): GraphqlAnswer | undefined {
+  if (variables["owner"] !== fake.owner || variables["name"] !== fake.repo) return undefined;
+  const levels = [...query.matchAll(TREE_LEVEL)];
+  const depth = levels.length;
+  // The levels must chain L1 → L2 → … → Ln, the last without `object`.
+  if (depth === 0 || levels.some((m, i) => Number(m[1]) !== i + 1 || (i + 1 < depth ? Number(m[3]) !== i + 2 : m[2] !== undefined))) return undefined;
+  const level = (treeSha: string, n: number): unknown => ({
+    oid: treeSha,
+    entries: (fake.trees.get(treeSha) ?? []).map((e) => ({
+      name: e.name,
+      type: e.type,
+      oid: e.sha,
+      size: e.type === "blob" ? fake.blobs.get(e.sha)!.length : 0,
+      ...(n < depth ? { object: e.type === "tree" ? level(e.sha, n + 1) : {} } : {}),
+    })),
+  });
+  const repository: Record<string, unknown> = {};
+  for (const [, alias, variable] of query.matchAll(TREE_COMMIT)) {
+    const commit = fake.commits.get(String(variables[variable!]));
+    repository[alias!] = commit ? { tree: level(commit.tree, 1) } : null;
+  }
+  return { status: 200, body: { data: { repository } } };
 }
 
 /** `<commit or tree sha>:<path>` → the blob sha at that path. */
