@@ -238,14 +238,6 @@ export class RedisQueue implements WorkQueue {
     const data = job.data;
     const key = jobKey(data);
     const head = jobHead(data);
-    if (jobSupersedes(data)) {
-      const newer = await this.newerHead(key, head);
-      if (newer !== undefined) {
-        await this.commands.del(this.k("pending", liveCheckId(key, head)));
-        this.log?.info({ key, sha: head, newer }, "queued check dropped before it started");
-        return;
-      }
-    }
     const runLock = this.k("run", key);
     const lockToken = randomUUID();
     if ((await this.commands.set(runLock, lockToken, "PX", this.lockMs, "NX")) === null) {
@@ -259,11 +251,20 @@ export class RedisQueue implements WorkQueue {
     renew.unref();
     const { controller, dispose } = jobController(this.options.timeoutMs);
     const id = job.id ?? randomUUID();
-    this.running.set(id, { key, data, controller });
     let shutdown = false;
     try {
       if (data.kind === "check") await this.commands.del(this.k("pending", liveCheckId(key, head)));
       const resumed = (await this.commands.set(this.k("started", id), "1", "EX", DAY_SECONDS, "NX")) === null;
+      // Registered before the latest head is read, so that a supersede message arriving meanwhile is not missed.
+      this.running.set(id, { key, data, controller });
+      const newer = jobSupersedes(data) ? await this.newerHead(key, head) : undefined;
+      if (newer !== undefined && !resumed) {
+        this.log?.info({ key, sha: head, newer }, "queued check dropped before it started");
+        await this.commands.del(this.k("started", id));
+        return;
+      }
+      // A resumed job for an outdated head still runs, already aborted: it cleans up what its first attempt left in progress.
+      if (newer !== undefined) controller.abort({ kind: "superseded", by: newer } satisfies AbortReason);
       this.options.onWait?.(Math.max(0, (job.processedOn ?? Date.now()) - job.timestamp) / 1000);
       try {
         await processor(data, { signal: controller.signal, resumed });

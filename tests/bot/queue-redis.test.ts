@@ -40,6 +40,33 @@ test("a job still running when its worker shuts down goes back to the queue, and
   }
 }, 30_000);
 
+test("a returned job whose head was superseded meanwhile still runs once, already aborted, so that it can clean up", async () => {
+  const prefix = `t-${randomUUID()}`;
+  const first = redisQueue({ prefix });
+  const r1 = new Recorder();
+  first.start(r1.processor);
+  await first.enqueue(check(7, "A"));
+  await r1.until("start 7:A");
+  await first.shutdown(100);
+
+  const second = redisQueue({ prefix });
+  await second.enqueue(check(7, "B"));
+  const r2 = new Recorder();
+  second.start(r2.processor);
+  try {
+    // A waits out BullMQ's retry delay, so B usually goes first; either way A runs once, aborted from the start.
+    await r2.until("start 7:B");
+    r2.finish("7:B");
+    await r2.until("end 7:A");
+    await second.onIdle();
+    expect(r2.resumed).toEqual(["7:A"]);
+    const a = r2.log.filter((e) => e.includes("7:A"));
+    expect(a).toEqual(["start 7:A", "abort 7:A superseded by B", "end 7:A"]);
+  } finally {
+    await second.shutdown(0);
+  }
+}, 30_000);
+
 test("two queues on one Redis share deliveries, supersede each other's running checks, and never run one pull request twice at once", async () => {
   const prefix = `t-${randomUUID()}`;
   const a = redisQueue({ prefix, concurrency: 2 });
