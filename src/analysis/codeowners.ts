@@ -85,38 +85,80 @@ export function patternMatcher(pattern: string): ((path: string) => boolean) | u
   }
   if (segments.length > 1 && segments[segments.length - 1] === "") segments[segments.length - 1] = "**";
 
-  const last = segments.length - 1;
-  let source = "^";
-  let needSlash = false;
-  segments.forEach((segment, i) => {
-    if (segment === "**") {
-      if (i === 0 && i === last) source += ".+";
-      else if (i === 0) source += "(?:.+/)?";
-      else if (i === last) source += "/.*";
-      else source += "(?:/.+)?";
-      needSlash = i !== 0;
-      return;
-    }
-    if (needSlash) source += "/";
-    needSlash = true;
-    if (segment === "*") {
-      source += "[^/]+";
-      return;
-    }
-    for (let c = 0; c < segment.length; c++) {
-      const ch = segment[c]!;
-      if (ch === "\\" && c + 1 < segment.length) source += escapeRegExp(segment[++c]!);
-      else if (ch === "*") source += "[^/]*";
-      else if (ch === "?") source += "[^/]";
-      else source += escapeRegExp(ch);
-    }
-    // Without a trailing slash a name also matches everything inside a folder of that name.
-    if (i === last) source += "(?:/.*)?";
-  });
-  const regex = new RegExp(`${source}$`);
-  return (path) => regex.test(path);
+  const globs = segments.map((segment) => (segment === "**" ? GLOBSTAR : segmentGlob(segment)));
+  return (path) => matchSegments(globs, path.split("/"));
 }
 
-function escapeRegExp(ch: string): string {
-  return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
+/**
+ * A pattern is matched segment by segment, with memoised positions, and each
+ * segment by a wildcard scan: time bounded by pattern length × path length
+ * whatever the stars (a regular expression built from `a*a*a*…` or
+ * `**` chains would backtrack exponentially on a crafted path).
+ */
+const GLOBSTAR = Symbol("**");
+type SegmentGlob = readonly (string | typeof ANY_RUN | typeof ANY_ONE)[];
+const ANY_RUN = Symbol("*");
+const ANY_ONE = Symbol("?");
+
+function segmentGlob(segment: string): SegmentGlob {
+  const tokens: (string | typeof ANY_RUN | typeof ANY_ONE)[] = [];
+  for (let c = 0; c < segment.length; c++) {
+    const ch = segment[c]!;
+    if (ch === "\\" && c + 1 < segment.length) tokens.push(segment[++c]!);
+    else if (ch === "*") {
+      if (tokens[tokens.length - 1] !== ANY_RUN) tokens.push(ANY_RUN);
+    } else if (ch === "?") tokens.push(ANY_ONE);
+    else tokens.push(ch);
+  }
+  return tokens;
+}
+
+function matchSegments(globs: readonly (SegmentGlob | typeof GLOBSTAR)[], parts: readonly string[]): boolean {
+  const last = globs.length - 1;
+  const memo = new Map<number, boolean>();
+  const from = (i: number, j: number): boolean => {
+    const key = i * (globs.length + 1) + j;
+    let result = memo.get(key);
+    if (result !== undefined) return result;
+    const glob = globs[j];
+    if (glob === undefined) result = i === parts.length;
+    else if (glob === GLOBSTAR) {
+      if (j === last) result = i < parts.length; // a trailing `**`: something inside
+      else result = from(i, j + 1) || (i < parts.length && from(i + 1, j));
+    } else if (i >= parts.length || !matchSegment(glob, parts[i]!)) result = false;
+    else if (j < last) result = from(i + 1, j + 1);
+    // The last segment: a lone `*` names direct files only; anything else also owns what is inside it.
+    else result = isLoneStar(glob) ? i + 1 === parts.length : true;
+    memo.set(key, result);
+    return result;
+  };
+  return from(0, 0);
+}
+
+function isLoneStar(glob: SegmentGlob): boolean {
+  return glob.length === 1 && glob[0] === ANY_RUN;
+}
+
+/** Wildcard match of one path segment: the classic scan that backtracks only to the last `*` (linear × pattern length). */
+function matchSegment(glob: SegmentGlob, text: string): boolean {
+  if (isLoneStar(glob)) return text.length > 0;
+  let g = 0;
+  let t = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (t < text.length) {
+    const token = glob[g];
+    if (token === ANY_RUN) {
+      starAt = g++;
+      resumeAt = t;
+    } else if (token === ANY_ONE || (token !== undefined && token === text[t])) {
+      g++;
+      t++;
+    } else if (starAt >= 0) {
+      g = starAt + 1;
+      t = ++resumeAt;
+    } else return false;
+  }
+  while (glob[g] === ANY_RUN) g++;
+  return g === glob.length;
 }

@@ -86,11 +86,18 @@ const UNFINISHED_MARKERS = new Set(["wip", "todo", "tbd", "fixme", "xxx", "tk", 
 /** A user-facing sentence has at least this many words. */
 export const MIN_SUMMARY_WORDS = 3;
 
+/** `v1.2.` → `v1.2`: a loop, not `/[._/-]+$/`, which rescans the run from every start (quadratic on `a./././…x`). */
+function trimTrailingPunctuation(word: string): string {
+  let end = word.length;
+  while (end > 0 && "._/-".includes(word[end - 1]!)) end--;
+  return word.slice(0, end);
+}
+
 /** Why a summary is not user-facing, or undefined when it is. */
 export function placeholderReason(summary: string): string | undefined {
   if (summary.trim() === "") return "it is empty";
   const words = summary.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’_./-]*/gu) ?? [];
-  const bare = words.map((w) => w.replace(/[._/-]+$/, ""));
+  const bare = words.map(trimTrailingPunctuation);
   if (bare.length === 0) return "it contains no words";
   if (UNFINISHED_MARKERS.has(bare[0]!)) return `it starts with "${bare[0]}", which marks unfinished work`;
   if (bare.length < MIN_SUMMARY_WORDS) return `it has ${bare.length === 1 ? "one word" : `${bare.length} words`}, fewer than ${MIN_SUMMARY_WORDS}`;
