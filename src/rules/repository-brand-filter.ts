@@ -1,5 +1,5 @@
 import { repositoryQueries, type QueryFinding } from "../analysis/drizzle/repository-queries.js";
-import { nodePosition } from "../analysis/ts/location.js";
+import { locationOf } from "../analysis/ts/location.js";
 import { defineServiceRule, type Report } from "../engine/rule.js";
 
 const messages = {
@@ -27,9 +27,8 @@ export default defineServiceRule({
     messages,
   },
   async check(ctx, report) {
-    for (const { path, findings } of await repositoryQueries(ctx)) {
-      for (const finding of findings) report({ ...toReport(finding), path, ...nodePosition(finding.node) });
-    }
+    // A filter passed to a base repository is reported at the call that passes it, in that file.
+    for (const finding of await repositoryQueries(ctx)) report({ ...toReport(finding), ...locationOf(finding.node) });
   },
 });
 

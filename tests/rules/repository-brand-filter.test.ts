@@ -241,6 +241,39 @@ export function listAll(db: Db) {
       ]);
     });
 
+    it("checks a base repository declared outside the repository files, with each subclass call's filter", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/src/db/base.ts"] = `import type { SQL } from "drizzle-orm";
+import type { Db } from "./client";
+export abstract class BaseRepository<T> {
+  constructor(protected readonly db: Db, protected readonly table: T) {}
+  protected findWhere(where: SQL) {
+    return this.db.select().from(this.table).where(where);
+  }
+  findAll() {
+    return this.db.select().from(this.table);
+  }
+}
+`;
+      files[REPO] = `${HEADER}import { BaseRepository } from "./base";
+export class LedgerRepository extends BaseRepository<typeof invoices> {
+  constructor(db: Db) {
+    super(db, invoices);
+  }
+  scoped(brandId: string) {
+    return this.findWhere(eq(invoices.brandId, brandId));
+  }
+  byId(id: string) {
+    return this.findWhere(eq(invoices.id, id));
+  }
+}
+`;
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `services/billing-ledger/src/db/base.ts:9:20 error ${ID} \`findAll\` reads \`this.table\` with no where clause, so it touches every brand's rows. Filter it with \`eq(this.table.brandId, brandId)\` (guide step 3: always filter by brand_id).`,
+        `${REPO}:13:17 error ${ID} \`byId\` reads \`this.table\` without filtering by brand id. Add \`eq(this.table.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`,
+      ]);
+    });
+
     it("reports inserts that do not set brandId", async () => {
       const body = `  constructor(private readonly db: Db) {}
   a(amountCents: number) {

@@ -30,17 +30,13 @@ export type QueryFinding =
   | { kind: "rawWithoutBrand"; method: string; verb: string; table: string; excerpt: string; node: Node }
   | { kind: "rawUndecidable"; method: string; construct: string; node: Node };
 
-export interface RepositoryFileQueries {
-  path: string;
-  findings: QueryFinding[];
-}
-
 /**
  * Every query in the service's `src/db/*.repository.ts` files, checked for a
  * brand filter: classes, their base classes' `this.table` queries, and
- * top-level functions alike. Findings are plain data plus the node to point at.
+ * top-level functions alike. Findings are plain data plus the node to point at
+ * (which may be in another file than the query: the call passing a filter).
  */
-export function repositoryQueries(ctx: ServiceContext): Promise<RepositoryFileQueries[]> {
+export function repositoryQueries(ctx: ServiceContext): Promise<QueryFinding[]> {
   return ctx.memo("repository-queries", async () => {
     const schema = await drizzleSchema(ctx);
     const prefix = `${ctx.service.dir}/`;
@@ -50,16 +46,34 @@ export function repositoryQueries(ctx: ServiceContext): Promise<RepositoryFileQu
       const file = await ctx.sourceFile(path);
       if (file) files.push(file);
     }
-    const pg = files.some(mayRunRawSql) ? await pgParser() : undefined;
+    // Loaded before any name is resolved: names resolved before an await can go stale when other rules add files meanwhile.
+    const pg = files.length ? await pgParser() : undefined;
     // Synchronous from here: every file is in the program.
-    return files.map((file) => ({ path: file.getFilePath().replace(/^\//, ""), findings: new FileQueries(file, schema, pg, files).run() }));
+    const checked = [...files, ...baseClassFiles(files)];
+    return checked.flatMap((file) => new FileQueries(file, schema, pg, files).run());
   });
 }
 
-function mayRunRawSql(file: SourceFile): boolean {
-  const text = file.getFullText();
-  return text.includes("execute") || text.includes("$client") || text.includes(".query(");
+/**
+ * Files outside `*.repository.ts` that declare a base class of a repository
+ * (`class InvoiceRepository extends BaseRepository<…>` with the base in
+ * `src/db/base.ts` or a workspace package): their queries run for the
+ * repository, so they are checked too.
+ */
+function baseClassFiles(files: readonly SourceFile[]): SourceFile[] {
+  const found = new Set<SourceFile>();
+  const queue = files.flatMap((f) => f.getClasses());
+  for (let i = 0; i < queue.length && i < 200; i++) {
+    const heritage = queue[i]!.getExtends()?.getExpression();
+    const base = heritage ? resolveName(heritage).declaration : undefined;
+    if (!base || !Node.isClassDeclaration(base)) continue;
+    const file = base.getSourceFile();
+    if (!files.includes(file)) found.add(file);
+    queue.push(base);
+  }
+  return [...found];
 }
+
 
 /** A filter's verdict: it scopes to one brand, it does not, or it cannot be told statically (and why). */
 type Verdict = { kind: "yes" } | { kind: "no" } | { kind: "unknown"; construct: string };
@@ -248,7 +262,7 @@ class FileQueries {
       file.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => {
         const callee = unwrap(call.getExpression());
         const calleeName = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : undefined;
-        return calleeName === name && functionOf(callee) === fn;
+        return calleeName === name && (functionOf(callee) ?? inheritedMethod(callee)) === fn;
       }),
     );
   }
@@ -690,6 +704,21 @@ function functionName(fn: Node): string | undefined {
   if (Node.isMethodDeclaration(fn) || Node.isFunctionDeclaration(fn) || Node.isGetAccessorDeclaration(fn) || Node.isPropertyDeclaration(fn)) return fn.getName();
   const parent = fn.getParent();
   if (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyDeclaration(parent) || Node.isPropertyAssignment(parent))) return parent.getName();
+  return undefined;
+}
+
+/** `this.m` / `super.m` naming a method a base class declares (`class R extends Base<T>`), through the `extends` chain. */
+function inheritedMethod(callee: Node): FunctionLike | undefined {
+  if (!Node.isPropertyAccessExpression(callee)) return undefined;
+  const receiver = callee.getExpression().getKind();
+  if (receiver !== SyntaxKind.ThisKeyword && receiver !== SyntaxKind.SuperKeyword) return undefined;
+  let cls: Node | undefined = callee.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+  for (let hop = 0; cls && (Node.isClassDeclaration(cls) || Node.isClassExpression(cls)) && hop < MAX_DEPTH; hop++) {
+    const method = cls.getMethod(callee.getName());
+    if (method && (hop > 0 || receiver === SyntaxKind.ThisKeyword)) return method;
+    const heritage = cls.getExtends()?.getExpression();
+    cls = heritage ? resolveName(heritage).declaration : undefined;
+  }
   return undefined;
 }
 
