@@ -69,7 +69,7 @@ describe("BullMQ on Redis, two replicas", () => {
       QUEUE_PREFIX: `e2e-${randomUUID()}`,
       CHECK_CONCURRENCY: "1",
       // A dead replica's job is taken over after this long (the default is 30 s).
-      QUEUE_LOCK_SECONDS: "6",
+      QUEUE_LOCK_SECONDS: "10",
     };
     [a, b] = await Promise.all([start(env), start(env)]);
     await waitFor("both replicas to be ready", async () => (await a.json("/readyz")).ready && (await b.json("/readyz")).ready, 30_000, tails);
