@@ -65,6 +65,16 @@ describe("infra-scaling-declared", () => {
       expect(await runRule(rule, files)).toEqual([]);
     });
 
+    it("binds scaling helper parameters to the call's arguments, per stage", async () => {
+      const files = exampleFiles();
+      files["infra/scaling.ts"] = "export const tasks = (min: number, max: number) => ({ min, max });\n";
+      edit(files, NOTIFICATIONS, 'import type { Shared } from "../../infra/shared";', 'import type { Shared } from "../../infra/shared";\nimport { tasks } from "../../infra/scaling";');
+      edit(files, NOTIFICATIONS, /scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\}/, "scaling: production ? tasks(2, 6) : tasks(1, Number(process.env.MAX_TASKS))");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${NOTIFICATIONS}:10:50 warning ${RULE} Cannot tell statically what \`Number(process.env.MAX_TASKS)\` is (scaling max). Write the scaling as numbers, a conditional on \`$app.stage\`, or a lookup into a local per-stage map.`,
+      ]);
+    });
+
     it("counts an alarm topic a platform helper links for every service", async () => {
       const files = exampleFiles();
       files["infra/platform-service.ts"] = [

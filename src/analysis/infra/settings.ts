@@ -277,7 +277,7 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
       problems.push(...objects.problems);
       for (const variant of objects.variants) {
         for (const key of ["min", "max"] as const) {
-          const member = memberOf(variant.object, key);
+          const member = memberOf(variant.object, key, 0, variant.subst);
           if (member.kind === "unknown") {
             problems.push({ kind: "notStatic", key, construct: member.construct, at: member.at });
           } else if (member.kind === "missing") {
@@ -287,7 +287,7 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
                 : { kind: "keyMissing", key, at: at(variant.object) },
             );
           } else {
-            for (const p of numberProblems(member.value, 0)) problems.push(p.kind === "notStatic" ? { ...p, key } : p);
+            for (const p of numberProblems(member.value, 0, variant.subst)) problems.push(p.kind === "notStatic" ? { ...p, key } : p);
           }
         }
       }
@@ -298,6 +298,8 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
 
 interface Variant {
   object: Node;
+  /** The helper parameters bound where the object is written (see follow). */
+  subst: Substitution;
   /** Set when the object is a stage's entry of a per-stage map. */
   stage?: string;
   map?: string;
@@ -309,38 +311,38 @@ interface Variants {
 }
 
 /** The object literals an expression can evaluate to, branch by branch and stage by stage. */
-function objectVariants(expr: Node, depth: number): Variants {
-  const node = valueOf(expr);
+function objectVariants(expr: Node, depth: number, subst: Substitution = NO_SUBSTITUTION): Variants {
+  const { node, subst: bindings } = follow(expr, subst);
   if (depth > 8) return notStatic(expr);
-  if (Node.isObjectLiteralExpression(node)) return { variants: [{ object: node }], problems: [] };
-  if (Node.isConditionalExpression(node)) return merge(objectVariants(node.getWhenTrue(), depth + 1), objectVariants(node.getWhenFalse(), depth + 1));
+  if (Node.isObjectLiteralExpression(node)) return { variants: [{ object: node, subst: bindings }], problems: [] };
+  if (Node.isConditionalExpression(node)) return merge(objectVariants(node.getWhenTrue(), depth + 1, bindings), objectVariants(node.getWhenFalse(), depth + 1, bindings));
   if (Node.isBinaryExpression(node) && isFallbackOperator(node.getOperatorToken().getKind())) {
     // `SCALING[stage] ?? DEFAULT`: a missing stage falls back to the right side.
-    const right = objectVariants(node.getRight(), depth + 1);
-    const left = objectVariants(node.getLeft(), depth + 1);
+    const right = objectVariants(node.getRight(), depth + 1, bindings);
+    const left = objectVariants(node.getLeft(), depth + 1, bindings);
     return merge({ variants: left.variants, problems: left.problems.filter((p) => p.kind !== "stageMissing") }, right);
   }
   if (Node.isElementAccessExpression(node) || Node.isPropertyAccessExpression(node)) {
-    const key = Node.isPropertyAccessExpression(node) ? node.getName() : accessKey(node.getArgumentExpression());
-    const base = objectVariants(node.getExpression(), depth + 1);
+    const key = Node.isPropertyAccessExpression(node) ? node.getName() : accessKey(node.getArgumentExpression(), bindings);
+    const base = objectVariants(node.getExpression(), depth + 1, bindings);
     const out: Variants = { variants: [], problems: [...base.problems] };
     const argument = Node.isElementAccessExpression(node) ? node.getArgumentExpression() : undefined;
     for (const variant of base.variants) {
       if (key !== undefined) {
-        const member = memberOf(variant.object, key);
+        const member = memberOf(variant.object, key, 0, variant.subst);
         if (member.kind === "present") {
-          const inner = objectVariants(member.value, depth + 1);
+          const inner = objectVariants(member.value, depth + 1, variant.subst);
           out.variants.push(...inner.variants.map((v) => ({ ...v, stage: v.stage ?? variant.stage, map: v.map ?? variant.map })));
           out.problems.push(...inner.problems);
         } else if (member.kind === "unknown") out.problems.push({ kind: "notStatic", construct: member.construct, at: member.at });
         else out.problems.push(variant.stage ? { kind: "stageMissing", stage: variant.stage, map: variant.map ?? "", at: at(variant.object) } : { kind: "notStatic", construct: constructText(node), at: at(node) });
-      } else if (argument && mentionsStage(argument)) {
+      } else if (argument && mentionsStage(argument, 0, bindings)) {
         // A lookup by stage: every stage must have an entry.
         const mapName = constructText(node.getExpression(), 40);
         for (const stage of STAGES) {
-          const member = stageMember(variant.object, stage);
+          const member = stageMember(variant.object, stage, variant.subst);
           if (member.kind === "present") {
-            const inner = objectVariants(member.value, depth + 1);
+            const inner = objectVariants(member.value, depth + 1, variant.subst);
             out.variants.push(...inner.variants.map((v) => ({ ...v, stage: v.stage ?? stage, map: v.map ?? mapName })));
             out.problems.push(...inner.problems);
           } else if (member.kind === "unknown") out.problems.push({ kind: "notStatic", construct: member.construct, at: member.at });
@@ -352,48 +354,49 @@ function objectVariants(expr: Node, depth: number): Variants {
     }
     return out;
   }
-  return notStatic(expr);
+  // Named where the value is written (a helper's argument, a constant's initialiser).
+  return notStatic(node);
 }
 
-function numberProblems(expr: Node, depth: number): ScalingProblem[] {
-  const node = valueOf(expr);
+function numberProblems(expr: Node, depth: number, subst: Substitution = NO_SUBSTITUTION): ScalingProblem[] {
+  const { node, subst: bindings } = follow(expr, subst);
   if (depth > 8) return notStatic(expr).problems;
   if (Node.isNumericLiteral(node)) return [];
   if (Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand())) return [];
-  if (Node.isConditionalExpression(node)) return [...numberProblems(node.getWhenTrue(), depth + 1), ...numberProblems(node.getWhenFalse(), depth + 1)];
+  if (Node.isConditionalExpression(node)) return [...numberProblems(node.getWhenTrue(), depth + 1, bindings), ...numberProblems(node.getWhenFalse(), depth + 1, bindings)];
   if (Node.isBinaryExpression(node) && isFallbackOperator(node.getOperatorToken().getKind())) {
-    const right = numberProblems(node.getRight(), depth + 1);
-    const left = numberProblems(node.getLeft(), depth + 1);
+    const right = numberProblems(node.getRight(), depth + 1, bindings);
+    const left = numberProblems(node.getLeft(), depth + 1, bindings);
     return right.length === 0 ? [] : [...left.filter((p) => p.kind !== "stageMissing"), ...right];
   }
   if (Node.isElementAccessExpression(node) || Node.isPropertyAccessExpression(node)) {
-    const key = Node.isPropertyAccessExpression(node) ? node.getName() : accessKey(node.getArgumentExpression());
+    const key = Node.isPropertyAccessExpression(node) ? node.getName() : accessKey(node.getArgumentExpression(), bindings);
     if (key === undefined) return notStatic(node).problems;
-    const base = objectVariants(node.getExpression(), depth + 1);
+    const base = objectVariants(node.getExpression(), depth + 1, bindings);
     const problems = [...base.problems];
     for (const variant of base.variants) {
-      const member = memberOf(variant.object, key);
-      if (member.kind === "present") problems.push(...numberProblems(member.value, depth + 1));
+      const member = memberOf(variant.object, key, 0, variant.subst);
+      if (member.kind === "present") problems.push(...numberProblems(member.value, depth + 1, variant.subst));
       else if (member.kind === "unknown") problems.push({ kind: "notStatic", construct: member.construct, at: member.at });
       else if (variant.stage && (key === "min" || key === "max")) problems.push({ kind: "stageMissing", stage: variant.stage, key, map: variant.map ?? "", at: at(variant.object) });
       else problems.push({ kind: "notStatic", construct: constructText(node), at: at(node) });
     }
     return problems;
   }
-  return notStatic(expr).problems;
+  return notStatic(node).problems;
 }
 
 type Member = { kind: "present"; value: Node } | { kind: "missing" } | { kind: "unknown"; construct: string; at: Location };
 
 /** A member of an object literal, following spreads of local objects (later members win). */
-function memberOf(object: Node, key: string, depth = 0): Member {
+function memberOf(object: Node, key: string, depth = 0, subst: Substitution = NO_SUBSTITUTION): Member {
   if (!Node.isObjectLiteralExpression(object)) return { kind: "missing" };
   let result: Member = { kind: "missing" };
   for (const prop of object.getProperties()) {
     if (Node.isSpreadAssignment(prop)) {
-      const inner = valueOf(prop.getExpression());
-      if (Node.isObjectLiteralExpression(inner) && depth < 5) {
-        const nested = memberOf(inner, key, depth + 1);
+      const inner = follow(prop.getExpression(), subst);
+      if (Node.isObjectLiteralExpression(inner.node) && depth < 5) {
+        const nested = memberOf(inner.node, key, depth + 1, inner.subst);
         if (nested.kind !== "missing") result = nested;
       } else if (result.kind === "missing") result = { kind: "unknown", construct: constructText(prop), at: at(prop) };
       continue;
@@ -406,29 +409,29 @@ function memberOf(object: Node, key: string, depth = 0): Member {
   return result;
 }
 
-function stageMember(object: Node, stage: string): Member {
+function stageMember(object: Node, stage: string, subst: Substitution): Member {
   let unknown: Member | undefined;
   for (const alias of STAGE_ALIASES[stage] ?? [stage]) {
-    const member = memberOf(object, alias);
+    const member = memberOf(object, alias, 0, subst);
     if (member.kind === "present") return member;
     if (member.kind === "unknown") unknown ??= member;
   }
   return unknown ?? { kind: "missing" };
 }
 
-function accessKey(arg: Node | undefined): string | undefined {
+function accessKey(arg: Node | undefined, subst: Substitution): string | undefined {
   if (!arg) return undefined;
-  const value = valueOf(arg);
+  const value = follow(arg, subst).node;
   return literalText(value) ?? (Node.isNumericLiteral(value) ? value.getLiteralText() : undefined);
 }
 
 /** Whether an index expression is the stage (`$app.stage`, `stage`, `input.stage`, or a local const holding one). */
-function mentionsStage(expr: Node, depth = 0): boolean {
+function mentionsStage(expr: Node, depth: number, subst: Substitution): boolean {
   const node = unwrap(expr);
   if (/\bstage\b/i.test(node.getText())) return true;
   if (Node.isIdentifier(node) && depth < 3) {
-    const init = initializerOf(node);
-    return init !== undefined && mentionsStage(init, depth + 1);
+    const init = constantValue(node, subst);
+    return init !== undefined && mentionsStage(init, depth + 1, subst);
   }
   return false;
 }
@@ -468,8 +471,4 @@ function propertyValue(prop: Node): Node | undefined {
   if (Node.isPropertyAssignment(prop)) return prop.getInitializer();
   if (Node.isShorthandPropertyAssignment(prop)) return prop.getNameNode();
   return undefined;
-}
-
-function initializerOf(node: Node): Node | undefined {
-  return Node.isIdentifier(node) ? constantValue(node) : undefined;
 }
