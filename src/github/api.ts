@@ -40,6 +40,13 @@ export interface GitHubClientOptions {
   maxRetryAfterSeconds?: number;
   /** What one second of `retry-after` lasts here (default 1000 ms; tests shrink it). */
   secondMs?: number;
+  /**
+   * Octokit's throttling (default on): besides honouring rate limits, it spaces
+   * every write and every GraphQL query one second apart, process-wide, as
+   * GitHub asks of integrations. Off only against a GitHub stand-in that has no
+   * rate limits (`GITHUB_THROTTLE=off`, used by `npm run bench`).
+   */
+  throttle?: boolean;
 }
 
 /** Thrown by the request timeout; octokit turns it into a RequestError without a response, which the retry plugin retries. */
@@ -69,6 +76,7 @@ export function botOctokit(options: GitHubClientOptions = {}): typeof ProbotOcto
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], ...instance["retry"] },
     throttle: {
       ...instance["throttle"],
+      ...(options.throttle === false ? { enabled: false } : {}),
       retryAfterBaseValue: options.secondMs ?? 1000,
       onSecondaryRateLimit: waitAfterLimit,
       onRateLimit: waitAfterLimit,
@@ -78,7 +86,7 @@ export function botOctokit(options: GitHubClientOptions = {}): typeof ProbotOcto
 }
 
 /** The client the server runs with (see `botOctokit`). */
-export const BotOctokit = botOctokit();
+export const BotOctokit = botOctokit({ throttle: process.env.GITHUB_THROTTLE !== "off" });
 
 const TIMED = Symbol("platform-checks timed fetch");
 
