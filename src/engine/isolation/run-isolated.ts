@@ -79,7 +79,15 @@ export class CheckPool {
       atomics: "disabled",
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, this.heapMb / 8)) },
     });
+    // A worker that dies with no task of ours running is reported by the pool as an 'error'
+    // event; unheard, that event would take this process down. Its tasks fail on their own.
+    this.piscina.on("error", (error: unknown) => {
+      this.lastWorkerError = error;
+    });
   }
+
+  /** The last error of a worker that died between checks (kept for diagnosis; the pool replaces the worker). */
+  lastWorkerError: unknown;
 
   /**
    * Runs a check in a worker. A rule that is not in the registry cannot be
