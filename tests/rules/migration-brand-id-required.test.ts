@@ -185,6 +185,18 @@ ALTER TABLE "archive"."ledger_entries" ADD COLUMN;
       ]);
     });
 
+    it("follows search_path into a later file: SET search_path then DROP COLUMN brand_id is an error at the DROP", async () => {
+      const files = exampleFiles();
+      files[`${DRIZZLE}/0002_path.sql`] = `SET search_path TO billing, public;\n`;
+      files[`${DRIZZLE}/0003_drop.sql`] = `CREATE POLICY "by_brand" ON invoices USING (brand_id = current_setting('app.brand'));\nALTER TABLE invoices ENABLE ROW LEVEL SECURITY;\nALTER TABLE invoices DROP COLUMN brand_id;\n`;
+      expect(await findings(files)).toEqual([
+        `${DRIZZLE}/0003_drop.sql:3:22 error ${ID} This statement drops column brand_id of table \`billing.invoices\`, and no later migration adds brand_id back. Every table needs brand_id (guide step 3): drop this change or add the column again in a new migration.`,
+      ]);
+      // Without the SET, \`invoices\` is public.invoices, which these migrations never created: nothing to report.
+      delete files[`${DRIZZLE}/0002_path.sql`];
+      expect(await findings(files)).toEqual([]);
+    });
+
     it("applies migrations in numeric file order and reads plain SQL files without breakpoints", async () => {
       const files = exampleFiles();
       // Plain string order would run 10_readd before 2_drop and lose brand_id; drizzle numbering means numeric order.
