@@ -8,13 +8,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import AjvDraft04Module from "ajv-draft-04";
-import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { examplePayload } from "../support/bot-harness.js";
 import { buildDist, PROJECT_ROOT } from "../helpers/build-dist.js";
 import { EXAMPLE_ROOT } from "../helpers/example-repo.js";
+import { sarifValidator } from "../helpers/sarif-schema.js";
 
 const action = parse(readFileSync(join(PROJECT_ROOT, "action.yml"), "utf8")) as {
   inputs: Record<string, { default?: string }>;
@@ -141,9 +140,7 @@ describe("the action (action.yml)", () => {
     expect(code).toBe(1);
     expect(stdout).not.toContain("::error");
     expect(outputs["sarif-file"]).toBe(join(workspace, "reports/pc.sarif"));
-    const ajv = new AjvDraft04Module.default({ strict: false });
-    addFormatsModule.default(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(new URL("../report/sarif-schema-2.1.0.json", import.meta.url), "utf8")));
+    const validate = sarifValidator();
     const log = JSON.parse(readFileSync(outputs["sarif-file"]!, "utf8"));
     expect(validate(log)).toBe(true);
     expect(log.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual([".changeset/odd-ducks.md"]);

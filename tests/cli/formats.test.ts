@@ -1,21 +1,16 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import AjvDraft04Module from "ajv-draft-04";
-import addFormatsModule from "ajv-formats";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import changesetValid from "../../src/rules/changeset-valid.js";
 import serviceYamlRequired from "../../src/rules/service-yaml-required.js";
 import serviceYamlSchema from "../../src/rules/service-yaml-schema.js";
 import { EXAMPLE_ROOT } from "../helpers/example-repo.js";
+import { sarifValidator } from "../helpers/sarif-schema.js";
 
 const RULES = [serviceYamlRequired, serviceYamlSchema, changesetValid];
-const validateSarif = (() => {
-  const ajv = new AjvDraft04Module.default({ allErrors: true, strict: false });
-  addFormatsModule.default(ajv);
-  return ajv.compile(JSON.parse(readFileSync(new URL("../report/sarif-schema-2.1.0.json", import.meta.url), "utf8")));
-})();
+const validateSarif = sarifValidator();
 
 const temps: string[] = [];
 afterEach(() => {

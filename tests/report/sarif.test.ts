@@ -1,17 +1,11 @@
-import { readFileSync } from "node:fs";
-import AjvDraft04Module from "ajv-draft-04";
-import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { RULE_METAS } from "../../src/cli/rule-catalog.js";
 import { DEFAULT_CONFIG } from "../../src/engine/config.js";
 import { renderSarif, toSarif } from "../../src/report/sarif.js";
 import { hostileReport } from "../helpers/report-fixture.js";
+import { sarifValidator } from "../helpers/sarif-schema.js";
 
-// The OASIS SARIF 2.1.0 schema (sarif-2.1/schema/sarif-schema-2.1.0.json in oasis-tcs/sarif-spec), a JSON Schema draft-04.
-const schema = JSON.parse(readFileSync(new URL("./sarif-schema-2.1.0.json", import.meta.url), "utf8"));
-const ajv = new AjvDraft04Module.default({ allErrors: true, strict: false });
-addFormatsModule.default(ajv);
-const validate = ajv.compile(schema);
+const validate = sarifValidator();
 
 function sarifOf(options: Partial<Parameters<typeof toSarif>[1]> = {}) {
   return JSON.parse(renderSarif(hostileReport(), { rules: RULE_METAS, config: DEFAULT_CONFIG, toolVersion: "1.2.3", ...options }));
