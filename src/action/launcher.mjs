@@ -19,8 +19,9 @@ function npmCommand() {
 if (!existsSync(entry) || !existsSync(join(root, "node_modules"))) {
   const [command, prefix] = npmCommand();
   process.stdout.write("::group::platform-checks: installing and building the action (once per job)\n");
-  // npm's own output goes to stderr; the lockfile pins every package.
-  const result = spawnSync(command, [...prefix, "ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+  // The build needs the dev dependencies (TypeScript) even under NODE_ENV=production; npm's own
+  // output goes to stderr; the lockfile pins every package.
+  const result = spawnSync(command, [...prefix, "ci", "--include=dev", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: root,
     stdio: ["ignore", 2, 2],
     shell: process.platform === "win32",

@@ -1,11 +1,12 @@
 /**
- * What a newcomer does: clone, `npm ci`, `npx platform-checks …`. `npm ci`
- * must build dist/ by itself (the `prepare` script) and npx must find the
- * CLI. One slow test: a real clone of the committed HEAD (uncommitted edits
- * are not in it), `npm ci --offline` from npm's cache (CI's own `npm ci`
- * fills it first; no network), then the CLI through npx on the example.
+ * What a newcomer does, and what a runner does with the action: a fresh clone
+ * (dist/ is not committed), `npm ci` (its `prepare` script builds dist/), then
+ * `npx platform-checks …`. One slow test over a real clone of the committed
+ * HEAD (uncommitted edits are not in it). The clone's `npm ci` is the one the
+ * action's launcher runs on a bare checkout, offline from npm's cache (CI's
+ * own `npm ci` fills it first; no network).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,16 +26,31 @@ afterAll(() => {
 });
 
 describe("a fresh clone", () => {
-  it("runs `npx platform-checks` right after `npm ci`", () => {
-    const run = (command: string, args: string[]) =>
-      execFileSync(command, args, { cwd: clone, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 480_000, env: { ...process.env, CI: "true" } });
+  it("installs itself when used as an action, then runs `npx platform-checks`", () => {
     execFileSync("git", ["clone", "--quiet", PROJECT_ROOT, clone], { stdio: "pipe" });
     expect(existsSync(join(clone, "dist"))).toBe(false);
+    const env = { ...process.env, CI: "true", npm_config_offline: "true", npm_config_audit: "false", npm_config_fund: "false" };
 
-    run("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--loglevel=error"]);
+    // The action on a bare checkout: the launcher runs `npm ci` (which builds dist/), then the check.
+    const workspace = join(clone, "examples/loop-platform");
+    const action = spawnSync(process.execPath, [join(clone, "src/action/launcher.mjs")], {
+      cwd: workspace,
+      encoding: "utf8",
+      timeout: 480_000,
+      env: { ...env, GITHUB_ACTIONS: "true", GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: "workflow_dispatch", "INPUT_FORMAT": "github" },
+    });
+    expect(action.stdout).toContain("::group::platform-checks: installing and building the action (once per job)");
+    expect(action.stdout).toContain("platform-checks: no findings (billing-ledger, notifications): success.");
+    expect(action.status, action.stderr).toBe(0);
     expect(existsSync(join(clone, "dist/cli/main.js"))).toBe(true);
 
-    const out = run("npx", ["--no-install", "platform-checks", "check", "--repo", "examples/loop-platform", "--format", "json"]);
+    // The CLI through npx, as the README says, right after that install.
+    const out = execFileSync("npx", ["--no-install", "platform-checks", "check", "--repo", "examples/loop-platform", "--format", "json"], {
+      cwd: clone,
+      encoding: "utf8",
+      timeout: 120_000,
+      env,
+    });
     expect(JSON.parse(out)).toMatchObject({ conclusion: "success", services: ["billing-ledger", "notifications"] });
   }, 600_000);
 });
