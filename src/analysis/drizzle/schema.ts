@@ -165,9 +165,10 @@ function callValue(expr: Node): CallExpression | undefined {
   return value && Node.isCallExpression(value) ? value : undefined;
 }
 
-/** Whether a call defines a table: `pgTable(…)`, a `pgTableCreator` result, or `<pgSchema>.table(…)`. */
+/** Whether a call defines a table: `pgTable(…)`, a `pgTableCreator` result, or `<pgSchema>.table(…)`, also as `….withRLS(…)`. */
 function tableCallKind(call: CallExpression): { schemaCall: CallExpression | undefined } | undefined {
-  const callee = unwrap(call.getExpression());
+  let callee = unwrap(call.getExpression());
+  if (Node.isPropertyAccessExpression(callee) && callee.getName() === "withRLS") callee = unwrap(callee.getExpression());
   if (call.getArguments().length < 1) return undefined;
   if (Node.isIdentifier(callee) || (Node.isPropertyAccessExpression(callee) && callee.getName() !== "table")) {
     if (isPgCoreExport(callee, "pgTable")) return { schemaCall: undefined };
@@ -182,7 +183,12 @@ function tableCallKind(call: CallExpression): { schemaCall: CallExpression | und
 }
 
 function readTable(call: CallExpression, schema: string | undefined): DrizzleTable {
-  const parent = call.getParent();
+  // `pgTable(…).enableRLS()` is still the table.
+  let parent = call.getParent();
+  for (let node: Node = call; parent && Node.isPropertyAccessExpression(parent) && parent.getParent()?.getKind() === SyntaxKind.CallExpression; ) {
+    node = parent.getParentOrThrow();
+    parent = node.getParent();
+  }
   const declaration = parent && Node.isVariableDeclaration(parent) ? parent : undefined;
   const nameArg = call.getArguments()[0];
   const name = nameArg ? evaluateString(nameArg) : undefined;

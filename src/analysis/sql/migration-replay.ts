@@ -233,7 +233,7 @@ export class Replay {
   }
 
   private pathFrom(schemas: string[]): string[] {
-    return schemas.filter((s) => s !== "$user" && s !== "pg_temp" && s !== "pg_catalog");
+    return schemas.filter((s) => s !== "" && s !== "$user" && s !== "pg_temp" && s !== "pg_catalog");
   }
 
   private alterTable(alter: AlterTableStmt, at: StatementAt): void {

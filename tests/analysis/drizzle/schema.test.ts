@@ -24,6 +24,18 @@ export const payouts = billing.table("payouts", ({ text: t, uuid }) => ({ id: uu
     expect(schema?.schemas.map((s) => `${s.name}@${s.path}`)).toEqual([`billing@${DB}/schema.ts`]);
   });
 
+  it("reads tables with row-level security: pgTable(…).enableRLS() and pgTable.withRLS(…)", async () => {
+    const files = {
+      [`${DB}/schema.ts`]: `import { pgSchema, pgTable, text } from "drizzle-orm/pg-core";
+const billing = pgSchema("billing");
+export const a = pgTable("a", { brandId: text() }).enableRLS();
+export const b = pgTable.withRLS("b", { id: text() });
+export const c = billing.table.withRLS("c", { brand_id: text() });
+`,
+    };
+    expect(await tablesOf(files)).toEqual(["a(-.a): brandId", "b(-.b): id", "c(billing.c): brand_id"]);
+  });
+
   it("substitutes helper arguments into column names and follows spreads of helper calls", async () => {
     const files = {
       [`${DB}/schema.ts`]: `import { pgTable } from "drizzle-orm/pg-core";
