@@ -3,6 +3,7 @@ import { parseConfig } from "../../src/engine/config.js";
 import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
 import { defineRepoRule, defineServiceRule } from "../../src/engine/rule.js";
 import { runChecks } from "../../src/engine/run.js";
+import { SnapshotReadError } from "../../src/engine/snapshot.js";
 import { exampleFiles } from "../helpers/example-repo.js";
 
 const noisy = defineServiceRule({
@@ -57,5 +58,20 @@ describe("runChecks", () => {
     expect(report.ruleRuns.filter((r) => r.crashed === "boom")).toHaveLength(2);
     expect(report.findings.some((f) => f.rule === "changeset-valid")).toBe(true);
     expect(report.conclusion).toBe("failure");
+  });
+
+  it("aborts with the snapshot's read error instead of reporting it as rule crashes", async () => {
+    const failure = new SnapshotReadError("services/billing-ledger/README.md", "GitHub answered 503 Service Unavailable", true);
+    const reader = defineServiceRule({
+      meta: { id: "service-readme-required", defaultSeverity: "error", title: "t", messages: {} },
+      async check(ctx) {
+        await ctx.read(ctx.path("README.md"));
+      },
+    });
+    const failing = new MemorySnapshot({ files: exampleFiles(), failingReads: { [failure.path]: failure } });
+    await expect(runChecks({ snapshot: failing, config: parseConfig({}), rules: [reader, repoLevel] })).rejects.toBe(failure);
+    // The same rule over a snapshot that answers: no finding, no crash.
+    const report = await runChecks({ snapshot: snapshot(), config: parseConfig({}), rules: [reader] });
+    expect(report.ruleRuns.filter((r) => r.crashed)).toEqual([]);
   });
 });
