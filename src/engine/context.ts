@@ -41,6 +41,8 @@ export class RepoContext {
   private readonly reads = new Map<string, Promise<string | undefined>>();
   private readonly memos = new Map<string, Promise<unknown>>();
   private program: TsProgram | undefined;
+  private readonly sourcesByFolder = new Map<string, string[]>();
+  private loadedCoveredServices = false;
 
   constructor(
     readonly snapshot: RepoSnapshot,
@@ -111,7 +113,29 @@ export class RepoContext {
       exists: (p) => this.exists(p),
       workspace: () => workspacePackages(this),
     });
-    return this.program.sourceFile(path).then((file) => (file && this.withinSyntaxDepth(path, file) ? file : undefined));
+    return this.program.sourceFile(path, () => this.companionsOf(path)).then((file) => (file && this.withinSyntaxDepth(path, file) ? file : undefined));
+  }
+
+  /**
+   * What enters the program with a file: the first time, the sources of every
+   * service the check covers (its rules read them all); later, the sources of
+   * the file's own service if it is another one. Tests and declarations never.
+   */
+  private companionsOf(path: string): string[] {
+    const prefix = `${this.config.services_dir}/`;
+    const own = path.startsWith(prefix) ? this.serviceSources(`${prefix}${path.slice(prefix.length).split("/")[0]}/src/`) : [];
+    if (this.loadedCoveredServices) return own;
+    this.loadedCoveredServices = true;
+    return [...own, ...this.services.flatMap((s) => this.serviceSources(`${s.dir}/src/`))];
+  }
+
+  private serviceSources(src: string): string[] {
+    let group = this.sourcesByFolder.get(src);
+    if (!group) {
+      group = this.filesUnder(src).filter((p) => /\.(c|m)?[jt]sx?$/.test(p) && !/\.d\.[cm]?ts$|\.(test|spec)\.[cm]?[jt]sx?$/.test(p));
+      this.sourcesByFolder.set(src, group);
+    }
+    return group;
   }
 
   /** Memoises an analysis shared by several rules (e.g. a service's routes) for this check. */

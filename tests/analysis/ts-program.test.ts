@@ -93,13 +93,25 @@ describe("one program per check: module resolution", () => {
 
   it("reads only the files imports reach, never node_modules nor outside the repository", async () => {
     const { ctx, reads } = context({
-      "services/svc/src/index.ts": `import { a } from "./a";\nimport x from "../../../../etc/passwd";\nimport { y } from "left-pad";\nimport { z } from "./node_modules/z";\na;\n`,
-      "services/svc/src/a.ts": `export const a = 1;\n`,
-      "services/svc/src/node_modules/z.ts": `export const z = 1;\n`,
-      "services/svc/src/unrelated.ts": `export const u = 1;\n`,
+      "packages/lib/src/index.ts": `import { a } from "./a";\nimport x from "../../../../etc/passwd";\nimport { y } from "left-pad";\nimport { z } from "./node_modules/z";\na;\n`,
+      "packages/lib/src/a.ts": `export const a = 1;\n`,
+      "packages/lib/src/node_modules/z.ts": `export const z = 1;\n`,
+      "packages/lib/src/unrelated.ts": `export const u = 1;\n`,
+    });
+    await ctx.sourceFile("packages/lib/src/index.ts");
+    expect(reads.filter((p) => p.endsWith(".ts")).sort()).toEqual(["packages/lib/src/a.ts", "packages/lib/src/index.ts"]);
+  });
+
+  it("loads a service file together with the rest of its service's sources (one batch), never its tests", async () => {
+    const { ctx, reads } = context({
+      "services/svc/src/index.ts": `export const app = 1;\n`,
+      "services/svc/src/routes/a.routes.ts": `export const a = 1;\n`,
+      "services/svc/src/routes/a.routes.test.ts": `export const t = 1;\n`,
+      "services/svc/tests/unit/a.test.ts": `export const t = 1;\n`,
+      "services/other/src/index.ts": `export const o = 1;\n`,
     });
     await ctx.sourceFile("services/svc/src/index.ts");
-    expect(reads.filter((p) => p.endsWith(".ts")).sort()).toEqual(["services/svc/src/a.ts", "services/svc/src/index.ts"]);
+    expect(reads.filter((p) => p.endsWith(".ts")).sort()).toEqual(["services/svc/src/index.ts", "services/svc/src/routes/a.routes.ts"]);
   });
 });
 

@@ -20,6 +20,8 @@ export class TsProgram {
   private readonly resolver: ModuleResolver;
   /** Per file: parsed, with the repository files its imports name. */
   private readonly parsed = new Map<string, Promise<{ file: SourceFile; imports: string[] } | undefined>>();
+  /** Files whose whole import closure is in the program. */
+  private readonly complete = new Set<string>();
 
   constructor(private readonly host: ModuleResolverHost) {
     this.resolver = new ModuleResolver(host);
@@ -53,19 +55,26 @@ export class TsProgram {
   /**
    * A repository file, parsed, with every repository file it reaches through
    * imports and re-exports (transitively) in the program, so names in it can be
-   * resolved. Undefined when the file does not exist.
+   * resolved. `companions()` are loaded in the same batch (the sources of the
+   * services the check covers, which its rules read next): adding files
+   * invalidates the compiler's checker, so few, large batches keep a check fast.
+   * Undefined when the file does not exist.
    */
-  async sourceFile(path: string): Promise<SourceFile | undefined> {
+  async sourceFile(path: string, companions: () => readonly string[] = () => []): Promise<SourceFile | undefined> {
     const root = await this.parse(path);
     if (!root) return undefined;
+    if (this.complete.has(path)) return root.file;
     const seen = new Set([path]);
-    let frontier = root.imports;
+    // Files loaded together enter the program together: every file added later rebuilds the checker.
+    let frontier = [...root.imports, ...companions()];
     while (frontier.length > 0) {
       const next: string[] = [];
-      const loaded = await Promise.all(frontier.filter((p) => !seen.has(p) && seen.add(p)).map((p) => this.parse(p)));
+      const loaded = await Promise.all(frontier.filter((p) => !seen.has(p) && !this.complete.has(p) && seen.add(p)).map((p) => this.parse(p)));
       for (const entry of loaded) if (entry) next.push(...entry.imports);
       frontier = next;
     }
+    // Every file seen had its imports followed: their closures are all in the program now.
+    for (const p of seen) this.complete.add(p);
     return root.file;
   }
 

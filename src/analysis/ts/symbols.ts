@@ -1,4 +1,4 @@
-import { Node, type Symbol as TsSymbol } from "ts-morph";
+import { Node, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression, type Symbol as TsSymbol } from "ts-morph";
 import { unwrap } from "./syntax.js";
 
 /** One import or re-export a name passes through: `import { b as c } from "m"` is `{ module: "m", name: "b" }`. */
@@ -33,28 +33,73 @@ const MAX_ALIAS_HOPS = 32;
  */
 export function resolveName(expr: Node): NameResolution {
   const node = unwrap(expr);
-  if (Node.isPropertyAccessExpression(node)) {
-    const base = resolveName(node.getExpression());
-    const symbol = node.getNameNode().getSymbol();
-    // `ns.member` where `ns` is a namespace import of a module outside the repository.
-    if (base.external?.name === "*" && (!symbol || isUnresolved(symbol))) {
-      const step = { module: base.external.module, name: node.getName(), node };
-      return { declaration: undefined, imports: [...base.imports, step], external: step };
-    }
-    // `ns.member` of a namespace import of a repository module: the member is that module's export too.
-    const namespace = base.imports[base.imports.length - 1];
-    const throughNamespace = namespace?.name === "*" ? [...base.imports, { module: namespace.module, name: node.getName(), node }] : [];
-    const own = followSymbol(symbol);
-    return { ...own, imports: [...throughNamespace, ...own.imports] };
-  }
+  if (Node.isPropertyAccessExpression(node)) return resolveMember(node);
   if (Node.isIdentifier(node)) {
     const parent = node.getParent();
     if (parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === node) {
       return followSymbol(parent.getValueSymbol() ?? undefined);
     }
+    // An identifier resolves lexically: the checker binds it without typing anything.
     return followSymbol(node.getSymbol());
   }
-  return { declaration: undefined, imports: [], external: undefined };
+  return NOTHING;
+}
+
+const NOTHING: NameResolution = { declaration: undefined, imports: [], external: undefined };
+
+/**
+ * `base.member`, resolved from what `base` is, without asking the checker for
+ * the member (that would type-check the receiver: zod chains, handlers, …):
+ * a namespace import's export, a class's member (`this.x`, `new C().x`,
+ * static `C.x`), an enum member, an object literal constant's property.
+ */
+function resolveMember(node: PropertyAccessExpression): NameResolution {
+  const name = node.getName();
+  const receiver = unwrap(node.getExpression());
+  if (Node.isThisExpression(receiver)) {
+    const cls = node.getFirstAncestor((a): a is ClassDeclaration | ClassExpression => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+    return { declaration: cls ? classMember(cls, name) : undefined, imports: [], external: undefined };
+  }
+  if (!Node.isIdentifier(receiver) && !Node.isPropertyAccessExpression(receiver)) return NOTHING;
+  const base = resolveName(receiver);
+  const last = base.imports[base.imports.length - 1];
+  if (last?.name === "*") {
+    // `ns.member` of a namespace import: the member is the module's export (in the repository or not).
+    const step = { module: last.module, name, node };
+    if (base.external) return { declaration: undefined, imports: [...base.imports, step], external: step };
+    const moduleSymbol = receiver.getSymbol()?.getAliasedSymbol();
+    const own = followSymbol(moduleSymbol?.getExport(name));
+    return { ...own, imports: [...base.imports, step, ...own.imports] };
+  }
+  const decl = base.declaration;
+  if (!decl) return NOTHING;
+  if (Node.isSourceFile(decl)) {
+    // A namespace import resolved to the module file itself.
+    return followSymbol(decl.getSymbol()?.getExport(name));
+  }
+  if (Node.isClassDeclaration(decl) || Node.isClassExpression(decl)) return { declaration: classMember(decl, name, true), imports: [], external: undefined };
+  if (Node.isEnumDeclaration(decl)) return { declaration: decl.getMember(name), imports: [], external: undefined };
+  if (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) || Node.isPropertyAssignment(decl)) {
+    const init = decl.getInitializer();
+    const value = init ? unwrap(init) : undefined;
+    if (value && Node.isObjectLiteralExpression(value)) return { declaration: value.getProperty(name), imports: [], external: undefined };
+    if (value && Node.isNewExpression(value)) {
+      const cls = resolveName(value.getExpression()).declaration;
+      if (cls && (Node.isClassDeclaration(cls) || Node.isClassExpression(cls))) return { declaration: classMember(cls, name), imports: [], external: undefined };
+    }
+  }
+  return NOTHING;
+}
+
+/** A class member by name: property, method, accessor, or a constructor parameter property. */
+function classMember(cls: ClassDeclaration | ClassExpression, name: string, isStatic = false): Node | undefined {
+  const member = cls.getMembers().find((m) => (Node.isPropertyDeclaration(m) || Node.isMethodDeclaration(m) || Node.isGetAccessorDeclaration(m)) && m.getName() === name && m.isStatic() === isStatic);
+  if (member || isStatic) return member;
+  for (const ctor of cls.getConstructors()) {
+    const param = ctor.getParameters().find((p) => p.isParameterProperty() && p.getName() === name);
+    if (param) return param;
+  }
+  return undefined;
 }
 
 /** The declaration an expression names (see {@link resolveName}), or undefined. */
