@@ -52,7 +52,11 @@ export interface EngineFloorRow {
 
 export async function engineVersusFloor(example: Record<string, string>, sizes: readonly number[], runs: number, note: (line: string) => void): Promise<EngineFloorRow[]> {
   const cli = join(projectRoot(), "dist/cli/main.js");
-  const floorScript = fileURLToPath(new URL("./floor.js", import.meta.url));
+  // The floor runs as its own process too; from source (how `npm run bench` runs) Node strips its types.
+  const fromSource = import.meta.url.endsWith(".ts");
+  const floorArgs = fromSource
+    ? ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", fileURLToPath(new URL("./floor.ts", import.meta.url))]
+    : [fileURLToPath(new URL("./floor.js", import.meta.url))];
   const parserFor = await loadFloorParsers();
   const rows: EngineFloorRow[] = [];
   for (const size of sizes) {
@@ -89,7 +93,7 @@ export async function engineVersusFloor(example: Record<string, string>, sizes: 
         const check = await runNode([cli, "check", "--repo", dir, "--all", "--format", "json"]);
         if (check.code !== 0 && check.code !== 1) throw new Error(`bench: check --all exited ${check.code}\n${check.stderr.slice(-2000)}`);
         cliMs.push(check.ms);
-        const floor = await runNode([floorScript, dir, list]);
+        const floor = await runNode([...floorArgs, dir, list]);
         if (floor.code !== 0) throw new Error(`bench: the floor exited ${floor.code}\n${floor.stderr.slice(-2000)}`);
         floorMs.push(floor.ms);
       }
