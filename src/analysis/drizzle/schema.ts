@@ -305,13 +305,17 @@ class ColumnReader {
     }
     let notNull = false;
     let hasDefault = false;
-    while (Node.isCallExpression(expr)) {
+    // Bounded: a constant can name itself (`const c = c.default(1)`).
+    for (let steps = 0; Node.isCallExpression(expr) && steps < 64; steps++) {
       const callee = unwrap(expr.getExpression());
-      if (Node.isPropertyAccessExpression(callee) && Node.isCallExpression(unwrap(callee.getExpression()))) {
+      // A modifier on a builder chain, written inline or held in a constant (`planColumn.default("free")`).
+      const receiver = Node.isPropertyAccessExpression(callee) ? unwrap(callee.getExpression()) : undefined;
+      const chained = receiver && (Node.isCallExpression(receiver) ? receiver : (Node.isIdentifier(receiver) || Node.isPropertyAccessExpression(receiver)) && !isBuilder(callee, scope) ? valueOf(receiver, subst) : undefined);
+      if (Node.isPropertyAccessExpression(callee) && chained && Node.isCallExpression(chained)) {
         const method = callee.getName();
         if (NOT_NULL_METHODS.has(method)) notNull = true;
         if (DEFAULT_METHODS.has(method)) hasDefault = true;
-        expr = unwrap(callee.getExpression());
+        expr = unwrap(chained);
         continue;
       }
       if (isBuilder(callee, scope)) return { builder: expr, subst, notNull, hasDefault };

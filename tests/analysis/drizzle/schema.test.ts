@@ -36,6 +36,18 @@ export const c = billing.table.withRLS("c", { brand_id: text() });
     expect(await tablesOf(files)).toEqual(["a(-.a): brandId", "b(-.b): id", "c(billing.c): brand_id"]);
   });
 
+  it("follows a column builder held in a constant and finished at the table (`planColumn.default(\"free\")`), and survives one that names itself", async () => {
+    const files = {
+      [`${DB}/schema.ts`]: `import { pgTable, text } from "drizzle-orm/pg-core";
+export const planColumn = text("plan", { enum: ["free", "pro"] }).notNull();
+// @ts-expect-error a constant that names itself
+const loop = loop.default("x");
+export const subscriptions = pgTable("subscriptions", { plan: planColumn.default("free"), brandId: text("brand_id"), odd: loop });
+`,
+    };
+    expect(await tablesOf(files)).toEqual(["subscriptions(-.subscriptions): plan,brand_id ?`loop.default(\"x\")`@schema.ts:5"]);
+  });
+
   it("substitutes helper arguments into column names and follows spreads of helper calls", async () => {
     const files = {
       [`${DB}/schema.ts`]: `import { pgTable } from "drizzle-orm/pg-core";
