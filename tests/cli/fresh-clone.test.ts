@@ -23,7 +23,7 @@ afterAll(() => {
     const manifest = join(npxCache, entry, "package.json");
     if (existsSync(manifest) && readFileSync(manifest, "utf8").includes(clone)) rmSync(join(npxCache, entry), { recursive: true, force: true });
   }
-});
+}, 180_000); // removing a whole node_modules takes a while on a busy machine
 
 describe("a fresh clone", () => {
   it("installs itself when used as an action, then runs `npx platform-checks`", () => {
