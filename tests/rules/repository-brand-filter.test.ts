@@ -140,6 +140,35 @@ export async function purgeBrand(db: Db, brandId: string) {
       files[REPO] = `${HEADER}${prelude}export class LedgerRepository extends BrandScoped<typeof invoices> {\n${body}}\n`;
       expect(describeFindings(await runRule(rule, files))).toEqual([]);
     });
+
+    it("reads insert types inferred from validators in the repository: drizzle-zod createInsertSchema and z.object", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/src/db/validators.ts"] = `import { createInsertSchema } from "drizzle-zod";
+import { z } from "zod";
+import { invoices, ledgerEntries } from "./schema";
+export const newInvoice = createInsertSchema(invoices, { amountCents: (s) => s.positive() });
+export const newEntry = z.object({ invoiceId: z.string(), brand_id: z.string() }).strict();
+export const looseEntry = z.object({ invoiceId: z.string() }).extend({ deltaCents: z.number() });
+`;
+      files[REPO] = `${HEADER}import type { z } from "zod";
+import { looseEntry, newEntry, newInvoice } from "./validators";
+export class LedgerRepository {
+  constructor(private readonly db: Db) {}
+  a(row: z.infer<typeof newInvoice>) {
+    return this.db.insert(invoices).values(row);
+  }
+  b(row: z.input<typeof newEntry>) {
+    return this.db.insert(ledgerEntries).values(row);
+  }
+  c(row: z.infer<typeof looseEntry>) {
+    return this.db.insert(ledgerEntries).values(row);
+  }
+}
+`;
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${REPO}:15:20 error ${ID} \`c\` inserts into \`ledgerEntries\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`,
+      ]);
+    });
   });
 
   describe("invalid", () => {

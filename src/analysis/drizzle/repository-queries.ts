@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type CallExpression, type SourceFile, type TypeNode } from "ts-morph";
+import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile, type TypeNode } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
 import { returnedExpressions } from "../hono/scope.js";
 import { readRawSql } from "../sql/brand-filter.js";
@@ -556,6 +556,8 @@ class FileQueries {
       if (brand && brand.notNull && !brand.hasDefault) return YES;
       return unknown(type, `\`${constructText(type, 60)}\` (brandId is optional there)`);
     }
+    const fromSchema = this.validatorTypeVerdict(type);
+    if (fromSchema) return fromSchema;
     if (Node.isTypeReference(type)) {
       const name = type.getTypeName();
       const declaration = Node.isIdentifier(name) ? resolveName(name).declaration : undefined;
@@ -570,6 +572,41 @@ class FileQueries {
       }
     }
     return unknown(type, `the type \`${constructText(type, 60)}\`${Node.isTypeReference(type) ? originOf(type.getTypeName()) : ""}`);
+  }
+
+  /**
+   * `z.infer<typeof s>` (also `z.input`, `z.output`) of a validator written in
+   * the repository: drizzle-zod's `createInsertSchema(table, …)` requires
+   * brandId when the table's column is NOT NULL without default;
+   * `z.object({ … })` (and `.extend({ … })`) has the keys it lists.
+   */
+  private validatorTypeVerdict(type: TypeNode): Verdict | undefined {
+    if (!Node.isTypeReference(type)) return undefined;
+    const typeName = type.getTypeName().getText();
+    const arg = type.getTypeArguments()[0];
+    if (!/(?:^|\.)(?:infer|input|output)$/.test(typeName) || !arg || !Node.isTypeQuery(arg)) return undefined;
+    const name = arg.getExprName();
+    const value = Node.isIdentifier(name) ? valueOf(name) : undefined;
+    if (!value || !Node.isCallExpression(value)) return undefined;
+    const keys: string[] = [];
+    let call: Node = value;
+    for (let hops = 0; Node.isCallExpression(call) && hops < MAX_DEPTH; hops++) {
+      const callee = unwrap(call.getExpression());
+      const first = call.getArguments()[0];
+      if ((Node.isIdentifier(callee) || Node.isPropertyAccessExpression(callee)) && resolveName(callee).imports.some((s) => s.name === "createInsertSchema" && s.module.includes("zod"))) {
+        const table = first ? tableNamed(this.schema, first) : undefined;
+        const brand = table?.columns.find(isBrandIdColumn);
+        if (keys.some((k) => this.brandKeys.has(k)) || (brand && brand.notNull && !brand.hasDefault)) return YES;
+        return table ? NO : undefined;
+      }
+      const method = methodName(call);
+      const object = first && Node.isObjectLiteralExpression(unwrap(first)) ? (unwrap(first) as ObjectLiteralExpression) : undefined;
+      if ((method === "object" || method === "extend") && object) keys.push(...object.getProperties().flatMap((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? [p.getName()] : [])));
+      else if (method !== "strict" && method !== "passthrough" && method !== "strip" && method !== "describe") return undefined;
+      if (method === "object") return keys.some((k) => this.brandKeys.has(k)) ? YES : NO;
+      call = Node.isPropertyAccessExpression(callee) ? unwrap(callee.getExpression()) : callee;
+    }
+    return undefined;
   }
 
   /** The table of `typeof t.$inferInsert` / `InferInsertModel<typeof t>` (null when `t` is not a schema table), or undefined for other types. */
