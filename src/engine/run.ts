@@ -3,7 +3,7 @@ import { evaluateReadiness, readinessMeta } from "../checklist/readiness-rule.js
 import { parseServiceDescriptor } from "./service-descriptor.js";
 import type { Config } from "./config.js";
 import { RepoContext, type ContextObserver, type ServiceInfo } from "./context.js";
-import { inputLimitsMeta } from "./input-limits.js";
+import { inputLimitsMeta, sizeProblem } from "./input-limits.js";
 import { filesToPrefetch } from "./prefetch.js";
 import { formatMessage, type Report, type Rule } from "./rule.js";
 import { computeScope, serviceFolderOf, serviceFoldersMeta, type UncheckableFolder } from "./scope.js";
@@ -178,7 +178,9 @@ export function applyReadiness(
 async function serviceStatus(snapshot: RepoSnapshot, ctx: RepoContext, service: ServiceInfo): Promise<ServiceStatus> {
   const path = `${service.dir}/service.yaml`;
   const head = await ctx.descriptor(service);
-  const base = parseServiceDescriptor(path, await snapshot.readBaseFile(path));
+  const baseText = await snapshot.readBaseFile(path);
+  // The base is bounded like the head: over the YAML size limit it is not parsed.
+  const base = parseServiceDescriptor(path, baseText !== undefined && sizeProblem(path, baseText) ? undefined : baseText);
   const statusOf = (data: Record<string, unknown> | undefined) =>
     typeof data?.["status"] === "string" ? (data["status"] as string) : undefined;
   const contracts = head.data?.["contracts"] as Record<string, unknown> | undefined;

@@ -77,6 +77,8 @@ export class CheckPool {
       idleTimeout: 60_000,
       // Tasks wait on MessagePort replies: the worker's event loop must keep running.
       atomics: "disabled",
+      // The rules need no environment: the app's secrets (WEBHOOK_SECRET, PRIVATE_KEY, tokens) stay out of the workers.
+      env: workerEnvironment(env),
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, this.heapMb / 8)) },
     });
     // A worker that dies with no task of ours running is reported by the pool as an 'error'
@@ -165,6 +167,16 @@ export async function closeSharedCheckPool(): Promise<void> {
 function workerEntry(): string {
   const fromSource = import.meta.url.endsWith(".ts");
   return new URL(fromSource ? "./source-entry.mjs" : "./check-worker.js", import.meta.url).href;
+}
+
+/** The few variables that shape formatting, not behaviour; nothing secret. */
+function workerEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of ["NODE_ENV", "TZ", "LANG"]) {
+    const value = env[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
 }
 
 function positiveNumber(raw: string | undefined, name: string): number | undefined {
