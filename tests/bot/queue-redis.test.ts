@@ -17,7 +17,8 @@ const redisQueue = (options: Partial<RedisQueueOptions> = {}) => new RedisQueue(
 
 queueBehaviour(async (options) => redisQueue(options));
 
-test("a job still running when its worker shuts down goes back to the queue, and the next worker resumes it", async () => {
+/** A worker that shuts down (100 ms grace) while checking head A of pull request 7: the queue's prefix and what the job logged. */
+async function shutDownWhileRunningA(): Promise<{ prefix: string; log: string[] }> {
   const prefix = `t-${randomUUID()}`;
   const first = redisQueue({ prefix });
   const r1 = new Recorder();
@@ -25,7 +26,12 @@ test("a job still running when its worker shuts down goes back to the queue, and
   await first.enqueue(check(7, "A"));
   await r1.until("start 7:A");
   await first.shutdown(100);
-  expect(r1.log).toEqual(["start 7:A", "abort 7:A shutdown", "end 7:A"]);
+  return { prefix, log: r1.log };
+}
+
+test("a job still running when its worker shuts down goes back to the queue, and the next worker resumes it", async () => {
+  const { prefix, log } = await shutDownWhileRunningA();
+  expect(log).toEqual(["start 7:A", "abort 7:A shutdown", "end 7:A"]);
 
   const second = redisQueue({ prefix });
   const r2 = new Recorder();
@@ -41,14 +47,7 @@ test("a job still running when its worker shuts down goes back to the queue, and
 }, 30_000);
 
 test("a returned job whose head was superseded meanwhile still runs once, already aborted, so that it can clean up", async () => {
-  const prefix = `t-${randomUUID()}`;
-  const first = redisQueue({ prefix });
-  const r1 = new Recorder();
-  first.start(r1.processor);
-  await first.enqueue(check(7, "A"));
-  await r1.until("start 7:A");
-  await first.shutdown(100);
-
+  const { prefix } = await shutDownWhileRunningA();
   const second = redisQueue({ prefix });
   await second.enqueue(check(7, "B"));
   const r2 = new Recorder();
