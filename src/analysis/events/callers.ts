@@ -18,7 +18,7 @@ export class ServiceCalls {
     const name = functionName(fn);
     if (name === undefined) return [];
     const target = Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) ? fn.getParentIfKind(SyntaxKind.VariableDeclaration) ?? fn : fn;
-    return (this.index().get(name) ?? []).filter((call) => resolveName(call.getExpression()).declaration === target);
+    return (this.index().get(name) ?? []).filter((call) => calleeDeclaration(call.getExpression()) === target);
   }
 
   private index(): Map<string, CallExpression[]> {
@@ -63,3 +63,21 @@ export function functionName(fn: FunctionLike): string | undefined {
   return undefined;
 }
 
+
+/**
+ * The declaration a callee names; for `this.repo.method(…)` / `repo.method(…)`
+ * whose receiver is a field or parameter typed with a repository class
+ * (`constructor(private readonly repo: InvoiceRepository)`), that class's method.
+ */
+function calleeDeclaration(callee: Node): Node | undefined {
+  const direct = resolveName(callee).declaration;
+  if (direct) return direct;
+  const node = unwrap(callee);
+  if (!Node.isPropertyAccessExpression(node)) return undefined;
+  const receiver = resolveName(node.getExpression()).declaration;
+  const type = receiver && (Node.isParameterDeclaration(receiver) || Node.isPropertyDeclaration(receiver)) ? receiver.getTypeNode() : undefined;
+  if (!type || !Node.isTypeReference(type)) return undefined;
+  const cls = resolveName(type.getTypeName()).declaration;
+  if (!cls || !Node.isClassDeclaration(cls)) return undefined;
+  return cls.getInstanceMethod(node.getName());
+}
