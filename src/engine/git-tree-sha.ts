@@ -2,11 +2,12 @@ import { createHash } from "node:crypto";
 
 /**
  * Computes the git tree sha of a folder from its files, as `git write-tree`
- * would for regular (100644) files. Lets the in-memory and working-tree
- * snapshots answer `treeSha` without a git object database.
+ * would for regular (100644) files and symbolic links (120000, whose blob is
+ * the link's target path). Lets the in-memory and working-tree snapshots
+ * answer `treeSha` without a git object database.
  */
-export function gitTreeSha(files: ReadonlyMap<string, string | Buffer>): string {
-  type Dir = Map<string, Dir | string>; // value: sub-dir, or blob sha
+export function gitTreeSha(files: ReadonlyMap<string, string | Buffer | SymbolicLink>): string {
+  type Dir = Map<string, Dir | Blob>;
   const root: Dir = new Map();
   for (const [path, content] of files) {
     const parts = path.split("/");
@@ -19,9 +20,24 @@ export function gitTreeSha(files: ReadonlyMap<string, string | Buffer>): string 
       }
       dir = next;
     }
-    dir.set(parts[parts.length - 1]!, gitBlobSha(content));
+    const link = isSymbolicLink(content);
+    dir.set(parts[parts.length - 1]!, { sha: gitBlobSha(link ? content.target : content), mode: link ? "120000" : "100644" });
   }
   return writeTree(root);
+}
+
+/** A symbolic link as git stores it: its target path is the blob. */
+export interface SymbolicLink {
+  target: Buffer;
+}
+
+interface Blob {
+  sha: string;
+  mode: "100644" | "120000";
+}
+
+function isSymbolicLink(content: string | Buffer | SymbolicLink): content is SymbolicLink {
+  return typeof content === "object" && !Buffer.isBuffer(content);
 }
 
 export function gitBlobSha(content: string | Buffer): string {
@@ -31,11 +47,11 @@ export function gitBlobSha(content: string | Buffer): string {
 
 function writeTree(dir: Map<string, unknown>): string {
   // Git sorts entries by name, with trees compared as if their name ended in "/".
-  const entries = [...dir.entries()].map(([name, value]) => ({
-    name,
-    isTree: value instanceof Map,
-    sha: value instanceof Map ? writeTree(value as Map<string, unknown>) : (value as string),
-  }));
+  const entries = [...dir.entries()].map(([name, value]) => {
+    const isTree = value instanceof Map;
+    const blob = value as Blob;
+    return { name, isTree, sha: isTree ? writeTree(value as Map<string, unknown>) : blob.sha, mode: isTree ? "40000" : blob.mode };
+  });
   entries.sort((a, b) => {
     const ka = a.isTree ? `${a.name}/` : a.name;
     const kb = b.isTree ? `${b.name}/` : b.name;
@@ -43,7 +59,7 @@ function writeTree(dir: Map<string, unknown>): string {
   });
   const body = Buffer.concat(
     entries.map((e) =>
-      Buffer.concat([Buffer.from(`${e.isTree ? "40000" : "100644"} ${e.name}\0`), Buffer.from(e.sha, "hex")]),
+      Buffer.concat([Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.sha, "hex")]),
     ),
   );
   return sha1(Buffer.concat([Buffer.from(`tree ${body.length}\0`), body]));

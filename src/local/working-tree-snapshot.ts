@@ -3,7 +3,7 @@ import { constants, lstatSync, readdirSync, realpathSync, statSync } from "node:
 import { lstat, open, readlink, realpath } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { promisify } from "node:util";
-import { gitTreeSha } from "../engine/git-tree-sha.js";
+import { gitTreeSha, type SymbolicLink } from "../engine/git-tree-sha.js";
 import { normalizeRepoPath } from "../engine/names.js";
 import type { ChangedFile, ChangeStatus, RepoSnapshot } from "../engine/snapshot.js";
 
@@ -86,16 +86,17 @@ export class WorkingTreeSnapshot implements RepoSnapshot {
 
   async readFile(path: string): Promise<string | undefined> {
     if (!this.known.has(path)) return undefined;
-    return (await this.readInside(path))?.toString("utf8");
+    const entry = await this.readInside(path);
+    return (Buffer.isBuffer(entry) ? entry : entry?.target)?.toString("utf8");
   }
 
   /** Raw contents of a listed path, read as git would, or undefined when it is gone or would lead outside. */
-  private async readInside(path: string): Promise<Buffer | undefined> {
+  private async readInside(path: string): Promise<Buffer | SymbolicLink | undefined> {
     if (normalizeRepoPath(path) !== path) return undefined; // `..`, `.`, empty or absolute parts
     const full = join(this.dir, path);
     try {
       const info = await lstat(full);
-      if (info.isSymbolicLink()) return await readlink(full, { encoding: "buffer" });
+      if (info.isSymbolicLink()) return { target: await readlink(full, { encoding: "buffer" }) };
       if (!info.isFile()) return undefined;
       const folder = await realpath(dirname(full));
       if (folder !== this.realDir && !folder.startsWith(this.realDir + sep)) return undefined;

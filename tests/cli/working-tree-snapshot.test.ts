@@ -133,6 +133,8 @@ describe("reads that stay inside the repository (issue 8 item 6)", () => {
     expect(await snapshot.readFile("services/billing/linked/secret.txt")).toBeUndefined();
     expect(await snapshot.readFile("services/billing/../../../etc/passwd")).toBeUndefined();
     expect(snapshot.listSubmodules()).toEqual(["services/payments"]);
+    // Links hash as git hashes them (mode 120000, the target path as the blob).
+    expect(await snapshot.treeSha("services/billing")).toBe(git(dir, "rev-parse", "HEAD:services/billing").trim());
   });
 
   it("outside git too: links are listed as files and read as their target's path", async () => {
