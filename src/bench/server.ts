@@ -1,15 +1,10 @@
 // The real server (`node dist/server/main.js`, what `npm start` runs) on loopback, pointed at the
 // GitHub stand-in: how fast it acknowledges signed webhooks, and how long a check takes end to end.
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
-import { join } from "node:path";
-import { pullRequestPayload, testPrivateKey } from "../../tests/support/bot-harness.js";
+import { SECRET, startServer, waitFor } from "../../tests/e2e/server-process.js";
+import { pullRequestPayload } from "../../tests/support/bot-harness.js";
 import { FakeGitHub, type FakePull } from "../../tests/support/fake-github.js";
 import { median, percentile } from "./figures.js";
-import { projectRoot } from "./synthetic.js";
-
-const SECRET = "bench-webhook-secret";
 
 export interface WebhookAckResult {
   deliveries: number;
@@ -62,10 +57,11 @@ export async function serverFigures(
         fake.latencyMs = latencyMs;
         const sent = Date.now();
         await deliver(url, "pull_request", body);
-        await waitFor(() => fake.checkRunsFor(pull.head.sha).some((r) => r.status === "completed"), 120_000);
-        ms.push(Date.now() - sent);
+        const run = await waitFor("the check run to complete", () => fake.checkRunsFor(pull.head.sha).find((r) => r.status === "completed"), 120_000);
+        // The bot stamps completed_at as it sends the completion (same clock, millisecond precision), so polling adds nothing.
+        ms.push((run.completed_at ? Date.parse(run.completed_at) : Date.now()) - sent);
         // The comment write follows the check run; let it land before the next push.
-        await waitFor(() => fake.requests.some((r) => r.method !== "GET" && r.path.includes("/issues/")), 30_000).catch(() => undefined);
+        await waitFor("the comment", () => fake.requests.some((r) => r.method !== "GET" && r.path.includes("/issues/")), 30_000).catch(() => undefined);
         fake.latencyMs = 0;
         requests = fake.requests.filter((r) => !/\/access_tokens$/.test(r.path)).length;
       }
@@ -78,7 +74,7 @@ export async function serverFigures(
     // Acknowledgement: many pull requests opened at once, each delivery signed as GitHub signs it. The stand-in
     // has no rate limits, so this server runs without octokit's one-write-a-second spacing: every run can finish.
     let ack: WebhookAckResult;
-    const unthrottled = await startServer(fake, false);
+    const unthrottled = await startServer(fake, { LOG_LEVEL: "warn", GITHUB_THROTTLE: "off" });
     try {
       const pulls = Array.from({ length: options.deliveries }, (_, i) => push(1000 + i, `ack ${i}`));
       const payloads = pulls.map((pull) => JSON.stringify(pullRequestPayload(fake, "opened", pull)));
@@ -86,15 +82,15 @@ export async function serverFigures(
       // delivery), then many in flight at once (a burst, as when a push fans out to many pull requests).
       const half = Math.ceil(payloads.length / 2);
       const started = Date.now();
-      const sequential = await sendAll(unthrottled.url, payloads.slice(0, half), 1);
-      const burst = await sendAll(unthrottled.url, payloads.slice(half), options.concurrency);
+      const sequential = await sendAll(unthrottled.baseUrl, payloads.slice(0, half), 1);
+      const burst = await sendAll(unthrottled.baseUrl, payloads.slice(half), options.concurrency);
       const ackMs = [...sequential.ackMs, ...burst.ackMs];
       const non2xx = sequential.non2xx + burst.non2xx;
       note(`  ${options.deliveries} deliveries acknowledged in ${Date.now() - started} ms; waiting for their check runs…`);
       const completed = () => pulls.filter((p) => fake.checkRunsFor(p.head.sha).some((r) => r.status === "completed")).length;
-      await waitFor(() => completed() === pulls.length, 240_000).catch(() => {
+      await waitFor("every delivery's check run to complete", () => completed() === pulls.length, 240_000).catch(() => {
         const statuses = fake.checkRuns.reduce<Record<string, number>>((acc, r) => ({ ...acc, [`${r.status}/${r.conclusion}`]: (acc[`${r.status}/${r.conclusion}`] ?? 0) + 1 }), {});
-        note(`  not all check runs completed in 240 s: ${JSON.stringify(statuses)}; server output:\n${unthrottled.output().slice(-3000)}`);
+        note(`  not all check runs completed in 240 s: ${JSON.stringify(statuses)}; server output:\n${unthrottled.tail()}`);
       });
       ack = {
         deliveries: options.deliveries,
@@ -106,13 +102,13 @@ export async function serverFigures(
         runsCompleted: completed(),
         drainMs: Date.now() - started,
       };
-      await measureEndToEnd(unthrottled.url, false);
+      await measureEndToEnd(unthrottled.baseUrl, false);
     } finally {
       await unthrottled.stop();
     }
-    const production = await startServer(fake, true);
+    const production = await startServer(fake, { LOG_LEVEL: "warn" });
     try {
-      await measureEndToEnd(production.url, true);
+      await measureEndToEnd(production.baseUrl, true);
     } finally {
       await production.stop();
     }
@@ -152,70 +148,6 @@ async function deliver(url: string, event: string, body: string): Promise<{ stat
   });
   await response.arrayBuffer();
   return { status: response.status, ms: Number(process.hrtime.bigint() - started) / 1e6 };
-}
-
-async function startServer(fake: FakeGitHub, throttle: boolean): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const output: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [join(projectRoot(), "dist/server/main.js")], {
-    cwd: projectRoot(),
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      APP_ID: String(fake.appId),
-      PRIVATE_KEY: testPrivateKey(),
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: fake.host,
-      GHE_PROTOCOL: "http",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      ...(throttle ? {} : { GITHUB_THROTTLE: "off" }),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on("data", (d: Buffer) => output.push(d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`bench: the server exited with ${child.exitCode}\n${output.join("").slice(-3000)}`);
-    try {
-      return (await fetch(`${url}/healthz`)).ok;
-    } catch {
-      return false;
-    }
-  }, 60_000);
-  return {
-    url,
-    output: () => output.join(""),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(probe: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`bench: timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export function ackSummary(ms: readonly number[]): { p50: number; p99: number } {
