@@ -10,6 +10,16 @@ import type { Db } from "./client";
 import { invoices, ledgerEntries } from "./schema";
 `;
 
+/** A generic base repository over \`this.table\` whose filter comes from its callers (a shape public Drizzle projects use). */
+const BRAND_SCOPED_BASE = `import type { SQL } from "drizzle-orm";
+abstract class BrandScoped<T> {
+  constructor(protected readonly db: Db, protected readonly table: T) {}
+  protected findWhere(where: SQL) {
+    return this.db.select().from(this.table).where(where);
+  }
+}
+`;
+
 /** The example plus a ledger repository whose class body is `body` (line 5 is the first line of the body). */
 async function findingsFor(body: string, prelude = ""): Promise<string[]> {
   const files = exampleFiles();
@@ -103,14 +113,7 @@ describe("repository-brand-filter", () => {
     });
 
     it("accepts queries built through variables, generic base repositories over this.table, top-level functions and brand-filtered raw SQL", async () => {
-      const prelude = `import type { SQL } from "drizzle-orm";
-abstract class BrandScoped<T> {
-  constructor(protected readonly db: Db, protected readonly table: T) {}
-  protected findWhere(where: SQL) {
-    return this.db.select().from(this.table).where(where);
-  }
-}
-export async function purgeBrand(db: Db, brandId: string) {
+      const prelude = `${BRAND_SCOPED_BASE}export async function purgeBrand(db: Db, brandId: string) {
   return db.delete(invoices).where(eq(invoices.brandId, brandId));
 }
 `;
@@ -224,14 +227,7 @@ export class LedgerRepository {
     });
 
     it("reports queries built through variables, base-repository filters passed by callers, top-level functions, raw SQL and tautological brand filters", async () => {
-      const prelude = `import type { SQL } from "drizzle-orm";
-abstract class BrandScoped<T> {
-  constructor(protected readonly db: Db, protected readonly table: T) {}
-  protected findWhere(where: SQL) {
-    return this.db.select().from(this.table).where(where);
-  }
-}
-export function listAll(db: Db) {
+      const prelude = `${BRAND_SCOPED_BASE}export function listAll(db: Db) {
   return db.select().from(invoices);
 }
 `;
