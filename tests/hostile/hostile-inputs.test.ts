@@ -161,6 +161,19 @@ describe("hostile input", { timeout: 120_000 }, () => {
     });
   });
 
+  describe("engine findings in every output format", () => {
+    // Markdown (the comment's renderer) leaves notices to the check run, so the skipped file's notice is not there.
+    it.each(["text", "json", "sarif"])("--format %s renders input-limits and service-folders findings", async (format) => {
+      const dir = tempDir();
+      writeTree(dir, { ...serviceFiles(), "services/.shadow/index.ts": "export {};\n", "services/ledger/docs/huge.md": "word ".repeat(120_000) });
+      let stdout = "";
+      const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true }, cwd: dir };
+      expect(await main(["check", "--repo", dir, "--all", "--format", format], io)).toBe(1);
+      expect(stdout).toContain("input-limits");
+      expect(stdout).toContain("service-folders");
+    });
+  });
+
   describe("item 7: failures named for what they are", () => {
     it("a read that fails aborts the check with the snapshot's own error, not per-rule internal errors", async () => {
       const failure = new SnapshotReadError("services/ledger/README.md", "GitHub answered 502 Bad Gateway", true);
