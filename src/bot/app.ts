@@ -132,6 +132,18 @@ export function createApp(options: AppOptions & { queue?: WorkQueue } = {}): Pla
     }
   };
 
+  /**
+   * Work that must ask GitHub before it knows what to enqueue (`/recheck`, the
+   * Re-run buttons). With a durable queue the webhook waits for it, so that it
+   * is answered only once the job is stored (a failure answers 5xx and GitHub
+   * may redeliver); in-process nothing would survive a crash anyway, so the
+   * webhook is answered at once and the lookup runs in the background.
+   */
+  const lookUpThenEnqueue = async (work: Promise<void>): Promise<void> => {
+    if (queue.backend === "redis") await work;
+    else queue.track(work);
+  };
+
   /** Does one queued job, in whichever replica took it, as the installation. */
   const processJob: JobProcessor = async (data, { signal, resumed }) => {
     const probot = probotRef!;
@@ -253,7 +265,7 @@ export function createApp(options: AppOptions & { queue?: WorkQueue } = {}): Pla
       const api = instrument(context.octokit);
       const repo = repoOf(context);
       const installationId = installationOf(context);
-      await once(context, async () => queue.track(
+      await once(context, () => lookUpThenEnqueue(
         (async () => {
           const allowed = await hasWriteAccess(api, repo, sender.login);
           await api.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: allowed ? "+1" : "-1" });
@@ -307,7 +319,7 @@ export function createApp(options: AppOptions & { queue?: WorkQueue } = {}): Pla
     const api = instrument(context.octokit);
     const repo = repoOf(context);
     const installationId = installationOf(context);
-    return once(context, async () => queue.track(
+    return once(context, () => lookUpThenEnqueue(
       (async () => {
         const queued = headBranch ? MERGE_QUEUE_BRANCH.exec(headBranch) : null;
         if (queued) {

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCommentState } from "../../src/report/comment.js";
 import { exampleFiles } from "../helpers/example-repo.js";
-import { pullRequestPayload } from "../support/bot-harness.js";
+import { issueCommentPayload, pullRequestPayload } from "../support/bot-harness.js";
 import { FakeGitHub, type FakePull } from "../support/fake-github.js";
 import { startRedis, type TestRedis } from "../support/redis-server.js";
 import { buildServer, startServer, waitFor, type ServerProcess } from "./server-process.js";
@@ -112,6 +112,19 @@ describe("BullMQ on Redis, two replicas", () => {
     expect(duplicates.map(Number).reduce((x, y) => x + y, 0)).toBe(1);
   }, 240_000);
 
+  test("/recheck is answered once its check is stored, and the other replica may run it", async () => {
+    const pull = fake.pulls.get(22)!;
+    const before = fake.checkRunsFor(pull.head.sha).length;
+    fake.permissions.set("octocat", { permission: "write", role_name: "write" });
+    const comment = issueCommentPayload(fake, "created", { number: 22, commentId: 4242, body: "/recheck", user: { login: "octocat", type: "User" } });
+    expect((await b.send("issue_comment", comment)).status).toBe(200);
+    // Answered after the permission check, the reaction and the lookup: the job is in Redis already.
+    expect(fake.reactions).toContainEqual({ commentId: 4242, content: "+1" });
+    await waitFor("the re-run", () => fake.checkRunsFor(pull.head.sha).filter((r) => r.status === "completed").length > before, 120_000, tails);
+    await waitFor("both replicas to go idle", async () => (await idle(a)) && (await idle(b)), 60_000, tails);
+    expect(fake.checkRunsFor(pull.head.sha)).toHaveLength(before + 1);
+  }, 240_000);
+
   test("kill -9 of the replica running a job: the other replica completes it, and no run stays in progress", async () => {
     const pull = push(23, "kill");
     const held = fake.hold((r) => r.method === "GET" && r.path.includes(pull.head.sha));
@@ -154,7 +167,8 @@ describe("in-process queue", () => {
     await waitFor("the sweep on start to complete the interrupted run", () => fake.checkRunsFor(pull.head.sha).every((r) => r.status === "completed"), 60_000, tails);
     expect(fake.checkRunsFor(pull.head.sha)[0]).toMatchObject({ conclusion: "failure" });
     expect(fake.checkRunsFor(pull.head.sha)[0]!.output.title).toMatch(/interrupted.*\/recheck/);
-    expect(await second.text("/metrics")).toMatch(/platform_checks_interrupted_runs_total 1/);
+    // Counted once GitHub has answered the update: wait for it rather than race the server.
+    await waitFor("the interrupted run to be counted", async () => /platform_checks_interrupted_runs_total 1\n/.test(await second.text("/metrics")), 10_000, tails);
     expect(await second.stop()).toBe(0);
   }, 180_000);
 });
