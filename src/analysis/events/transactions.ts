@@ -1,4 +1,4 @@
-import { Node, VariableDeclarationKind, type CallExpression } from "ts-morph";
+import { Node, VariableDeclarationKind, type CallExpression, type ParameterDeclaration } from "ts-morph";
 import { locationOf, nodePosition, repoPathOf } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
 import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";
@@ -49,8 +49,7 @@ export function transactionVerdict(value: Node, calls: ServiceCalls, depth = 0, 
   return { kind: "notTransaction", origin: `it is \`${name}\`, declared at ${where(declaration, node)}` };
 }
 
-function parameterVerdict(parameter: Node, use: Node, calls: ServiceCalls, depth: number, seen: Set<Node>): TxVerdict {
-  if (!Node.isParameterDeclaration(parameter)) return { kind: "undecidable", reason: "" };
+function parameterVerdict(parameter: ParameterDeclaration, use: Node, calls: ServiceCalls, depth: number, seen: Set<Node>): TxVerdict {
   const name = parameter.getName();
   const fn = parameter.getParent();
   if (!isFunctionLike(fn)) return { kind: "undecidable", reason: `it is the parameter \`${name}\`` };
