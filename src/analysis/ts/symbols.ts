@@ -79,6 +79,13 @@ function resolveMember(node: PropertyAccessExpression): NameResolution {
   }
   if (Node.isClassDeclaration(decl) || Node.isClassExpression(decl)) return { declaration: classMember(decl, name, true), imports: [], external: undefined };
   if (Node.isEnumDeclaration(decl)) return { declaration: decl.getMember(name), imports: [], external: undefined };
+  if (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) || Node.isParameterDeclaration(decl)) {
+    // `repo: InvoiceRepository` (a field, a constructor-injected parameter): a member of the declared class or interface.
+    const type = decl.getTypeNode();
+    const named = type && Node.isTypeReference(type) ? resolveName(type.getTypeName()).declaration : undefined;
+    if (named && (Node.isClassDeclaration(named) || Node.isClassExpression(named))) return { declaration: classMember(named, name), imports: [], external: undefined };
+    if (named && Node.isInterfaceDeclaration(named)) return { declaration: named.getProperty(name) ?? named.getMethod(name), imports: [], external: undefined };
+  }
   if (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) || Node.isPropertyAssignment(decl)) {
     const init = decl.getInitializer();
     const value = init ? unwrap(init) : undefined;
