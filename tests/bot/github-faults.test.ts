@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { createApp, type PlatformChecksApp } from "../../src/bot/app.js";
 import { botOctokit } from "../../src/github/api.js";
 import { exampleFiles } from "../helpers/example-repo.js";
@@ -20,6 +20,9 @@ import { BOT_TEST_RULES, onlyLoopback, replaceIn } from "../support/scenario.js"
 
 const SERVICE_YAML = "services/billing-ledger/service.yaml";
 const RETRY = "; comment /recheck to retry";
+
+// The throttling plugin spaces writes one second apart per installation, as in production: allow for it.
+vi.setConfig({ testTimeout: 60_000 });
 
 let fake: FakeGitHub;
 let app: PlatformChecksApp;
