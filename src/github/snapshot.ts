@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { SnapshotReadError, type ChangedFile, type ChangeStatus, type RepoSnapshot, type SnapshotPrefetch } from "../engine/snapshot.js";
-import { httpStatus, type GitHubApi, type RepoRef } from "./api.js";
+import { describeGitHubFailure, isRetryableGitHubFailure, type GitHubApi, type RepoRef } from "./api.js";
 import { BlobCache } from "./blob-cache.js";
 import { BLOB_BATCH_LIMITS, inBatches, planBatches, readBlobBatch, type BlobBatchLimits, type BlobLookup } from "./graphql-blobs.js";
 import { diffTrees, loadTree, loadTreesInOneQuery, type RepoTree } from "./tree.js";
@@ -255,11 +255,7 @@ export class GitHubSnapshot implements RepoSnapshot {
 
 /** A read that failed, worded for the check run (a 404 too: the tree said the blob exists). */
 function readError(path: string, error: unknown): SnapshotReadError {
-  const status = httpStatus(error);
-  const message = error instanceof Error ? error.message.split("\n")[0]!.slice(0, 200) : String(error);
-  const reason = status !== undefined ? `GitHub answered ${status} (${message})` : `the request to GitHub failed (${message})`;
-  const retryable = status === undefined || status >= 500 || status === 403 || status === 429;
-  return new SnapshotReadError(path, reason, retryable, { cause: error });
+  return new SnapshotReadError(path, describeGitHubFailure(error), isRetryableGitHubFailure(error), { cause: error });
 }
 
 interface Deferred<T> {
