@@ -58,7 +58,8 @@ test("a check queued behind a running one is dropped when a newer head arrives: 
 
 test("a run that finds the pull request moved on (before its webhook arrived) completes as superseded and leaves the comment alone", async () => {
   const first = s.push(7, broken);
-  const held = s.fake.hold((r) => r.method === "GET" && r.path === `${repo}/pulls/7`);
+  // The run's freshness check: the pull request's head and comments, in one GraphQL query.
+  const held = s.fake.hold((r) => r.path === "/graphql" && String(r.body?.query).includes("query PullState"));
   await s.bot.receive("pull_request", pullRequestPayload(s.fake, "opened", first));
   await held.reached;
   const second = s.push(7, fixed); // pushed, but its webhook is late
