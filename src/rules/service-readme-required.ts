@@ -14,12 +14,21 @@ function isProse(node: RootContent): boolean {
   return words.length >= 3;
 }
 
+/** Programs that install, build or start a service: what a run-locally command begins with. */
+const RUN_PROGRAMS = new Set(["pnpm", "npm", "yarn", "npx", "bun", "bunx", "node", "tsx", "make", "just", "docker", "docker-compose", "podman", "turbo", "sst", "deno", "sh", "bash"]);
+
+/** `pnpm --filter @services/x dev`, `$ make run`, `./scripts/dev.sh`: inline code that starts something (not `curl localhost:8080/healthz`). */
+function isRunCommand(code: string): boolean {
+  const program = code.trim().replace(/^\$\s*/, "").split(/\s/, 1)[0] ?? "";
+  return RUN_PROGRAMS.has(program) || program.startsWith("./");
+}
+
 /**
  * Instructions are a code block or a list that says something, or a
- * paragraph that gives a command as inline code ("Run `pnpm --filter @services/x dev`.").
+ * paragraph that gives the command as inline code ("Start it with `pnpm --filter @services/x dev`.").
  */
 function isInstructions(node: RootContent): boolean {
-  if (node.type === "paragraph") return node.children.some((child) => child.type === "inlineCode" && child.value.trim() !== "");
+  if (node.type === "paragraph") return node.children.some((child) => child.type === "inlineCode" && isRunCommand(child.value));
   return (node.type === "code" || node.type === "list") && hasContent([node]);
 }
 
@@ -35,7 +44,7 @@ export default defineServiceRule({
         "README.md has no description paragraph. Add a paragraph of prose (outside the run-locally section) saying what the service does and its key entry points.",
       runLocallyMissing: "README.md has no run-locally section. Add a `## Run locally` heading with the commands in a code block or a list.",
       runLocallyEmpty:
-        "The `{{heading}}` section of README.md has no instructions. Put the commands in a code block (```sh … ```), a list, or inline code in a sentence under it.",
+        "The `{{heading}}` section of README.md has no instructions. Put the commands in a code block (```sh … ```), a list, or as inline code in a sentence (`pnpm --filter @services/x dev`) under it.",
     },
   },
   async check(ctx, report) {

@@ -49,6 +49,17 @@ describe("service-readme-required", () => {
   });
 
   describe("invalid", () => {
+    it("does not take inline code that starts nothing (`curl …`) for run-locally instructions", async () => {
+      const files = exampleFiles();
+      files[README] = [
+        "# Billing Ledger",
+        "Billing Ledger owns invoices and the per-brand ledger.",
+        "## Run locally",
+        "Once it runs, `curl localhost:8080/healthz` answers.",
+      ].join("\n\n");
+      expect(describeFindings(await runRule(rule, files)).map((f) => f.split(" ").slice(0, 3).join(" "))).toEqual([`${README}:5:1 ${ID}`]);
+    });
+
     it("reports a missing README without a line", async () => {
       const files = exampleFiles();
       delete files[README];
@@ -83,7 +94,7 @@ describe("service-readme-required", () => {
       const files = exampleFiles();
       edit(files, "services/notifications/README.md", /```sh[\s\S]*```\n/, "Ask the platform team.\n\n```sh\n```\n");
       expect(describeFindings(await runRule(rule, files))).toEqual([
-        `services/notifications/README.md:9:1 ${ID} The \`Run locally\` section of README.md has no instructions. Put the commands in a code block (\`\`\`sh … \`\`\`), a list, or inline code in a sentence under it.`,
+        `services/notifications/README.md:9:1 ${ID} The \`Run locally\` section of README.md has no instructions. Put the commands in a code block (\`\`\`sh … \`\`\`), a list, or as inline code in a sentence (\`pnpm --filter @services/x dev\`) under it.`,
       ]);
     });
   });
