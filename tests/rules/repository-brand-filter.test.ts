@@ -134,13 +134,18 @@ describe("repository-brand-filter", () => {
     await this.db.$client.query("UPDATE billing.invoices SET currency = 'EUR' WHERE id = $1 AND brand_id = ANY($2)", [id, [brandId]]);
     return this.db.execute(sql\`SELECT count(*) FROM billing.ledger_entries e JOIN billing.invoices i USING (id) WHERE e.brand_id = \${brandId}\`);
   }
+  current() {
+    return this.db.select().from(invoices).where(eq(invoices.brandId, requestContext.brandId));
+  }
   options(brandId: string) {
     const options = { where: eq(invoices.brandId, brandId), limit: 5 };
     return this.db.query.invoices.findMany(options);
   }
 `;
       const files = exampleFiles();
-      files[REPO] = `${HEADER}${prelude}export class LedgerRepository extends BrandScoped<typeof invoices> {\n${body}}\n`;
+      files[REPO] = `${HEADER}import { requestContext } from "./context";\n${prelude}export class LedgerRepository extends BrandScoped<typeof invoices> {\n${body}}\n`;
+      // A value imported from another file of the service is a value, not a column.
+      files["services/billing-ledger/src/db/context.ts"] = `export const requestContext = { brandId: "" };\n`;
       expect(describeFindings(await runRule(rule, files))).toEqual([]);
     });
 

@@ -383,14 +383,15 @@ class FileQueries {
     return undefined;
   }
 
-  /** A table: one of the schema's, `this.table`, a relational callback's table parameter, or an imported drizzle table. */
+  /** A table whose columns a filter compares: one of the schema's, `this.table`, or a relational callback's table parameter. */
   private isTableExpression(node: Node, scope: FilterScope): boolean {
     const expr = unwrap(node);
     if (Node.isIdentifier(expr)) {
       const declaration = resolveName(expr).declaration;
       if (declaration && scope.tables.has(declaration)) return true;
     }
-    return this.isTable(expr);
+    if (Node.isPropertyAccessExpression(expr) && expr.getExpression().getKind() === SyntaxKind.ThisKeyword) return expr.getName() === "table";
+    return tableNamed(this.schema, expr) !== undefined;
   }
 
   /** Relational queries v2 style: `where: { brandId, AND: [...], OR: [...] }`. */
