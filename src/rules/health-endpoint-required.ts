@@ -55,7 +55,7 @@ export default defineServiceRule({
       const fn = file?.getFunction(ctx.service.camelName);
       report({ messageId: "infraNoHealth", path: infra, ...(fn ? nodePosition(fn) : { line: 1, column: 1 }) });
     } else if (!declared.some((d) => d.value === HEALTH_PATH)) {
-      for (const d of declared) report({ messageId: "infraWrongPath", data: { value: d.value }, path: infra, line: d.line, column: d.column });
+      for (const d of declared) report({ messageId: "infraWrongPath", data: { value: d.value }, path: d.path, line: d.line, column: d.column });
     }
   },
 });

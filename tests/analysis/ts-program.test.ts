@@ -164,6 +164,33 @@ describe("one program per check: names through the compiler's symbols", () => {
   });
 });
 
+describe("isExportOf: the export a call names, however it was imported", () => {
+  it("finds named, renamed and namespaced calls, and nothing from other modules", async () => {
+    const { ctx } = context({
+      "services/svc/src/not-scopes.ts": `export function requireScope(_s: string) {}\n`,
+      "services/svc/src/index.ts": [
+        `import { requireScope } from "@platform/scopes";`,
+        `import { requireScope as scope } from "@platform/scopes";`,
+        `import * as scopes from "@platform/scopes";`,
+        `import { requireScope as other } from "./not-scopes";`,
+        `requireScope("a");`,
+        `scope("b");`,
+        `scopes.requireScope("c");`,
+        `other("d");`,
+        `scopes.somethingElse("e");`,
+        ``,
+      ].join("\n"),
+    });
+    const file = (await ctx.sourceFile("services/svc/src/index.ts"))!;
+    const calls = file.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => isExportOf(c.getExpression(), "@platform/scopes", "requireScope"));
+    expect(calls.map((c) => `${where(c)} ${c.getArguments()[0]!.getText()}`)).toEqual([
+      'services/svc/src/index.ts:5:1 "a"',
+      'services/svc/src/index.ts:6:1 "b"',
+      'services/svc/src/index.ts:7:1 "c"',
+    ]);
+  });
+});
+
 describe("value evaluator", () => {
   it("evaluates constants, templates, object and enum members across files", async () => {
     const { ctx } = context({
