@@ -125,29 +125,33 @@ export async function profileCheck(example: Record<string, string>, size: number
     writeFiles(dir, files);
     const cli = join(projectRoot(), "dist/cli/main.js");
     await runNode(["--cpu-prof", "--cpu-prof-dir", profDir, cli, "check", "--repo", dir, "--all", "--format", "json"]);
-    const byPackage = new Map<string, number>();
-    const byFunction = new Map<string, number>();
-    let totalMs = 0;
-    // One profile per thread (a worker pool writes one each).
-    for (const name of readdirSync(profDir).filter((n) => n.endsWith(".cpuprofile"))) {
-      const profile = JSON.parse(readFileSync(join(profDir, name), "utf8")) as CpuProfile;
-      const interval = profile.samples.length > 0 ? (profile.endTime - profile.startTime) / profile.samples.length / 1000 : 0;
-      for (const node of profile.nodes) {
-        const ms = (node.hitCount ?? 0) * interval;
-        if (ms === 0) continue;
-        totalMs += ms;
-        const where = ownerOf(node.callFrame.url, node.callFrame.functionName);
-        byPackage.set(where, (byPackage.get(where) ?? 0) + ms);
-        const fn = `${node.callFrame.functionName || "(anonymous)"} ${shortUrl(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
-        byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
-      }
-    }
-    const top = (m: Map<string, number>, n: number) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
-    return { byPackage: top(byPackage, 12), byFunction: top(byFunction, 15), totalMs };
+    return summariseCpuProfiles(profDir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(profDir, { recursive: true, force: true });
   }
+}
+
+/** Self time by package and by function over every `.cpuprofile` in `dir` (one per thread). */
+export function summariseCpuProfiles(dir: string): { byPackage: [string, number][]; byFunction: [string, number][]; totalMs: number } {
+  const byPackage = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  let totalMs = 0;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".cpuprofile"))) {
+    const profile = JSON.parse(readFileSync(join(dir, name), "utf8")) as CpuProfile;
+    const interval = profile.samples.length > 0 ? (profile.endTime - profile.startTime) / profile.samples.length / 1000 : 0;
+    for (const node of profile.nodes) {
+      const ms = (node.hitCount ?? 0) * interval;
+      if (ms === 0) continue;
+      totalMs += ms;
+      const where = ownerOf(node.callFrame.url, node.callFrame.functionName);
+      byPackage.set(where, (byPackage.get(where) ?? 0) + ms);
+      const fn = `${node.callFrame.functionName || "(anonymous)"} ${shortUrl(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+    }
+  }
+  const top = (m: Map<string, number>, n: number) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
+  return { byPackage: top(byPackage, 12), byFunction: top(byFunction, 15), totalMs };
 }
 
 interface CpuProfile {
