@@ -107,7 +107,8 @@ function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
-describe("the action (action.yml)", () => {
+// Each test starts the action as a process (a worker pool included): seconds alone, far more on a busy machine.
+describe("the action (action.yml)", { timeout: 120_000 }, () => {
   it("is a JavaScript action on node24 (GitHub accepts node20 or node24; the CLI needs Node 22.12+)", () => {
     expect(action.runs.using).toBe("node24");
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(["base", "format", "fail-on-error"]));
