@@ -1,7 +1,7 @@
 import { Node, type ClassDeclaration, type ClassExpression, type SourceFile } from "ts-morph";
 import type { ServiceContext } from "../engine/context.js";
 import type { ReportFn } from "../engine/rule.js";
-import { moduleExports } from "./module-exports.js";
+import { moduleExports } from "./ts/module-exports.js";
 import { nodePosition } from "./ts/location.js";
 import { resolveName } from "./ts/symbols.js";
 import { unwrap } from "./ts/syntax.js";

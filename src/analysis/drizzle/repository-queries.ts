@@ -1,11 +1,10 @@
 import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile, type TypeNode } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
-import { returnedExpressions } from "../hono/scope.js";
 import { readRawSql } from "../sql/brand-filter.js";
 import { pgParser, type PgParser } from "../sql/pg-parser.js";
 import { excerptOf } from "../sql/sql-text.js";
 import { resolveName } from "../ts/symbols.js";
-import { constructText, isFunctionLike, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { constructText, isFunctionLike, returnedExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, valueOf, type Substitution } from "../ts/values.js";
 import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableNamed, type DrizzleSchema } from "./schema.js";
 

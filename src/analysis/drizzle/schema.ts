@@ -1,9 +1,8 @@
 import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
-import { returnedExpressions } from "../hono/scope.js";
 import { repoPathOf, undecidableAt, type Undecidable } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
-import { constructText, isFunctionLike, staticPropertyName, unwrap } from "../ts/syntax.js";
+import { constructText, isFunctionLike, returnedExpressions, staticPropertyName, unwrap } from "../ts/syntax.js";
 import { bindArguments, evaluateString, functionOf, objectLiteralOf, originOf, valueOf, type Substitution } from "../ts/values.js";
 
 const PG_CORE = "drizzle-orm/pg-core";

@@ -1,7 +1,7 @@
 import { Node, type SourceFile, type VariableDeclaration } from "ts-morph";
 import type { RepoContext } from "../../engine/context.js";
-import { moduleExports } from "../module-exports.js";
-import { objectEntries, stringValue } from "../static-objects.js";
+import { moduleExports } from "../ts/module-exports.js";
+import { objectEntries, stringValue } from "../ts/static-objects.js";
 import { locationOf, type Location, type Undecidable } from "../ts/location.js";
 import { constructText } from "../ts/syntax.js";
 

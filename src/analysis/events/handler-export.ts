@@ -1,7 +1,7 @@
 import { Node } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
-import { isValueDeclaration, moduleExports } from "../module-exports.js";
-import { isFunctionValue } from "../static-objects.js";
+import { isValueDeclaration, moduleExports } from "../ts/module-exports.js";
+import { isFunctionValue } from "../ts/static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
 import { constructText } from "../ts/syntax.js";
 

@@ -1,6 +1,6 @@
 import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
-import { objectEntries, stringValue } from "../static-objects.js";
+import { objectEntries, stringValue } from "../ts/static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
 import { isExportOf, resolveName } from "../ts/symbols.js";
 import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";

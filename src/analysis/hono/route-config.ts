@@ -1,9 +1,9 @@
 import { Node } from "ts-morph";
 import { undecidableAt, type Undecidable } from "../ts/location.js";
-import { shortText, unwrap } from "../ts/syntax.js";
+import { returnedExpressions, shortText, unwrap } from "../ts/syntax.js";
 import { bindArguments, evaluateString, functionOf, objectLiteralOf, objectMembers, originOf, valueOf, type Member } from "../ts/values.js";
 import { NOT_SCOPED, type PathValue, type ScopeVerdict } from "./model.js";
-import { middlewareVerdict, returnedExpressions, type ScopeReader } from "./scope.js";
+import { middlewareVerdict, type ScopeReader } from "./scope.js";
 
 /** What a route definition declares: `createRoute({ method, path, middleware })`. */
 export interface RouteConfig {

@@ -1,7 +1,7 @@
 import { Node, SyntaxKind } from "ts-morph";
 import { undecidableAt } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
-import { isFunctionLike, shortText, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { isFunctionLike, returnedExpressions, shortText, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { functionOf, type Substitution } from "../ts/values.js";
 import { NOT_SCOPED, SCOPED, type ScopeVerdict } from "./model.js";
 
@@ -97,17 +97,6 @@ function runsScope(fn: FunctionLike, reader: ScopeReader, depth: number): boolea
     const call = unwrap(c);
     return Node.isCallExpression(call) && middlewareVerdict(call.getExpression(), reader, depth).covered;
   });
-}
-
-/** The expressions a function returns (an arrow's expression body; `return x` outside nested functions). */
-export function returnedExpressions(fn: FunctionLike): Node[] {
-  const body = fn.getBody();
-  if (!body) return [];
-  if (!Node.isBlock(body)) return [body];
-  return body
-    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
-    .filter((r) => r.getFirstAncestor((a) => isFunctionLike(a)) === fn)
-    .flatMap((r) => (r.getExpression() ? [r.getExpression()!] : []));
 }
 
 /**

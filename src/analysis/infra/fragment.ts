@@ -1,7 +1,7 @@
 import { Node, SyntaxKind, type SourceFile } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
-import { moduleExports } from "../module-exports.js";
-import { isFunctionValue } from "../static-objects.js";
+import { moduleExports } from "../ts/module-exports.js";
+import { isFunctionValue } from "../ts/static-objects.js";
 import { nodePosition } from "../ts/location.js";
 import { constructText } from "../ts/syntax.js";
 

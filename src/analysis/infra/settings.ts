@@ -1,6 +1,6 @@
 import { Node, SyntaxKind, type SourceFile } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
-import { memberKey, returnedValues } from "../static-objects.js";
+import { memberKey, returnedValues } from "../ts/static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
 import { constructText, unwrap } from "../ts/syntax.js";
 import { bindArguments, functionOf, valueOf as constantValue, type Substitution } from "../ts/values.js";

@@ -1,7 +1,7 @@
 import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
 import type { RepoContext } from "../../engine/context.js";
 import { joinRepoPath } from "../../engine/names.js";
-import { followConst, memberKey, stringValue } from "../static-objects.js";
+import { followConst, memberKey, stringValue } from "../ts/static-objects.js";
 import { nodePosition } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
 import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";

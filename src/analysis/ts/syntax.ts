@@ -1,4 +1,4 @@
-import { Node, type ArrowFunction, type FunctionDeclaration, type FunctionExpression, type MethodDeclaration, type ConstructorDeclaration } from "ts-morph";
+import { Node, SyntaxKind, type ArrowFunction, type FunctionDeclaration, type FunctionExpression, type MethodDeclaration, type ConstructorDeclaration } from "ts-morph";
 
 /** Strips `( )`, `as T`, `satisfies T`, `<T>x`, `x!` and `await`: wrappers that leave the value as it is. */
 export function unwrap(node: Node): Node {
@@ -49,4 +49,15 @@ export function constructText(node: Node, max = 80): string {
 export function shortText(text: string, max = 80): string {
   const one = text.replace(/\s+/g, " ").trim().replace(/;$/, "");
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/** The expressions a function returns (an arrow's expression body; `return x` outside nested functions). */
+export function returnedExpressions(fn: FunctionLike): Node[] {
+  const body = fn.getBody();
+  if (!body) return [];
+  if (!Node.isBlock(body)) return [body];
+  return body
+    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
+    .filter((r) => r.getFirstAncestor((a) => isFunctionLike(a)) === fn)
+    .flatMap((r) => (r.getExpression() ? [r.getExpression()!] : []));
 }

@@ -1,7 +1,7 @@
-import { Node, SyntaxKind } from "ts-morph";
-import { resolveName } from "./ts/symbols.js";
-import { staticPropertyName, unwrap } from "./ts/syntax.js";
-import { evaluateString, functionOf, objectLiteralOf, valueOf } from "./ts/values.js";
+import { Node } from "ts-morph";
+import { resolveName } from "./symbols.js";
+import { returnedExpressions, staticPropertyName, unwrap } from "./syntax.js";
+import { evaluateString, functionOf, objectLiteralOf, valueOf } from "./values.js";
 
 /**
  * What the event and infra analyses read from values, on top of the shared
@@ -122,11 +122,5 @@ export function isFunctionValue(expr: Node | undefined, depth = 0): boolean {
 export function returnedValues(call: Node): Node[] | undefined {
   if (!Node.isCallExpression(call)) return undefined;
   const fn = functionOf(call.getExpression());
-  const body = fn?.getBody();
-  if (!fn || !body) return undefined;
-  if (!Node.isBlock(body)) return [body];
-  return body
-    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
-    .filter((r) => r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === fn)
-    .flatMap((r) => r.getExpression() ?? []);
+  return fn?.getBody() ? returnedExpressions(fn) : undefined;
 }
