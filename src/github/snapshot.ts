@@ -75,6 +75,10 @@ export class GitHubSnapshot implements RepoSnapshot {
     return this.paths;
   }
 
+  listSubmodules(): readonly string[] {
+    return this.head.submodules;
+  }
+
   async readFile(path: string): Promise<string | undefined> {
     const sha = this.head.blobs.get(path);
     return sha === undefined ? undefined : this.blob(sha, path);

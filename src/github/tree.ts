@@ -9,6 +9,8 @@ export interface RepoTree {
   /** Blob sizes in bytes by path, where GitHub listed them (to size GraphQL batches). */
   sizes: Map<string, number>;
   trees: Map<string, string>;
+  /** Submodule paths (git "commit" entries): nothing the rules can read, but a service folder can be one. */
+  submodules: string[];
   /**
    * Folders whose contents were not listed: too large for GitHub to list
    * even on their own, and not read by the rules (see `loadTree`).
@@ -47,7 +49,7 @@ export async function loadTree(api: GitHubApi, options: LoadTreeOptions): Promis
     ).data;
 
   const top = await fetchTree(options.ref, true);
-  const tree: RepoTree = { sha: top.sha, blobs: new Map(), sizes: new Map(), trees: new Map([["", top.sha]]), skipped: [] };
+  const tree: RepoTree = { sha: top.sha, blobs: new Map(), sizes: new Map(), trees: new Map([["", top.sha]]), submodules: [], skipped: [] };
   const add = (prefix: string, entries: typeof top.tree) => {
     for (const entry of entries) {
       if (!entry.path || !entry.sha) continue;
@@ -57,7 +59,7 @@ export async function loadTree(api: GitHubApi, options: LoadTreeOptions): Promis
         if (typeof entry.size === "number") tree.sizes.set(path, entry.size);
       }
       else if (entry.type === "tree") tree.trees.set(path, entry.sha);
-      // "commit" entries are submodules: nothing the rules can read.
+      else if (entry.type === "commit") tree.submodules.push(path);
     }
   };
   if (!top.truncated) {
@@ -135,7 +137,7 @@ export async function loadTreesInOneQuery(api: GitHubApi, options: RepoRef & { c
     commits.map(async (sha, i) => {
       const root = data.repository?.[`c${i}`]?.tree;
       if (!root) throw Object.assign(new Error(`commit ${sha} not found in ${owner}/${repo}`), { status: 404 });
-      const tree: RepoTree = { sha: root.oid, blobs: new Map(), sizes: new Map(), trees: new Map([["", root.oid]]), skipped: [] };
+      const tree: RepoTree = { sha: root.oid, blobs: new Map(), sizes: new Map(), trees: new Map([["", root.oid]]), submodules: [], skipped: [] };
       const deeper: { path: string; sha: string }[] = [];
       const add = (prefix: string, level: GraphqlTree) => {
         for (const entry of level.entries ?? []) {
@@ -147,6 +149,8 @@ export async function loadTreesInOneQuery(api: GitHubApi, options: RepoRef & { c
             tree.trees.set(path, entry.oid);
             if (entry.object?.entries) add(path, entry.object);
             else deeper.push({ path, sha: entry.oid });
+          } else if (entry.type === "commit") {
+            tree.submodules.push(path);
           }
         }
       };
@@ -156,6 +160,7 @@ export async function loadTreesInOneQuery(api: GitHubApi, options: RepoRef & { c
         for (const [path, blob] of sub.blobs) tree.blobs.set(`${folder.path}/${path}`, blob);
         for (const [path, size] of sub.sizes) tree.sizes.set(`${folder.path}/${path}`, size);
         for (const [path, sub_] of sub.trees) if (path) tree.trees.set(`${folder.path}/${path}`, sub_);
+        tree.submodules.push(...sub.submodules.map((p) => `${folder.path}/${p}`));
         tree.skipped.push(...sub.skipped.map((p) => `${folder.path}/${p}`));
       }
       return tree;

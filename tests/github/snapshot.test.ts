@@ -80,6 +80,15 @@ describe("GitHubSnapshot", () => {
     expect(await snapshot.treeSha("services/nope")).toBeUndefined();
   });
 
+  test("lists a submodule under services/ apart from the files, as GitHub lists a gitlink, so the scope can report it", async () => {
+    const init = setup((f) => (f["services/README.md"] = "services\n"));
+    fake.addSubmodule(init.headSha, "services/payments", "d".repeat(40));
+    const snapshot = await loadGitHubSnapshot(fakeOctokit(fake.apiUrl), options(init));
+
+    expect(snapshot.listSubmodules()).toEqual(["services/payments"]);
+    expect(snapshot.listFiles().filter((p) => p.startsWith("services/payments"))).toEqual([]);
+  });
+
   test("the blob cache is shared: a second snapshot fetches only blobs it has not seen", async () => {
     const init = setup((f) => (f[SERVICE_YAML] += "# one\n"));
     const cache = new BlobCache();

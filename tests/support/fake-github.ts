@@ -27,7 +27,8 @@ export interface RecordedRequest {
 
 interface TreeEntry {
   name: string;
-  type: "blob" | "tree";
+  /** "commit": a submodule (gitlink), as GitHub lists it. */
+  type: "blob" | "tree" | "commit";
   sha: string;
 }
 
@@ -293,6 +294,23 @@ export class FakeGitHub {
     return write(root);
   }
 
+  /**
+   * Adds a submodule (a gitlink entry) at `path` in a commit's tree, as a
+   * repository with `git submodule add` has. Trees are shared by content, so
+   * the folder holding it should differ from the other commits' in the test.
+   */
+  addSubmodule(ref: string, path: string, target: string): void {
+    let sha = this.commits.get(ref)?.tree ?? ref;
+    const parts = path.split("/");
+    const name = parts.pop()!;
+    for (const part of parts) {
+      const next = this.trees.get(sha)?.find((e) => e.name === part && e.type === "tree");
+      if (!next) throw new Error(`no folder ${part} on the way to ${path}`);
+      sha = next.sha;
+    }
+    this.trees.get(sha)!.push({ name, type: "commit", sha: target });
+  }
+
   /** Every file of a commit (or tree): path → blob sha. */
   filesOf(ref: string): Map<string, string> {
     const treeSha = this.commits.get(ref)?.tree ?? ref;
@@ -301,7 +319,7 @@ export class FakeGitHub {
       for (const e of this.trees.get(sha) ?? []) {
         const path = prefix ? `${prefix}/${e.name}` : e.name;
         if (e.type === "tree") walk(e.sha, path);
-        else out.set(path, e.sha);
+        else if (e.type === "blob") out.set(path, e.sha);
       }
     };
     walk(treeSha, "");
@@ -424,7 +442,7 @@ export class FakeGitHub {
       const walk = (sha: string, prefix: string) => {
         for (const e of this.trees.get(sha)!) {
           const path = prefix ? `${prefix}/${e.name}` : e.name;
-          entries.push({ path, mode: e.type === "tree" ? "040000" : "100644", type: e.type, sha: e.sha, ...(e.type === "blob" ? { size: this.blobs.get(e.sha)!.length } : {}) });
+          entries.push({ path, mode: e.type === "tree" ? "040000" : e.type === "commit" ? "160000" : "100644", type: e.type, sha: e.sha, ...(e.type === "blob" ? { size: this.blobs.get(e.sha)!.length } : {}) });
           if (recursive && e.type === "tree") walk(e.sha, path);
         }
       };
