@@ -149,6 +149,28 @@ export default app;
       ]);
       expect(await lines(files, { scopes_module: "./lib/noop" })).toHaveLength(2);
     });
+
+    it("does not count requireScope when a tsconfig path points the scopes package at a local file; the workspace package itself counts", async () => {
+      const index = `import { Hono } from "hono";
+import { requireScope } from "@platform/scopes";
+
+const app = new Hono();
+app.get("/a", requireScope("a"), (c) => c.text("a"));
+export default app;
+`;
+      const redirected = {
+        "services/svc/tsconfig.json": '{ "compilerOptions": { "paths": { "@platform/scopes": ["./src/lib/noop.ts"] } } }',
+        ...service({ "lib/noop.ts": "export const requireScope = (_s: string) => async (_c: unknown, next: () => Promise<void>) => next();\n", "index.ts": index }),
+      };
+      expect((await lines(redirected)).map((l) => l.split(" is not")[0])).toEqual([`services/svc/src/index.ts:5:1 error ${ID} GET /a`]);
+
+      const workspacePackage = {
+        "packages/scopes/package.json": '{ "name": "@platform/scopes", "main": "src/index.ts" }',
+        "packages/scopes/src/index.ts": "export const requireScope = (s: string) => async (_c: unknown, next: () => Promise<void>) => { if (!s) throw new Error(); await next(); };\n",
+        ...service({ "index.ts": index }),
+      };
+      expect(await lines(workspacePackage)).toEqual([]);
+    });
   });
 
   it("a deliberately broken copy of the example yields one finding per break, through the whole engine", async () => {

@@ -1,5 +1,5 @@
 import { Node, SyntaxKind, type CallExpression, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
-import { locationOf, undecidableAt, type Location, type Undecidable } from "../ts/location.js";
+import { locationOf, repoPathOf, undecidableAt, type Location, type Undecidable } from "../ts/location.js";
 import { declarationOf, isExportOf, resolveName } from "../ts/symbols.js";
 import { isFunctionLike, shortText, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, type Substitution } from "../ts/values.js";
@@ -67,6 +67,21 @@ export interface AppModelOptions {
   files: ReadonlyMap<string, SourceFile>;
   /** The module whose `requireScope` protects a route (config `scopes_module`). */
   scopesModule: string;
+  /** The workspace package of that name, when the repository holds it. */
+  scopesPackageDir?: string | undefined;
+}
+
+/**
+ * A package name must lead to that package: outside the repository, or its
+ * workspace folder. A tsconfig `paths` entry (part of the pull request) that
+ * points `@platform/scopes` at a local no-op does not make it the real one.
+ * A relative `scopes_module` comes from the base branch's config and is taken as it is.
+ */
+function isFromScopesPackage(callee: Node, options: AppModelOptions): boolean {
+  if (options.scopesModule.startsWith(".")) return true;
+  const declaration = declarationOf(callee);
+  if (!declaration) return true;
+  return options.scopesPackageDir !== undefined && repoPathOf(declaration).startsWith(`${options.scopesPackageDir}/`);
 }
 
 export function interpretServiceApps(options: AppModelOptions): ServiceRoutes {
@@ -90,7 +105,7 @@ class AppInterpreter {
 
   constructor(private readonly options: AppModelOptions) {
     this.reader = {
-      isRequireScope: (callee) => isExportOf(callee, options.scopesModule, "requireScope"),
+      isRequireScope: (callee) => isExportOf(callee, options.scopesModule, "requireScope") && isFromScopesPackage(callee, options),
       isCreateRoute: (callee) => isExportOf(callee, isHonoModule, "createRoute"),
       subst: this.subst,
     };

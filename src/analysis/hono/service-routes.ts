@@ -1,5 +1,6 @@
 import type { SourceFile } from "ts-morph";
 import type { ServiceContext } from "../../engine/context.js";
+import { workspacePackages } from "../workspace-packages.js";
 import { interpretServiceApps } from "./app-model.js";
 import type { ServiceRoutes } from "./model.js";
 
@@ -17,6 +18,8 @@ export function serviceRoutes(ctx: ServiceContext): Promise<ServiceRoutes> {
     for (const [path, file] of await Promise.all(sources.map(async (p) => [p, await ctx.sourceFile(p)] as const))) {
       if (file) files.set(path, file);
     }
-    return interpretServiceApps({ entryPath: ctx.path("src/index.ts"), files, scopesModule: ctx.config.scopes_module });
+    const scopesModule = ctx.config.scopes_module;
+    const scopesPackageDir = (await workspacePackages(ctx.repo)).byName.get(scopesModule)?.dir;
+    return interpretServiceApps({ entryPath: ctx.path("src/index.ts"), files, scopesModule, scopesPackageDir });
   });
 }
