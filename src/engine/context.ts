@@ -40,6 +40,7 @@ export function serviceInfo(servicesDir: string, name: string): ServiceInfo {
 export class RepoContext {
   private readonly reads = new Map<string, Promise<string | undefined>>();
   private readonly memos = new Map<string, Promise<unknown>>();
+  private readonly depthChecked = new WeakMap<SourceFile, boolean>();
   private program: TsProgram | undefined;
   private readonly sourcesByFolder = new Map<string, string[]>();
   private loadedCoveredServices = false;
@@ -89,9 +90,14 @@ export class RepoContext {
 
   /** Whether a parsed TypeScript file is shallow enough for the rules' walks; reports it when not. */
   withinSyntaxDepth(path: string, file: SourceFile): boolean {
-    if (syntaxDepth(file.compilerNode) <= MAX_SYNTAX_DEPTH) return true;
-    this.reportInputLimit("tooDeep", path, { what: "expressions", limit: String(MAX_SYNTAX_DEPTH) });
-    return false;
+    // Measured once per file: every rule asks for the same parsed file.
+    let within = this.depthChecked.get(file);
+    if (within === undefined) {
+      within = syntaxDepth(file.compilerNode) <= MAX_SYNTAX_DEPTH;
+      this.depthChecked.set(file, within);
+    }
+    if (!within) this.reportInputLimit("tooDeep", path, { what: "expressions", limit: String(MAX_SYNTAX_DEPTH) });
+    return within;
   }
 
   exists(path: string): boolean {

@@ -1,5 +1,5 @@
 import { gitTreeSha } from "./git-tree-sha.js";
-import type { ChangedFile, RepoSnapshot, SnapshotReadError } from "./snapshot.js";
+import { pathsUnder, type ChangedFile, type RepoSnapshot, type SnapshotReadError } from "./snapshot.js";
 
 export interface MemorySnapshotInit {
   /** Head files: path → contents. */
@@ -57,9 +57,7 @@ export class MemorySnapshot implements RepoSnapshot {
   async treeSha(dir: string): Promise<string | undefined> {
     const prefix = `${dir.replace(/\/$/, "")}/`;
     const inside = new Map<string, string>();
-    for (const [path, content] of Object.entries(this.init.files)) {
-      if (path.startsWith(prefix)) inside.set(path.slice(prefix.length), content);
-    }
+    for (const path of pathsUnder(this.paths, prefix)) inside.set(path.slice(prefix.length), this.init.files[path]!);
     return inside.size === 0 ? undefined : gitTreeSha(inside);
   }
 }

@@ -49,8 +49,26 @@ export interface SnapshotPrefetch {
 
 /** The files directly or indirectly inside `dir` (no trailing slash). */
 export function filesUnder(snapshot: RepoSnapshot, dir: string): string[] {
+  return pathsUnder(snapshot.listFiles(), dir);
+}
+
+/**
+ * The paths of a sorted list inside `dir`: a binary search to the first one,
+ * then the run that shares the prefix (a scan of every path per folder made
+ * large repositories quadratic).
+ */
+export function pathsUnder(sorted: readonly string[], dir: string): string[] {
   const prefix = dir.endsWith("/") ? dir : `${dir}/`;
-  return snapshot.listFiles().filter((p) => p.startsWith(prefix));
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) out.push(sorted[i]!);
+  return out;
 }
 
 export function fileExists(snapshot: RepoSnapshot, path: string): boolean {

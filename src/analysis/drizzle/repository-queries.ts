@@ -7,6 +7,7 @@ import { resolveName } from "../ts/symbols.js";
 import { constructText, isFunctionLike, returnedExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, valueOf, type Substitution } from "../ts/values.js";
 import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableNamed, type DrizzleSchema } from "./schema.js";
+import { callsIn, descendantsOfKind } from "../ts/walk.js";
 
 const REPOSITORY_FILE = /^src\/db\/[^/]+\.repository\.ts$/;
 const SELECT_METHODS = new Set(["select", "selectDistinct", "selectDistinctOn"]);
@@ -104,7 +105,7 @@ class FileQueries {
   }
 
   run(): QueryFinding[] {
-    for (const call of this.file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of callsIn(this.file)) {
       const callee = unwrap(call.getExpression());
       if (!Node.isPropertyAccessExpression(callee)) continue;
       const name = callee.getName();
@@ -229,8 +230,7 @@ class FileQueries {
     const variable = assignedVariable(top);
     if (!variable) return [];
     const body = variable.getFirstAncestor((a) => isFunctionLike(a)) ?? variable.getSourceFile();
-    return body
-      .getDescendantsOfKind(SyntaxKind.Identifier)
+    return descendantsOfKind(body, SyntaxKind.Identifier)
       .filter((id) => id.getText() === variable.getName() && id.getStart() > top.getStart() && resolveName(id).declaration === variable)
       .flatMap((id) => {
         const where = chainAbove(id).find((c) => methodName(c) === "where");
@@ -246,7 +246,7 @@ class FileQueries {
     const init = declaration.getInitializer();
     if (init) values.push(init);
     const scope = declaration.getFirstAncestor((a) => isFunctionLike(a)) ?? declaration.getSourceFile();
-    for (const assignment of scope.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    for (const assignment of descendantsOfKind(scope, SyntaxKind.BinaryExpression)) {
       const left = assignment.getLeft();
       if (assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isIdentifier(left) && resolveName(left).declaration === declaration) values.push(assignment.getRight());
     }
@@ -258,7 +258,7 @@ class FileQueries {
     const name = functionName(fn);
     if (!name) return [];
     return this.repositoryFiles.flatMap((file) =>
-      file.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => {
+      callsIn(file).filter((call) => {
         const callee = unwrap(call.getExpression());
         const calleeName = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : undefined;
         return calleeName === name && (functionOf(callee) ?? inheritedMethod(callee)) === fn;

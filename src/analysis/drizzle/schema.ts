@@ -4,6 +4,7 @@ import { repoPathOf, undecidableAt, type Undecidable } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
 import { constructText, isFunctionLike, returnedExpressions, staticPropertyName, unwrap } from "../ts/syntax.js";
 import { bindArguments, evaluateString, functionOf, objectLiteralOf, originOf, valueOf, type Substitution } from "../ts/values.js";
+import { callsIn } from "../ts/walk.js";
 
 const PG_CORE = "drizzle-orm/pg-core";
 /** Any drizzle module: pg-core builders, `pgEnum`, `customType`, … */
@@ -117,7 +118,7 @@ export function readDrizzleSchema(entryPath: string, files: readonly SourceFile[
     });
   };
   for (const file of files) {
-    for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of callsIn(file)) {
       if (isPgSchemaCall(call)) {
         addSchema(call);
         continue;

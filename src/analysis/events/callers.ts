@@ -1,6 +1,7 @@
 import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
 import { resolveName } from "../ts/symbols.js";
 import { unwrap, type FunctionLike } from "../ts/syntax.js";
+import { callsIn } from "../ts/walk.js";
 
 /**
  * Who calls a function in the service, so a value a helper receives as a
@@ -25,7 +26,7 @@ export class ServiceCalls {
     if (this.byName) return this.byName;
     const byName = new Map<string, CallExpression[]>();
     for (const file of this.files) {
-      for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      for (const call of callsIn(file)) {
         const callee = unwrap(call.getExpression());
         const name = Node.isIdentifier(callee) ? callee.getText() : Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
         if (name === undefined) continue;

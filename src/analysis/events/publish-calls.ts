@@ -8,6 +8,7 @@ import { valueOf } from "../ts/values.js";
 import { isContractsModule } from "./contracts.js";
 import { callbackOf, functionName, ServiceCalls } from "./callers.js";
 import { transactionVerdict, type TxVerdict } from "./transactions.js";
+import { callsIn } from "../ts/walk.js";
 
 /** What `publishEvent`'s first argument is. */
 export type EventArgument = (
@@ -75,7 +76,7 @@ export function publishCalls(ctx: ServiceContext): Promise<PublishCall[]> {
     const calls = new ServiceCalls(files);
     const out: PublishCall[] = [];
     for (const file of files) {
-      for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      for (const call of callsIn(file)) {
         if (!isPublishEvent(call.getExpression())) continue;
         out.push({ at: locationOf(call), construct: constructText(call, 60), events: classifyEvent(call, calls), tx: classifyTx(call, calls) });
       }

@@ -7,6 +7,7 @@ import { NOT_SCOPED, type ExtractedRoute, type PathValue, type ScopeVerdict, typ
 import { joinPaths, openApiToHonoPath, patternMatchesPath } from "./paths.js";
 import { readRouteConfig, type RouteConfigReader } from "./route-config.js";
 import { callsNext, combine, middlewareListVerdict, middlewareVerdict } from "./scope.js";
+import { callsIn, descendantsOfKind } from "../ts/walk.js";
 
 /**
  * The Hono apps of a service, followed as the code composes them, without
@@ -121,7 +122,7 @@ class AppInterpreter {
     for (const [path, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
       if (path === entryPath || !this.hasUnvisitedRegistration(file)) continue;
       this.executeFile(file);
-      for (const cls of file.getDescendantsOfKind(SyntaxKind.ClassDeclaration)) {
+      for (const cls of descendantsOfKind(file, SyntaxKind.ClassDeclaration)) {
         if (this.hasUnvisitedRegistration(cls)) this.instantiate(cls, []);
       }
       for (const fn of topLevelFunctions(file)) {
@@ -132,7 +133,7 @@ class AppInterpreter {
 
     const opaque: Undecidable[] = [];
     for (const file of files.values()) {
-      for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      for (const call of callsIn(file)) {
         if (this.visited.has(call) || !this.isRegistrationOnKnownApp(call)) continue;
         const callee = unwrap(call.getExpression()) as PropertyAccessExpression;
         opaque.push(undecidableAt(call, `the route registration \`${shortText(callee.getText(), 60)}(…)\` inside a callback the checker does not follow`));
@@ -579,7 +580,7 @@ class AppInterpreter {
 
   /** Whether a scope may hold a registration the interpreter has not followed yet. */
   private hasUnvisitedRegistration(scope: Node): boolean {
-    return scope.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => {
+    return descendantsOfKind(scope, SyntaxKind.CallExpression).some((c) => {
       if (this.visited.has(c)) return false;
       const callee = unwrap(c.getExpression());
       return Node.isPropertyAccessExpression(callee) && CHAINABLE.has(callee.getName()) && callee.getName() !== "basePath";

@@ -4,6 +4,7 @@ import { resolveName } from "../ts/symbols.js";
 import { isFunctionLike, returnedExpressions, shortText, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { functionOf, type Substitution } from "../ts/values.js";
 import { NOT_SCOPED, SCOPED, type ScopeVerdict } from "./model.js";
+import { descendantsOfKind } from "../ts/walk.js";
 
 /**
  * Whether middleware protects a route with requireScope(…). Only
@@ -109,7 +110,7 @@ export function callsNext(handler: Node): boolean {
   const next = fn.getParameters()[1];
   if (!next || !Node.isIdentifier(next.getNameNode())) return false;
   const name = next.getName();
-  return fn.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => {
+  return descendantsOfKind(fn, SyntaxKind.CallExpression).some((c) => {
     const callee = unwrap(c.getExpression());
     return Node.isIdentifier(callee) && callee.getText() === name;
   });

@@ -4,6 +4,7 @@ import { moduleExports } from "../ts/module-exports.js";
 import { isFunctionValue } from "../ts/static-objects.js";
 import { nodePosition } from "../ts/location.js";
 import { constructText } from "../ts/syntax.js";
+import { descendantsOfKind } from "../ts/walk.js";
 
 /**
  * A service's SST fragment, `services/<name>/infra.ts` (guide step 6): the
@@ -109,7 +110,7 @@ function exportSite(file: SourceFile, name: string): Node {
 /** Where to point when something is missing from the fragment: the `new …Service(` call, else the fragment, else line 1. */
 export async function infraAnchor(ctx: ServiceContext): Promise<InfraAt> {
   const file = await infraSourceFile(ctx);
-  const service = file?.getDescendantsOfKind(SyntaxKind.NewExpression).find((n) => /(^|\.)Service$/.test(n.getExpression().getText()));
+  const service = (file ? descendantsOfKind(file, SyntaxKind.NewExpression) : []).find((n) => /(^|\.)Service$/.test(n.getExpression().getText()));
   if (service) return at(service);
   const fragment = await infraFragment(ctx);
   return fragment?.fragment?.at ?? { line: 1, column: 1 };

@@ -5,6 +5,7 @@ import { locationOf, type Location } from "../ts/location.js";
 import { constructText, unwrap } from "../ts/syntax.js";
 import { bindArguments, functionOf, valueOf as constantValue, type Substitution } from "../ts/values.js";
 import { infraSourceFile } from "./fragment.js";
+import { descendantsOfKind } from "../ts/walk.js";
 
 /**
  * What a service's `infra.ts` declares for scaling, linked resources and
@@ -66,8 +67,8 @@ const NO_SUBSTITUTION: Substitution = () => undefined;
 function propertiesNamed(files: readonly SourceFile[], name: string): { prop: Node; value: Node }[] {
   const out: { prop: Node; value: Node }[] = [];
   for (const prop of files.flatMap((file) => [
-    ...file.getDescendantsOfKind(SyntaxKind.PropertyAssignment),
-    ...file.getDescendantsOfKind(SyntaxKind.ShorthandPropertyAssignment),
+    ...descendantsOfKind(file, SyntaxKind.PropertyAssignment),
+    ...descendantsOfKind(file, SyntaxKind.ShorthandPropertyAssignment),
   ])) {
     if (memberKey(prop) !== name) continue;
     const value = propertyValue(prop);

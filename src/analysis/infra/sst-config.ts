@@ -5,6 +5,7 @@ import { followConst, memberKey, stringValue } from "../ts/static-objects.js";
 import { nodePosition } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
 import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";
+import { callsIn, descendantsOfKind } from "../ts/walk.js";
 
 /**
  * `sst.config.ts` read as code (guide step 6): which service fragments it
@@ -92,7 +93,7 @@ export function serviceOfInfraSpecifier(specifier: string, servicesDir: string):
 function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
   const result: SstConfig = { exists: true, imports: [], dynamicImports: [], returned: [], returnUndecidable: [] };
 
-  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+  for (const call of callsIn(file)) {
     if (call.getExpression().getKind() !== SyntaxKind.ImportKeyword) continue;
     const arg = call.getArguments()[0];
     const specifiers = arg ? specifierValues(arg) : undefined;
@@ -124,7 +125,7 @@ function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
 
   const run = findRun(file);
   if (run) result.runAt = at(run.anchor);
-  const returns = run ? returnsOf(run.body) : file.getDescendantsOfKind(SyntaxKind.ReturnStatement);
+  const returns = run ? returnsOf(run.body) : descendantsOfKind(file, SyntaxKind.ReturnStatement);
   for (const ret of returns) {
     const expr = ret.getExpression();
     if (!expr) continue;
@@ -212,7 +213,7 @@ function followDynamicImport(file: SourceFile, call: CallExpression): { calls: F
  */
 function importsThroughRepositoryModules(file: SourceFile, servicesDir: string): ServiceInfraImport[] {
   const out: ServiceInfraImport[] = [];
-  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+  for (const call of callsIn(file)) {
     const callee = unwrap(call.getExpression());
     if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) continue;
     const steps = resolveName(callee).imports;
@@ -280,7 +281,7 @@ function loopValues(expr: Node): string[] | undefined {
 
 /** `m[key]` on a module object: an export chosen at run time. */
 function computedAccessOn(scope: Node, name: string): Node | undefined {
-  return scope.getDescendantsOfKind(SyntaxKind.ElementAccessExpression).find((e) => Node.isIdentifier(e.getExpression()) && e.getExpression().getText() === name);
+  return descendantsOfKind(scope, SyntaxKind.ElementAccessExpression).find((e) => Node.isIdentifier(e.getExpression()) && e.getExpression().getText() === name);
 }
 
 interface FoundCall {
@@ -292,8 +293,7 @@ interface FoundCall {
 
 /** `m.x(…)` calls on a module object named `name` inside `scope`. */
 function callsOnNamespace(scope: Node, name: string): (FoundCall & { holder: ResultHolder })[] {
-  return scope
-    .getDescendantsOfKind(SyntaxKind.CallExpression)
+  return descendantsOfKind(scope, SyntaxKind.CallExpression)
     .filter((c) => {
       const callee = c.getExpression();
       return Node.isPropertyAccessExpression(callee) && Node.isIdentifier(callee.getExpression()) && callee.getExpression().getText() === name;
@@ -303,8 +303,7 @@ function callsOnNamespace(scope: Node, name: string): (FoundCall & { holder: Res
 
 /** `x(…)` calls of a local binding `local` (bound to export `exported`) inside `scope`. */
 function callsOfIdentifier(scope: Node, local: string, exported: string): (FoundCall & { holder: ResultHolder })[] {
-  return scope
-    .getDescendantsOfKind(SyntaxKind.CallExpression)
+  return descendantsOfKind(scope, SyntaxKind.CallExpression)
     .filter((c) => Node.isIdentifier(c.getExpression()) && c.getExpression().getText() === local)
     .map((c) => found(c, exported));
 }
@@ -357,7 +356,7 @@ function holderOf(call: Node): ResultHolder {
 
 /** The `run` of `$config({ …, async run() { … } })` (or any object member named run). */
 function findRun(file: SourceFile): { body: Node; anchor: Node } | undefined {
-  for (const member of [...file.getDescendantsOfKind(SyntaxKind.MethodDeclaration), ...file.getDescendantsOfKind(SyntaxKind.PropertyAssignment)]) {
+  for (const member of [...descendantsOfKind(file, SyntaxKind.MethodDeclaration), ...descendantsOfKind(file, SyntaxKind.PropertyAssignment)]) {
     if (memberKey(member) !== "run") continue;
     if (Node.isMethodDeclaration(member)) {
       const body = member.getBody();
@@ -373,5 +372,5 @@ function findRun(file: SourceFile): { body: Node; anchor: Node } | undefined {
 /** Return statements of a function body, not of functions nested in it. */
 function returnsOf(body: Node) {
   const owner = body.getParent();
-  return body.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === owner);
+  return descendantsOfKind(body, SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === owner);
 }

@@ -1,4 +1,4 @@
-import { Node, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression, type Symbol as TsSymbol } from "ts-morph";
+import { Node, ts, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression, type Symbol as TsSymbol } from "ts-morph";
 import { unwrap } from "./syntax.js";
 
 /** One import or re-export a name passes through: `import { b as c } from "m"` is `{ module: "m", name: "b" }`. */
@@ -32,6 +32,18 @@ const MAX_ALIAS_HOPS = 32;
  * every file the program holds. Wrappers (`( )`, `as`, `!`) are looked through.
  */
 export function resolveName(expr: Node): NameResolution {
+  // Several analyses ask about the same callee; a file's names are stable once its imports are in the program.
+  let resolution = resolutions.get(expr.compilerNode);
+  if (!resolution) {
+    resolution = resolveUncached(expr);
+    resolutions.set(expr.compilerNode, resolution);
+  }
+  return resolution;
+}
+
+const resolutions = new WeakMap<ts.Node, NameResolution>();
+
+function resolveUncached(expr: Node): NameResolution {
   const node = unwrap(expr);
   if (Node.isPropertyAccessExpression(node)) return resolveMember(node);
   if (Node.isIdentifier(node)) {

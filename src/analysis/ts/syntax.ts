@@ -1,4 +1,5 @@
 import { Node, SyntaxKind, type ArrowFunction, type FunctionDeclaration, type FunctionExpression, type MethodDeclaration, type ConstructorDeclaration } from "ts-morph";
+import { descendantsOfKind } from "./walk.js";
 
 /** Strips `( )`, `as T`, `satisfies T`, `<T>x`, `x!` and `await`: wrappers that leave the value as it is. */
 export function unwrap(node: Node): Node {
@@ -56,8 +57,7 @@ export function returnedExpressions(fn: FunctionLike): Node[] {
   const body = fn.getBody();
   if (!body) return [];
   if (!Node.isBlock(body)) return [body];
-  return body
-    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
+  return descendantsOfKind(body, SyntaxKind.ReturnStatement)
     .filter((r) => r.getFirstAncestor((a) => isFunctionLike(a)) === fn)
     .flatMap((r) => (r.getExpression() ? [r.getExpression()!] : []));
 }
