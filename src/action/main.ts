@@ -49,7 +49,7 @@ export async function runAction(env: RunnerEnv = process.env, io: ActionIo = { s
       io.stdout.write(renderText(report, { scope, gatedStatuses: config.checklist_statuses }));
       io.stdout.write(`platform-checks: SARIF written to ${relative(inputs.workspace, inputs.sarifFile) || inputs.sarifFile}; upload it with github/codeql-action/upload-sarif.\n`);
     } else {
-      io.stdout.write(renderReport(inputs.format, report, { config, scope, pathPrefix }));
+      io.stdout.write(await renderReport(inputs.format, report, { config, scope, pathPrefix }));
     }
 
     const summaryFile = env["GITHUB_STEP_SUMMARY"];

@@ -5,19 +5,23 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CONFIG_PATH, ConfigError, type Config } from "../engine/config.js";
 import type { Rule } from "../engine/rule.js";
-import { CheckBudgetExceeded, closeSharedCheckPool, runChecksIsolated } from "../engine/isolation/run-isolated.js";
+import { CheckBudgetExceeded, closeSharedCheckPool, sharedCheckPool } from "../engine/isolation/run-isolated.js";
 import type { CheckReport } from "../engine/run.js";
 import { SnapshotReadError } from "../engine/snapshot.js";
 import { loadLocalConfig } from "../local/load-config.js";
 import { LocalRepoError, WorkingTreeSnapshot } from "../local/working-tree-snapshot.js";
 import { renderTitle } from "../report/check-run.js";
-import { RULE_IDS, RULES } from "../rules/index.js";
 import { parseCliArgs, USAGE, UsageError, type CheckArgs, type ExplainArgs, type PullRequestRef, type RulesArgs } from "./args.js";
 import { isEntryPoint, runAsProgram } from "./entry-point.js";
 import { DEFAULT_API_URL, PullRequestReadError } from "./pull-request-error.js";
 import { pathPrefixFor, renderReport } from "./render.js";
-import { listRules, renderRuleList, ruleDocPage, similarRuleIds } from "./rule-catalog.js";
 import { packageVersion } from "./version.js";
+
+// The rules (and with them the analysis and its parsers, TypeScript above all) are imported only
+// where this thread needs them: `rules`, `explain`, SARIF and --pr. The local check runs them in
+// the pool's worker, which loads them while this thread lists the files.
+const ruleRegistry = () => import("../rules/index.js");
+const ruleCatalog = () => import("./rule-catalog.js");
 
 export const EXIT_SUCCESS = 0;
 /** Some finding is an error. */
@@ -35,7 +39,7 @@ export interface CliIo {
 }
 
 export interface MainOptions {
-  /** The rules to run (default: every rule). Tests pass a subset. */
+  /** The rules to run (default: every rule, loaded in the worker only). Tests pass a subset. */
   rules?: readonly Rule[];
 }
 
@@ -54,7 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), opt
     return EXIT_SUCCESS;
   }
   try {
-    if (args.command === "explain") return explain(args, io);
+    if (args.command === "explain") return await explain(args, io);
     if (args.command === "rules") return await rules(args, io);
     return await check(args, io, options);
   } catch (error) {
@@ -87,29 +91,32 @@ export interface CheckOutcome {
 
 async function check(args: CheckArgs, io: CliIo, options: MainOptions): Promise<number> {
   const env = io.env ?? process.env;
-  const rulesToRun = options.rules ?? RULES;
   let outcome: CheckOutcome;
   if (args.mode.kind === "pull") {
-    outcome = await checkPull(args.mode, io, rulesToRun);
+    outcome = await checkPull(args.mode, io, options.rules ?? (await ruleRegistry()).RULES);
   } else {
     const dir = resolve(io.cwd, args.repo);
-    outcome = await checkLocal(dir, args.mode.kind === "base" ? args.mode.ref : undefined, io, rulesToRun);
+    outcome = await checkLocal(dir, args.mode.kind === "base" ? args.mode.ref : undefined, io, options.rules);
   }
   const preamble = (outcome.preamble ?? []).map((line) => `platform-checks: ${line}\n`).join("");
   (args.format === "text" ? io.stdout : io.stderr).write(preamble);
   const pathPrefix = outcome.dir === undefined ? "" : pathPrefixFor(outcome.dir, env["GITHUB_WORKSPACE"] || io.cwd);
-  io.stdout.write(renderReport(args.format, outcome.report, { config: outcome.config, scope: outcome.scope, headSha: outcome.headSha, pathPrefix }));
+  io.stdout.write(await renderReport(args.format, outcome.report, { config: outcome.config, scope: outcome.scope, headSha: outcome.headSha, pathPrefix }));
   return outcome.report.conclusion === "failure" ? EXIT_FINDINGS : EXIT_SUCCESS;
 }
 
-/** The local check: a working-tree snapshot, the working tree's configuration, every rule. */
-export async function checkLocal(dir: string, base: string | undefined, io: Pick<CliIo, "stderr">, rules: readonly Rule[] = RULES): Promise<CheckOutcome> {
+/** The local check: a working-tree snapshot, the working tree's configuration, every rule (or `rules`). */
+export async function checkLocal(dir: string, base: string | undefined, io: Pick<CliIo, "stderr">, rules?: readonly Rule[]): Promise<CheckOutcome> {
+  // As the bot does: in a worker under heap and time budgets, so no file can hang or crash the CLI.
+  // Asking it for the rule ids first starts it: it loads the engine while git lists the files.
+  const pool = sharedCheckPool();
+  const ruleIds = rules === undefined ? pool.ruleIds() : ruleRegistry().then((registry) => registry.RULE_IDS);
+  ruleIds.catch(() => {}); // awaited below; if the snapshot fails first, the pool is closed and this rejection is moot
   const snapshot = await WorkingTreeSnapshot.open(dir, base === undefined ? {} : { base });
-  const { config, notes } = await loadLocalConfig(dir, RULE_IDS);
+  const { config, notes } = await loadLocalConfig(dir, await ruleIds);
   for (const note of notes) io.stderr.write(`platform-checks: ${note}\n`);
 
-  // As the bot does: in a worker under heap and time budgets, so no file can hang or crash the CLI.
-  const report = await runChecksIsolated(snapshot, config, { rules });
+  const report = await pool.run(snapshot, config, rules === undefined ? {} : { rules });
 
   const scope =
     base === undefined ? "every service" : `changed since ${base}${snapshot.baseCommit ? `, merge base ${snapshot.baseCommit.slice(0, 12)}` : ""}`;
@@ -124,6 +131,7 @@ async function checkPull(ref: PullRequestRef, io: CliIo, rules: readonly Rule[])
   if (!token) io.stderr.write("platform-checks: no GITHUB_TOKEN set: reading without a token works only for public repositories, with a low rate limit.\n");
   // Loaded only for --pr: the local check never loads the GitHub client.
   const { checkPullRequest } = await import("./pull-request.js");
+  const { RULE_IDS } = await ruleRegistry();
   const result = await checkPullRequest(ref, { token, apiUrl, rules, ruleIds: RULE_IDS, userAgent: `platform-checks/${packageVersion()} (--pr)` });
   const where = `${ref.owner}/${ref.repo}#${ref.number}`;
   return {
@@ -141,6 +149,7 @@ async function checkPull(ref: PullRequestRef, io: CliIo, rules: readonly Rule[])
 
 async function rules(args: RulesArgs, io: CliIo): Promise<number> {
   const dir = resolve(io.cwd, args.repo);
+  const [{ RULE_IDS }, { listRules, renderRuleList }] = await Promise.all([ruleRegistry(), ruleCatalog()]);
   const { config, notes } = await loadLocalConfig(dir, RULE_IDS);
   for (const note of notes) io.stderr.write(`platform-checks: ${note}\n`);
   const listing = listRules(config);
@@ -149,7 +158,8 @@ async function rules(args: RulesArgs, io: CliIo): Promise<number> {
   return EXIT_SUCCESS;
 }
 
-function explain(args: ExplainArgs, io: CliIo): number {
+async function explain(args: ExplainArgs, io: CliIo): Promise<number> {
+  const { ruleDocPage, similarRuleIds } = await ruleCatalog();
   const page = ruleDocPage(args.rule);
   if (page === undefined) {
     const similar = similarRuleIds(args.rule);

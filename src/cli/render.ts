@@ -7,7 +7,6 @@ import { renderStepSummary } from "../report/step-summary.js";
 import { renderText } from "../report/text.js";
 import { renderWorkflowCommands } from "../report/workflow-commands.js";
 import type { CheckFormat } from "./args.js";
-import { RULE_METAS, ruleDocPage } from "./rule-catalog.js";
 import { packageVersion } from "./version.js";
 
 export interface RenderContext {
@@ -19,14 +18,18 @@ export interface RenderContext {
   pathPrefix: string;
 }
 
-/** One report in one of the CLI's formats; each format has its own reporter in src/report/. */
-export function renderReport(format: CheckFormat, report: CheckReport, context: RenderContext): string {
+/**
+ * One report in one of the CLI's formats; each format has its own reporter in src/report/.
+ * Asynchronous because SARIF describes every rule: only that format loads the rule catalog.
+ */
+export async function renderReport(format: CheckFormat, report: CheckReport, context: RenderContext): Promise<string> {
   switch (format) {
     case "text":
       return renderText(report, { scope: context.scope, gatedStatuses: context.config.checklist_statuses });
     case "json":
       return renderJson(report);
-    case "sarif":
+    case "sarif": {
+      const { RULE_METAS, ruleDocPage } = await import("./rule-catalog.js");
       return renderSarif(report, {
         rules: RULE_METAS,
         config: context.config,
@@ -34,6 +37,7 @@ export function renderReport(format: CheckFormat, report: CheckReport, context: 
         pathPrefix: context.pathPrefix,
         ruleHelp: ruleDocPage,
       });
+    }
     case "github":
       return renderWorkflowCommands(report, { config: context.config, pathPrefix: context.pathPrefix });
     case "markdown":

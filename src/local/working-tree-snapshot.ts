@@ -1,17 +1,26 @@
 import { execFile } from "node:child_process";
-import { constants, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { lstat, open, readlink, realpath } from "node:fs/promises";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { promisify } from "node:util";
 import { gitTreeSha, type SymbolicLink } from "../engine/git-tree-sha.js";
+import type { PrefetchedTexts, TextPrefetching } from "../engine/isolation/snapshot-channel.js";
 import { normalizeRepoPath } from "../engine/names.js";
-import type { ChangedFile, ChangeStatus, RepoSnapshot } from "../engine/snapshot.js";
+import type { ChangedFile, ChangeStatus, RepoSnapshot, SnapshotPrefetch } from "../engine/snapshot.js";
 
 const run = promisify(execFile);
 /** Enough for a large diff listing or a big base file. */
 const MAX_BUFFER = 256 * 1024 * 1024;
 /** Folders that are never part of the repository under check. */
 const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
+/**
+ * Files the prefetch reads up front only up to this size: above every kind's
+ * size limit (src/engine/input-limits.ts), so any file a rule may parse is
+ * included; a larger one is read only if a rule asks (and is then reported
+ * as too large).
+ */
+export const PREFETCH_MAX_BYTES = 2 * 1024 * 1024;
+/** Opened so that neither a link (refused) nor a FIFO (not waited on) can stall or redirect a read. */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** The local repository cannot be read as asked (missing folder, not a git checkout, unknown ref): exit 2. */
 export class LocalRepoError extends Error {
@@ -36,7 +45,7 @@ export interface WorkingTreeOptions {
  * checkout, and never through a link (O_NOFOLLOW). A submodule is no file:
  * it is listed apart (`listSubmodules`).
  */
-export class WorkingTreeSnapshot implements RepoSnapshot {
+export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
   private readonly known: ReadonlySet<string>;
   private readonly realDir: string;
   private readonly baseReads = new Map<string, Promise<string | undefined>>();
@@ -86,29 +95,62 @@ export class WorkingTreeSnapshot implements RepoSnapshot {
 
   async readFile(path: string): Promise<string | undefined> {
     if (!this.known.has(path)) return undefined;
-    const entry = await this.readInside(path);
-    return (Buffer.isBuffer(entry) ? entry : entry?.target)?.toString("utf8");
+    return textOf(this.readInside(path));
   }
 
-  /** Raw contents of a listed path, read as git would, or undefined when it is gone or would lead outside. */
-  private async readInside(path: string): Promise<Buffer | SymbolicLink | undefined> {
+  /**
+   * The head texts of the listed files among `files.head`, read now (a file
+   * over PREFETCH_MAX_BYTES, or that cannot be read, is left out and read if
+   * a rule asks). Base files are left to `readBaseFile`.
+   */
+  async prefetchTexts(files: SnapshotPrefetch): Promise<PrefetchedTexts> {
+    const head = new Map<string, string | undefined>();
+    const folders = new Map<string, string | undefined>();
+    for (const path of files.head) {
+      if (!this.known.has(path)) continue;
+      const text = textOf(this.readInside(path, { maxBytes: PREFETCH_MAX_BYTES, folders }));
+      if (text !== undefined) head.set(path, text);
+    }
+    return { head, base: new Map() };
+  }
+
+  /**
+   * Raw contents of a listed path, read as git would, or undefined when it is
+   * gone, would lead outside, or is over `maxBytes`. Synchronous: the calls
+   * are short, and many small files read several times faster than through
+   * the thread pool (nothing else waits on this thread in the CLI).
+   * `folders` caches the real path of each folder for a batch of reads.
+   */
+  private readInside(path: string, options: { maxBytes?: number; folders?: Map<string, string | undefined> } = {}): Buffer | SymbolicLink | undefined {
     if (normalizeRepoPath(path) !== path) return undefined; // `..`, `.`, empty or absolute parts
     const full = join(this.dir, path);
     try {
-      const info = await lstat(full);
-      if (info.isSymbolicLink()) return { target: await readlink(full, { encoding: "buffer" }) };
+      const info = lstatSync(full);
+      if (info.isSymbolicLink()) return { target: readlinkSync(full, { encoding: "buffer" }) };
       if (!info.isFile()) return undefined;
-      const folder = await realpath(dirname(full));
-      if (folder !== this.realDir && !folder.startsWith(this.realDir + sep)) return undefined;
-      const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+      if (!this.insideCheckout(dirname(full), options.folders)) return undefined;
+      const fd = openSync(full, OPEN_FLAGS);
       try {
-        return await handle.readFile();
+        const opened = fstatSync(fd);
+        if (!opened.isFile()) return undefined; // replaced since the lstat (a FIFO, a device)
+        if (options.maxBytes !== undefined && opened.size > options.maxBytes) return undefined;
+        return readFileSync(fd);
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
     } catch {
       return undefined; // deleted since it was listed, or replaced by a link (O_NOFOLLOW refuses it)
     }
+  }
+
+  /** Whether a folder, links resolved, lies in the checkout. */
+  private insideCheckout(folder: string, cache?: Map<string, string | undefined>): boolean {
+    let real = cache?.get(folder);
+    if (real === undefined) {
+      real = realpathSync(folder);
+      cache?.set(folder, real);
+    }
+    return real === this.realDir || real.startsWith(this.realDir + sep);
   }
 
   readBaseFile(path: string): Promise<string | undefined> {
@@ -134,13 +176,17 @@ export class WorkingTreeSnapshot implements RepoSnapshot {
         const inside = this.files.filter((f) => f.startsWith(prefix));
         if (inside.length === 0) return undefined;
         // Raw bytes: the blob sha must not depend on a text decoding.
-        const contents = await Promise.all(inside.map((f) => this.readInside(f)));
+        const contents = inside.map((f) => this.readInside(f));
         return gitTreeSha(new Map(inside.map((f, i) => [f.slice(prefix.length), contents[i] ?? Buffer.alloc(0)])));
       })();
       this.treeShas.set(prefix, p);
     }
     return p;
   }
+}
+
+function textOf(entry: Buffer | SymbolicLink | undefined): string | undefined {
+  return (Buffer.isBuffer(entry) ? entry : entry?.target)?.toString("utf8");
 }
 
 async function git(dir: string, args: string[]): Promise<string> {

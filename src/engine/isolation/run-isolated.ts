@@ -1,14 +1,18 @@
+// Light on purpose: the rules, the analysis and their parsers (TypeScript above all) load in the
+// worker, so a caller that only hands checks to the pool (the CLI) never loads them itself.
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { ManualTicks } from "../../checklist/checklist.js";
-import { RULES } from "../../rules/index.js";
 import { checkConcurrency } from "../concurrency.js";
 import type { Config } from "../config.js";
 import type { Rule } from "../rule.js";
-import { runChecks, type CheckReport } from "../run.js";
+import type { CheckReport } from "../run.js";
 import type { RepoSnapshot } from "../snapshot.js";
 import type { CheckTask, CheckTaskResult } from "./check-worker.js";
-import { snapshotShape, SnapshotServer, type Whereabouts } from "./snapshot-channel.js";
+import { snapshotShape, SnapshotServer } from "./snapshot-channel.js";
+import { WhereaboutsBoard, type Whereabouts } from "./whereabouts.js";
+
+export type { Whereabouts } from "./whereabouts.js";
 
 /** Heap a check's worker may use before it is stopped (`CHECK_HEAP_MB` overrides). */
 export const DEFAULT_HEAP_MB = 1024;
@@ -64,7 +68,7 @@ export class CheckBudgetExceeded extends Error {
 export class CheckPool {
   readonly heapMb: number;
   readonly budgetMs: number;
-  private readonly piscina: Piscina<CheckTask, CheckTaskResult>;
+  private readonly piscina: Piscina<CheckTask | undefined, CheckTaskResult | string[]>;
 
   constructor(options: CheckPoolOptions = {}, env: NodeJS.ProcessEnv = process.env) {
     this.heapMb = options.heapMb ?? positiveNumber(env.CHECK_HEAP_MB, "CHECK_HEAP_MB") ?? DEFAULT_HEAP_MB;
@@ -97,10 +101,15 @@ export class CheckPool {
    * one) runs in this thread instead, without the budgets.
    */
   async run(snapshot: RepoSnapshot, config: Config, options: Omit<IsolatedCheckOptions, "pool"> = {}): Promise<CheckReport> {
-    const rules = options.rules ?? RULES;
-    const indexes = rules.map((rule) => RULES.indexOf(rule as (typeof RULES)[number]));
-    if (indexes.includes(-1)) {
-      return runChecks({ snapshot, config, rules, ...(options.manualTicks ? { manualTicks: options.manualTicks } : {}) });
+    let indexes: number[] | undefined;
+    if (options.rules !== undefined) {
+      // Loaded only when a caller picks rules (the bot, tests); the CLI's "every rule" needs no registry here.
+      const { RULES } = await import("../../rules/index.js");
+      indexes = options.rules.map((rule) => RULES.indexOf(rule as (typeof RULES)[number]));
+      if (indexes.includes(-1)) {
+        const { runChecks } = await import("../run.js");
+        return runChecks({ snapshot, config, rules: options.rules, ...(options.manualTicks ? { manualTicks: options.manualTicks } : {}) });
+      }
     }
     options.signal?.throwIfAborted();
 
@@ -111,15 +120,23 @@ export class CheckPool {
     // time spent queued behind other checks or loading the worker is not charged to
     // it; a worker that never gets going is stopped after a minute more than the budget.
     let clock = setTimeout(outOfTime, this.budgetMs + WORKER_START_ALLOWANCE_MS);
-    const server = new SnapshotServer(snapshot, port1, () => {
+    const board = WhereaboutsBoard.create();
+    const server = new SnapshotServer(snapshot, port1, board, () => {
       clearTimeout(clock);
       clock = setTimeout(outOfTime, this.budgetMs);
     });
     const onAbort = () => stop.abort(options.signal?.reason);
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    const task: CheckTask = { port: port2, snapshot: snapshotShape(snapshot), config, rules: indexes, ...(options.manualTicks ? { manualTicks: options.manualTicks } : {}) };
+    const task: CheckTask = {
+      port: port2,
+      snapshot: snapshotShape(snapshot),
+      config,
+      board: board.buffer,
+      ...(indexes ? { rules: indexes } : {}),
+      ...(options.manualTicks ? { manualTicks: options.manualTicks } : {}),
+    };
     try {
-      const result = await this.piscina.run(task, { transferList: [port2], signal: stop.signal });
+      const result = (await this.piscina.run(task, { transferList: [port2], signal: stop.signal })) as CheckTaskResult;
       if (result.kind === "readFailed") throw server.original(result.failure);
       return result.report;
     } catch (error) {
@@ -136,6 +153,15 @@ export class CheckPool {
     }
   }
 
+  /**
+   * Every rule id (the valid keys of the configuration's `rules:` map), from a
+   * worker: the caller need not load the rules. Asked first thing, it also
+   * starts the worker, whose loading then overlaps the caller's own work.
+   */
+  async ruleIds(): Promise<ReadonlySet<string>> {
+    return new Set((await this.piscina.run(undefined, { name: "ruleIds" })) as string[]);
+  }
+
   /** Stops the workers (the process can then exit); running checks are aborted. */
   close(): Promise<void> {
     return this.piscina.close({ force: true });
@@ -150,7 +176,12 @@ let shared: CheckPool | undefined;
  */
 export function runChecksIsolated(snapshot: RepoSnapshot, config: Config, options: IsolatedCheckOptions = {}): Promise<CheckReport> {
   const { pool, ...rest } = options;
-  return (pool ?? (shared ??= new CheckPool())).run(snapshot, config, rest);
+  return (pool ?? sharedCheckPool()).run(snapshot, config, rest);
+}
+
+/** The process's shared pool (started on first use). */
+export function sharedCheckPool(): CheckPool {
+  return (shared ??= new CheckPool());
 }
 
 /** Stops the shared pool's workers, if it was started (server shutdown, end of a CLI run). */
