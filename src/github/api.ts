@@ -42,7 +42,7 @@ export interface GitHubClientOptions {
   secondMs?: number;
   /**
    * Octokit's throttling (default on): besides honouring rate limits, it spaces
-   * every write and every GraphQL query one second apart, process-wide, as
+   * every write and every GraphQL query one second apart per installation, as
    * GitHub asks of integrations. Off only against a GitHub stand-in that has no
    * rate limits (`GITHUB_THROTTLE=off`, used by `npm run bench`).
    */
@@ -76,6 +76,7 @@ export function botOctokit(options: GitHubClientOptions = {}): typeof ProbotOcto
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], ...instance["retry"] },
     throttle: {
       ...instance["throttle"],
+      ...throttleIdOf(instance),
       ...(options.throttle === false ? { enabled: false } : {}),
       retryAfterBaseValue: options.secondMs ?? 1000,
       onSecondaryRateLimit: waitAfterLimit,
@@ -83,6 +84,18 @@ export function botOctokit(options: GitHubClientOptions = {}): typeof ProbotOcto
     },
     request: { ...instance["request"], fetch: fetchWithTimeout(instance["request"]?.fetch ?? globalThis.fetch, timeoutMs) },
   })) as typeof ProbotOctokit;
+}
+
+/**
+ * The throttling plugin spaces writes per `throttle.id` (one shared id when none is set). Probot's
+ * `probot.auth(installationId)` sets the installation; the client it builds for each webhook
+ * (`context.octokit`) does not, so that client's writes (the /recheck reaction) would queue behind every
+ * other installation's. Keyed by installation like the rest: GitHub asks for spacing per client.
+ */
+function throttleIdOf(instance: Record<string, any>): { id?: string } {
+  const installationId: unknown = instance["auth"]?.installationId;
+  if (instance["throttle"]?.id !== undefined || installationId === undefined) return {};
+  return { id: String(installationId) };
 }
 
 /** The client the server runs with (see `botOctokit`). */
