@@ -101,7 +101,8 @@ export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
   /**
    * The head texts of the listed files among `files.head`, read now (a file
    * over PREFETCH_MAX_BYTES, or that cannot be read, is left out and read if
-   * a rule asks). Base files are left to `readBaseFile`.
+   * a rule asks). Without a base every base file is known absent; with one,
+   * base files are left to `readBaseFile`.
    */
   async prefetchTexts(files: SnapshotPrefetch): Promise<PrefetchedTexts> {
     const head = new Map<string, string | undefined>();
@@ -111,7 +112,8 @@ export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
       const text = textOf(this.readInside(path, { maxBytes: PREFETCH_MAX_BYTES, folders }));
       if (text !== undefined) head.set(path, text);
     }
-    return { head, base: new Map() };
+    const base = new Map<string, string | undefined>(this.baseCommit === undefined ? files.base.map((path) => [path, undefined]) : []);
+    return { head, base };
   }
 
   /**

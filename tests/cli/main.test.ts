@@ -150,6 +150,25 @@ describe("platform-checks check --all", () => {
     expect(broken.stderr).toMatch(/^platform-checks: \.github\/platform-checks\.yml is invalid: line \d+, column \d+: /);
   });
 
+  it("with every rule (the default), takes the rule ids from the worker: same configuration errors, and the clean example passes", async () => {
+    const dir = exampleCopy();
+    const everyRule = async (argv: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: process.cwd() });
+      return { code, stdout, stderr };
+    };
+    write(dir, ".github/platform-checks.yml", "rules:\n  sdk-drfit: off\n");
+    const bad = await everyRule(["check", "--repo", dir]);
+    expect(bad).toEqual({ code: 2, stdout: "", stderr: "platform-checks: .github/platform-checks.yml is invalid: rules.sdk-drfit: no rule has this id\n" });
+
+    write(dir, ".github/platform-checks.yml", "rules:\n  sdk-drift: warning\n  production-readiness-checklist: error\n");
+    const clean = await everyRule(["check", "--repo", dir, "--format", "json"]);
+    expect(clean.stderr).toBe("");
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ conclusion: "success", services: ["billing-ledger", "notifications"], findings: [] });
+  });
+
   it("applies a valid configuration (a rule switched off reports nothing)", async () => {
     const dir = exampleCopy();
     write(dir, ".changeset/odd-ducks.md", '---\n"@services/billing-ledger": huge\n---\n\nInvoices are paginated now.\n');

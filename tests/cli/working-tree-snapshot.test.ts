@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { LocalRepoError, WorkingTreeSnapshot } from "../../src/local/working-tree-snapshot.js";
+import { SIZE_LIMITS } from "../../src/engine/input-limits.js";
+import { LocalRepoError, PREFETCH_MAX_BYTES, WorkingTreeSnapshot } from "../../src/local/working-tree-snapshot.js";
 import { EXAMPLE_ROOT, exampleFiles } from "../helpers/example-repo.js";
 
 const temps: string[] = [];
@@ -156,8 +157,65 @@ describe("reads that stay inside the repository (issue 8 item 6)", () => {
   });
 });
 
+describe("prefetchTexts: the files the rules will read, in one go (issue 10)", () => {
+  const prefetch = (snapshot: WorkingTreeSnapshot, head: string[], base: string[] = []) => snapshot.prefetchTexts({ head, base });
+
+  it("reads the listed files as readFile does; without a base, every base file is known absent", async () => {
+    const dir = exampleCopy();
+    const snapshot = await WorkingTreeSnapshot.open(dir);
+    const head = snapshot.listFiles().filter((path) => path.startsWith("services/billing-ledger/"));
+    const texts = await prefetch(snapshot, [...head, "services/not-listed.ts"], ["services/billing-ledger/service.yaml"]);
+    expect([...texts.head.keys()]).toEqual(head);
+    for (const path of head) expect(texts.head.get(path)).toBe(exampleFiles()[path]);
+    expect([...texts.base]).toEqual([["services/billing-ledger/service.yaml", undefined]]);
+  });
+
+  it("reads what is on disk now: a file edited after the listing is read as edited, one deleted is left out", async () => {
+    const dir = exampleCopy();
+    const snapshot = await WorkingTreeSnapshot.open(dir);
+    appendFileSync(join(dir, "services/billing-ledger/service.yaml"), "# edited\n");
+    unlinkSync(join(dir, "services/billing-ledger/README.md"));
+    const texts = await prefetch(snapshot, ["services/billing-ledger/service.yaml", "services/billing-ledger/README.md"]);
+    expect(texts.head.get("services/billing-ledger/service.yaml")).toBe(`${exampleFiles()["services/billing-ledger/service.yaml"]}# edited\n`);
+    expect(texts.head.has("services/billing-ledger/README.md")).toBe(false);
+    expect(await snapshot.readFile("services/billing-ledger/README.md")).toBeUndefined();
+  });
+
+  it("leaves out a file over PREFETCH_MAX_BYTES (read only if a rule asks), a bound above every kind's size limit", async () => {
+    expect(PREFETCH_MAX_BYTES).toBeGreaterThanOrEqual(Math.max(...Object.values(SIZE_LIMITS)));
+    const dir = exampleCopy();
+    writeFileSync(join(dir, "services/billing-ledger/huge.txt"), "x".repeat(PREFETCH_MAX_BYTES + 1));
+    const snapshot = await WorkingTreeSnapshot.open(dir);
+    const texts = await prefetch(snapshot, ["services/billing-ledger/huge.txt", "services/billing-ledger/service.yaml"]);
+    expect([...texts.head.keys()]).toEqual(["services/billing-ledger/service.yaml"]);
+    expect((await snapshot.readFile("services/billing-ledger/huge.txt"))?.length).toBe(PREFETCH_MAX_BYTES + 1);
+  });
+
+  it("keeps the reads inside the checkout: links as their target's path, nothing through a folder that became a link, no wait on a FIFO", async () => {
+    const dir = exampleCopy();
+    const outside = mkdtempSync(join(tmpdir(), "platform-checks-wt-outside-"));
+    temps.push(outside);
+    writeFileSync(join(outside, "secret.ts"), "export const leaked = true;\n");
+    symlinkSync(join(outside, "secret.ts"), join(dir, "services/billing-ledger/linked.ts"));
+    mkdirSync(join(dir, "services/billing-ledger/extra"));
+    writeFileSync(join(dir, "services/billing-ledger/extra/a.ts"), "export {};\n");
+    writeFileSync(join(dir, "services/billing-ledger/pipe.ts"), "");
+    const snapshot = await WorkingTreeSnapshot.open(dir);
+    // After the listing: the folder becomes a link out of the checkout, the file a FIFO.
+    rmSync(join(dir, "services/billing-ledger/extra"), { recursive: true });
+    mkdirSync(join(outside, "extra"));
+    writeFileSync(join(outside, "extra/a.ts"), "export const leaked = true;\n");
+    symlinkSync(join(outside, "extra"), join(dir, "services/billing-ledger/extra"));
+    unlinkSync(join(dir, "services/billing-ledger/pipe.ts"));
+    execFileSync("mkfifo", [join(dir, "services/billing-ledger/pipe.ts")]);
+
+    const texts = await prefetch(snapshot, ["services/billing-ledger/linked.ts", "services/billing-ledger/extra/a.ts", "services/billing-ledger/pipe.ts"]);
+    expect([...texts.head]).toEqual([["services/billing-ledger/linked.ts", join(outside, "secret.ts")]]);
+  });
+});
+
 describe("the CLI's import graph", () => {
-  it("never reaches Probot (the CLI runs without the GitHub App's dependencies)", () => {
+  it("never reaches Probot, nor statically any parser (the CLI runs without the GitHub App's dependencies, the rules in the worker)", () => {
     const root = fileURLToPath(new URL("../../src/", import.meta.url));
     const seen = new Set<string>();
     const external = new Set<string>();
@@ -165,7 +223,8 @@ describe("the CLI's import graph", () => {
       if (seen.has(file)) return;
       seen.add(file);
       const text = readFileSync(file, "utf8");
-      for (const [, from, bare] of text.matchAll(/^(?:import|export)\b[\w\s{},*$]*?\bfrom\s+["']([^"']+)["']|^import\s+["']([^"']+)["']/gm)) {
+      // `import type` is erased: it loads nothing at run time.
+      for (const [, from, bare] of text.matchAll(/^(?:import|export)\b(?!\s+type\b)[\w\s{},*$]*?\bfrom\s+["']([^"']+)["']|^import\s+["']([^"']+)["']/gm)) {
         const spec = (from ?? bare)!;
         if (spec.startsWith(".")) visit(join(dirname(file), spec.replace(/\.js$/, ".ts")));
         else external.add(spec);
@@ -174,5 +233,7 @@ describe("the CLI's import graph", () => {
     visit(join(root, "cli/main.ts"));
     expect(seen.size).toBeGreaterThan(10);
     expect([...external].filter((m) => /probot|octokit/.test(m))).toEqual([]);
+    // The check runs the rules in the pool's worker: this thread loads no parser, above all not TypeScript (issue 10).
+    expect([...external].filter((m) => /ts-morph|typescript|libpg-query|mdast|micromark|hono/.test(m))).toEqual([]);
   });
 });
