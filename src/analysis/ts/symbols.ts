@@ -1,5 +1,6 @@
-import { Node, ts, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression, type Symbol as TsSymbol } from "ts-morph";
+import { Node, ts, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression } from "ts-morph";
 import { unwrap } from "./syntax.js";
+import { wrapNode } from "./walk.js";
 
 /** One import or re-export a name passes through: `import { b as c } from "m"` is `{ module: "m", name: "b" }`. */
 export interface ImportStep {
@@ -47,12 +48,13 @@ function resolveUncached(expr: Node): NameResolution {
   const node = unwrap(expr);
   if (Node.isPropertyAccessExpression(node)) return resolveMember(node);
   if (Node.isIdentifier(node)) {
-    const parent = node.getParent();
-    if (parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === node) {
-      return followSymbol(parent.getValueSymbol() ?? undefined);
+    const raw = node.compilerNode;
+    const checker = checkerOf(node);
+    if (ts.isShorthandPropertyAssignment(raw.parent) && raw.parent.name === raw) {
+      return followSymbol(node, checker, checker.getShorthandAssignmentValueSymbol(raw.parent));
     }
     // An identifier resolves lexically: the checker binds it without typing anything.
-    return followSymbol(node.getSymbol());
+    return followSymbol(node, checker, checker.getSymbolAtLocation(raw));
   }
   return NOTHING;
 }
@@ -79,15 +81,18 @@ function resolveMember(node: PropertyAccessExpression): NameResolution {
     // `ns.member` of a namespace import: the member is the module's export (in the repository or not).
     const step = { module: last.module, name, node };
     if (base.external) return { declaration: undefined, imports: [...base.imports, step], external: step };
-    const moduleSymbol = receiver.getSymbol()?.getAliasedSymbol();
-    const own = followSymbol(moduleSymbol?.getExport(name));
+    const checker = checkerOf(receiver);
+    const alias = checker.getSymbolAtLocation(receiver.compilerNode);
+    const moduleSymbol = alias && alias.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(alias) : undefined;
+    const own = followSymbol(receiver, checker, exportOf(moduleSymbol, name));
     return { ...own, imports: [...base.imports, step, ...own.imports] };
   }
   const decl = base.declaration;
   if (!decl) return NOTHING;
   if (Node.isSourceFile(decl)) {
     // A namespace import resolved to the module file itself.
-    return followSymbol(decl.getSymbol()?.getExport(name));
+    const checker = checkerOf(decl);
+    return followSymbol(decl, checker, exportOf(checker.getSymbolAtLocation(decl.compilerNode), name));
   }
   if (Node.isClassDeclaration(decl) || Node.isClassExpression(decl)) return { declaration: classMember(decl, name, true), imports: [], external: undefined };
   if (Node.isEnumDeclaration(decl)) return { declaration: decl.getMember(name), imports: [], external: undefined };
@@ -137,49 +142,81 @@ export function isExportOf(expr: Node, module: string | ((specifier: string) => 
   return resolveName(expr).imports.some((step) => step.name === exportName && matches(step.module));
 }
 
-function followSymbol(start: TsSymbol | undefined): NameResolution {
+/**
+ * Follows a symbol through its aliases (imports, re-exports) to what it
+ * declares, on the compiler's own symbols and nodes: only the final
+ * declaration (and an import step's node, when asked for) gets a ts-morph
+ * wrapper, so resolving the many names a service holds stays cheap.
+ */
+function followSymbol(at: Node, checker: ts.TypeChecker, start: ts.Symbol | undefined): NameResolution {
   const imports: ImportStep[] = [];
   let symbol = start;
-  for (let hop = 0; symbol && hop < MAX_ALIAS_HOPS && symbol.isAlias(); hop++) {
-    const step = importStepOf(symbol.getDeclarations()[0]);
+  for (let hop = 0; symbol && hop < MAX_ALIAS_HOPS && isAlias(symbol); hop++) {
+    const step = importStepOf(at, symbol.declarations?.[0]);
     if (step) imports.push(step);
-    const next = symbol.getImmediatelyAliasedSymbol();
+    const next = checker.getImmediateAliasedSymbol(symbol);
     if (!next || isUnresolved(next)) {
       return { declaration: undefined, imports, external: step ?? imports[imports.length - 1] };
     }
     symbol = next;
   }
-  if (!symbol || symbol.isAlias()) return { declaration: undefined, imports, external: undefined };
-  const declaration = symbol.getValueDeclaration() ?? symbol.getDeclarations()[0];
+  if (!symbol || isAlias(symbol)) return { declaration: undefined, imports, external: undefined };
+  const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
   // A namespace import of a repository module resolves to the module itself.
-  return { declaration, imports, external: undefined };
+  return { declaration: declaration && wrapNode(at, declaration), imports, external: undefined };
+}
+
+function isAlias(symbol: ts.Symbol): boolean {
+  return (symbol.flags & ts.SymbolFlags.Alias) === ts.SymbolFlags.Alias;
 }
 
 /** The compiler's stand-in for a module it could not find. */
-function isUnresolved(symbol: TsSymbol): boolean {
-  return symbol.getDeclarations().length === 0;
+function isUnresolved(symbol: ts.Symbol): boolean {
+  return !symbol.declarations?.length;
 }
 
-function importStepOf(decl: Node | undefined): ImportStep | undefined {
+function exportOf(moduleSymbol: ts.Symbol | undefined, name: string): ts.Symbol | undefined {
+  return moduleSymbol?.exports?.get(ts.escapeLeadingUnderscores(name));
+}
+
+/** The program's checker (ts-morph rebuilds it after files are added). */
+function checkerOf(node: Node): ts.TypeChecker {
+  return node.getProject().getTypeChecker().compilerObject;
+}
+
+function importStepOf(at: Node, decl: ts.Declaration | undefined): ImportStep | undefined {
   if (!decl) return undefined;
-  if (Node.isImportSpecifier(decl)) {
-    return { module: decl.getImportDeclaration().getModuleSpecifierValue(), name: decl.getName(), node: decl };
-  }
-  if (Node.isImportClause(decl)) {
-    const importDecl = decl.getParent();
-    return Node.isImportDeclaration(importDecl) ? { module: importDecl.getModuleSpecifierValue(), name: "default", node: decl } : undefined;
-  }
-  if (Node.isNamespaceImport(decl)) {
-    const importDecl = decl.getFirstAncestor(Node.isImportDeclaration);
-    return importDecl ? { module: importDecl.getModuleSpecifierValue(), name: "*", node: decl } : undefined;
-  }
-  if (Node.isExportSpecifier(decl)) {
-    const module = decl.getExportDeclaration().getModuleSpecifierValue();
-    return module === undefined ? undefined : { module, name: decl.getName(), node: decl };
-  }
-  if (Node.isNamespaceExport(decl)) {
-    const module = decl.getParent().getModuleSpecifierValue();
-    return module === undefined ? undefined : { module, name: "*", node: decl };
-  }
-  return undefined;
+  let module: ts.Expression | undefined;
+  let name: string;
+  if (ts.isImportSpecifier(decl)) {
+    module = decl.parent.parent.parent.moduleSpecifier;
+    name = (decl.propertyName ?? decl.name).text;
+  } else if (ts.isImportClause(decl)) {
+    module = decl.parent.moduleSpecifier;
+    name = "default";
+  } else if (ts.isNamespaceImport(decl)) {
+    module = decl.parent.parent.moduleSpecifier;
+    name = "*";
+  } else if (ts.isExportSpecifier(decl)) {
+    module = decl.parent.parent.moduleSpecifier;
+    name = (decl.propertyName ?? decl.name).text;
+  } else if (ts.isNamespaceExport(decl)) {
+    module = decl.parent.moduleSpecifier;
+    name = "*";
+  } else return undefined;
+  if (!module || !ts.isStringLiteralLike(module)) return undefined;
+  return lazyStep(at, module.text, name, decl);
+}
+
+/** An import step whose ts-morph node is made only when a caller asks for it (few do: locations in messages). */
+function lazyStep(at: Node, module: string, name: string, raw: ts.Node): ImportStep {
+  let node: Node | undefined;
+  return {
+    module,
+    name,
+    get node() {
+      node ??= wrapNode(at, raw);
+      return node;
+    },
+  };
 }

@@ -13,10 +13,19 @@ interface WrappingNode {
   _getNodeFromCompilerNode(node: ts.Node): Node;
 }
 
+/** Wraps compiler nodes of `owner`'s file. */
 function wrapperOf(owner: Node): (node: ts.Node) => Node {
   const wrapping = owner as unknown as Partial<WrappingNode>;
   if (typeof wrapping._getNodeFromCompilerNode !== "function") throw new Error("ts-morph no longer exposes _getNodeFromCompilerNode: update analysis/ts/walk.ts");
   return (node) => wrapping._getNodeFromCompilerNode!(node);
+}
+
+/** The ts-morph node of a compiler node in any file of `anyNode`'s project (the one cached wrapper). */
+export function wrapNode(anyNode: Node, node: ts.Node): Node {
+  const sourceFile = node.getSourceFile();
+  const owner = anyNode.getSourceFile().compilerNode === sourceFile ? anyNode : anyNode.getProject().getSourceFile(sourceFile.fileName);
+  if (!owner) throw new Error(`analysis: ${sourceFile.fileName} is not in the check's program`);
+  return wrapperOf(owner)(node);
 }
 
 /** Descendants of `root` of one kind, in document order (as `root.getDescendantsOfKind(kind)`). */
