@@ -1,6 +1,6 @@
 // The floor the engine is measured against: load the parsers the rules use and parse every file
 // the rules read exactly once, doing nothing else. No check can be faster than this.
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -81,9 +81,11 @@ export function parseAll(parserFor: (path: string) => Parse | undefined, files: 
  * parses each once, and prints what it parsed.
  */
 export async function floorMain(dir: string, listPath: string): Promise<void> {
-  const paths = (await readFile(listPath, "utf8")).split("\n").filter(Boolean);
+  const paths = readFileSync(listPath, "utf8").split("\n").filter(Boolean);
+  // Synchronous reads: the cheapest way Node reads many small files (the check reads them so too, see
+  // src/local/working-tree-snapshot.ts); one `await readFile` per file cost the floor ~0.3 ms a file.
   const files = new Map<string, string>();
-  for (const path of paths) files.set(path, await readFile(join(dir, path), "utf8"));
+  for (const path of paths) files.set(path, readFileSync(join(dir, path), "utf8"));
   const parserFor = await loadFloorParsers();
   const result = parseAll(parserFor, files);
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { promisify } from "node:util";
@@ -101,8 +101,8 @@ export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
   /**
    * The head texts of the listed files among `files.head`, read now (a file
    * over PREFETCH_MAX_BYTES, or that cannot be read, is left out and read if
-   * a rule asks). Without a base every base file is known absent; with one,
-   * base files are left to `readBaseFile`.
+   * a rule asks). Base files come from one `git cat-file --batch` (without a
+   * base, every one is known absent).
    */
   async prefetchTexts(files: SnapshotPrefetch): Promise<PrefetchedTexts> {
     const head = new Map<string, string | undefined>();
@@ -112,7 +112,10 @@ export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
       const text = textOf(this.readInside(path, { maxBytes: PREFETCH_MAX_BYTES, folders }));
       if (text !== undefined) head.set(path, text);
     }
-    const base = new Map<string, string | undefined>(this.baseCommit === undefined ? files.base.map((path) => [path, undefined]) : []);
+    const base =
+      this.baseCommit === undefined
+        ? new Map<string, string | undefined>(files.base.map((path) => [path, undefined]))
+        : await gitBlobsAt(this.dir, this.baseCommit, files.base.filter(isPlainRepoPath), PREFETCH_MAX_BYTES);
     return { head, base };
   }
 
@@ -157,7 +160,7 @@ export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
 
   readBaseFile(path: string): Promise<string | undefined> {
     const commit = this.baseCommit;
-    if (commit === undefined || path.startsWith("/") || path.split("/").includes("..")) return Promise.resolve(undefined);
+    if (commit === undefined || !isPlainRepoPath(path)) return Promise.resolve(undefined);
     let p = this.baseReads.get(path);
     if (!p) {
       // `<commit>:./path` is relative to the -C folder, so a --repo inside a bigger checkout works too.
@@ -185,6 +188,56 @@ export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
     }
     return p;
   }
+}
+
+/** A path git may be asked about: relative, no `..`, and (for `cat-file --batch`, one path a line) no line break. */
+function isPlainRepoPath(path: string): boolean {
+  return !path.startsWith("/") && !path.split("/").includes("..") && !/[\n\r]/.test(path);
+}
+
+/**
+ * The contents at `commit` of many paths, through one `git cat-file --batch`
+ * (a `git show` per file costs a process each): a path missing there maps to
+ * undefined; one that is not a file, over `maxBytes`, or unanswered (git
+ * failed) is left out, to be read alone if asked.
+ */
+function gitBlobsAt(dir: string, commit: string, paths: readonly string[], maxBytes: number): Promise<Map<string, string | undefined>> {
+  const found = new Map<string, string | undefined>();
+  if (paths.length === 0) return Promise.resolve(found);
+  return new Promise((resolvePromise) => {
+    const child = spawn("git", ["-C", dir, "cat-file", "--batch"], { stdio: ["pipe", "pipe", "ignore"] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    child.stdout.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BUFFER) child.kill();
+      else chunks.push(chunk);
+    });
+    child.on("error", () => resolvePromise(found));
+    child.on("close", () => {
+      const out = Buffer.concat(chunks);
+      let at = 0;
+      // Answers come in the order asked: `<sha> <type> <size>\n<contents>\n`, or `<name> missing\n`.
+      for (const path of paths) {
+        const end = out.indexOf(0x0a, at);
+        if (end < 0) break;
+        const header = out.toString("utf8", at, end);
+        at = end + 1;
+        const blob = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+        if (!blob) {
+          if (header.endsWith(" missing")) found.set(path, undefined);
+          continue;
+        }
+        const length = Number(blob[2]);
+        if (at + length > out.length) break;
+        if (blob[1] === "blob" && length <= maxBytes) found.set(path, out.toString("utf8", at, at + length));
+        at += length + 1;
+      }
+      resolvePromise(found);
+    });
+    child.stdin.on("error", () => {}); // git gone: answered by "close"
+    child.stdin.end(paths.map((path) => `${commit}:./${path}\n`).join(""));
+  });
 }
 
 function textOf(entry: Buffer | SymbolicLink | undefined): string | undefined {

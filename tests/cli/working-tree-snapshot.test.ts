@@ -170,6 +170,31 @@ describe("prefetchTexts: the files the rules will read, in one go (issue 10)", (
     expect([...texts.base]).toEqual([["services/billing-ledger/service.yaml", undefined]]);
   });
 
+  it("with a base: base texts from one git cat-file, as readBaseFile gives them; a file new since the base is known absent", async () => {
+    const dir = exampleCopy();
+    writeFileSync(join(dir, "services/billing-ledger/with space.md"), "spaced\n");
+    symlinkSync("service.yaml", join(dir, "services/billing-ledger/link.yaml"));
+    git(dir, "init", "-q");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "initial");
+    appendFileSync(join(dir, "services/billing-ledger/service.yaml"), "# edited\n");
+    writeFileSync(join(dir, "services/billing-ledger/new.md"), "new\n");
+    const snapshot = await WorkingTreeSnapshot.open(dir, { base: "HEAD" });
+    const asked = [
+      "services/billing-ledger/service.yaml",
+      "services/billing-ledger/new.md",
+      "services/billing-ledger/with space.md",
+      "services/billing-ledger/link.yaml",
+      "services/billing-ledger", // a folder: not a file, left to readBaseFile
+    ];
+    const texts = await prefetch(snapshot, [], asked);
+    expect([...texts.base.keys()]).toEqual(asked.slice(0, 4));
+    for (const path of asked.slice(0, 4)) expect(texts.base.get(path), path).toBe(await snapshot.readBaseFile(path));
+    expect(texts.base.get("services/billing-ledger/service.yaml")).toBe(exampleFiles()["services/billing-ledger/service.yaml"]);
+    expect(texts.base.get("services/billing-ledger/link.yaml")).toBe("service.yaml");
+    expect(texts.base.get("services/billing-ledger/new.md")).toBeUndefined();
+  });
+
   it("reads what is on disk now: a file edited after the listing is read as edited, one deleted is left out", async () => {
     const dir = exampleCopy();
     const snapshot = await WorkingTreeSnapshot.open(dir);
