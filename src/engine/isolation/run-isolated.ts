@@ -27,6 +27,16 @@ export interface CheckPoolOptions {
   threads?: number;
   heapMb?: number;
   budgetMs?: number;
+  /**
+   * Workers started with the pool and kept when idle (default 0: started on demand, stopped after a
+   * minute idle). The server keeps them, so that starting a worker never lands in a webhook's answer.
+   */
+  minThreads?: number;
+  /**
+   * Lowers the workers' scheduling priority (a nice increment, per thread; default 0). The server's
+   * main thread answers webhooks: with workers at a lower priority, a busy check never starves it.
+   */
+  niceIncrement?: number;
 }
 
 export interface IsolatedCheckOptions {
@@ -76,8 +86,9 @@ export class CheckPool {
     const threads = options.threads ?? checkConcurrency(env);
     this.piscina = new Piscina({
       filename: workerEntry(),
-      minThreads: 0,
+      minThreads: Math.min(options.minThreads ?? 0, threads),
       maxThreads: threads,
+      niceIncrement: options.niceIncrement ?? 0,
       idleTimeout: 60_000,
       // Tasks wait on MessagePort replies: the worker's event loop must keep running.
       atomics: "disabled",
