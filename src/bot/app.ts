@@ -7,6 +7,7 @@ import { isOwnStickyComment } from "../github/comment.js";
 import { hasWriteAccess } from "../github/permission.js";
 import { parseManualTicks } from "../report/comment.js";
 import { checkConcurrency } from "../engine/concurrency.js";
+import type { CheckPool } from "../engine/isolation/run-isolated.js";
 import { InProcessQueue } from "../queue/in-process.js";
 import { completeRunsLeftByEarlierAttempt, sweepInterruptedRuns } from "../queue/interrupted-runs.js";
 import type { JobProcessor } from "../queue/job.js";
@@ -28,6 +29,8 @@ export interface AppOptions {
   appId?: number;
   /** Contents by blob sha, shared across runs (default: a new 64 MB cache). */
   cache?: BlobCache;
+  /** Workers the checks run in (default: the process's shared pool, started on first use). */
+  checkPool?: CheckPool;
   metrics?: BotMetrics;
   /** A run still going after this long completes as a failure (default 10 minutes). */
   runTimeoutMs?: number;
@@ -88,6 +91,7 @@ export function createApp(options: AppOptions & { queue?: WorkQueue } = {}): Pla
     metrics,
     signer: new CommentSigner(options.stateSecret),
     ...(queue.guard ? { guard: queue.guard } : {}),
+    ...(options.checkPool ? { pool: options.checkPool } : {}),
   };
   const loadedAt = Date.now();
   let probotRef: Probot | undefined;

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { ConfigError, DEFAULT_CONFIG, type Config } from "../engine/config.js";
 import type { Rule } from "../engine/rule.js";
-import { runChecksIsolated } from "../engine/isolation/run-isolated.js";
+import { runChecksIsolated, type CheckPool } from "../engine/isolation/run-isolated.js";
 import { applyReadiness, type CheckReport } from "../engine/run.js";
 import {
   describeGitHubFailure,
@@ -42,6 +42,8 @@ export interface BotDeps {
   rulesetVersion?: string;
   /** With a queue shared by replicas: asked before writing the conclusion and the comment (src/queue/work-queue.ts). */
   guard?: RunGuard;
+  /** Workers the checks run in (default: the process's shared pool). */
+  pool?: CheckPool;
 }
 
 /** The pull request moved on while the run was working. */
@@ -105,7 +107,7 @@ export async function runCheckJob(api: GitHubApi, target: CheckTarget, deps: Bot
     });
     throwIfAborted(signal);
     // In a worker of the shared pool, under heap and time budgets; aborting the job terminates it.
-    let report = await runChecksIsolated(snapshot, config, { rules: deps.rules, signal });
+    let report = await runChecksIsolated(snapshot, config, { rules: deps.rules, signal, ...(deps.pool ? { pool: deps.pool } : {}) });
     throwIfAborted(signal);
 
     let sticky: Awaited<ReturnType<typeof findStickyComment>>;

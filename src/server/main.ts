@@ -5,7 +5,7 @@
  * stand-in), PORT, HOST, LOG_LEVEL; and for the queue REDIS_URL (BullMQ;
  * in-process without it), CHECK_CONCURRENCY, RUN_TIMEOUT_SECONDS,
  * QUEUE_LOCK_SECONDS, SHUTDOWN_GRACE_SECONDS, SWEEP_INTERVAL_SECONDS,
- * QUEUE_PREFIX (docs/deploy.md). Webhooks arrive at /api/github/webhooks;
+ * QUEUE_PREFIX, CHECK_WORKER_NICE (docs/deploy.md). Webhooks arrive at /api/github/webhooks;
  * GET /healthz, GET /readyz and GET /metrics are served beside them. Without
  * APP_ID and a private key (outside production) Probot's own app-registration
  * flow starts instead, using app.yml.
@@ -13,6 +13,7 @@
 import { collectDefaultMetrics } from "prom-client";
 import { run } from "probot";
 import { createApp } from "../bot/app.js";
+import { CheckPool } from "../engine/isolation/run-isolated.js";
 import { BotOctokit } from "../github/api.js";
 import { BotMetrics } from "../bot/metrics.js";
 import { healthHandler, metricsHandler, readinessHandler } from "./handlers.js";
@@ -27,9 +28,13 @@ const metrics = new BotMetrics();
 collectDefaultMetrics({ register: metrics.registry, prefix: "platform_checks_" });
 const appId = Number(process.env.APP_ID);
 const queue = createQueue(settings, metrics);
+// The main thread answers webhooks; checks run in worker threads at a lower priority, started now
+// (before the server listens) and kept: neither a busy check nor a starting worker delays an answer.
+const checkPool = new CheckPool({ threads: settings.concurrency, minThreads: settings.concurrency, niceIncrement: settings.workerNice });
 const app = createApp({
   metrics,
   queue,
+  checkPool,
   runTimeoutMs: settings.runTimeoutMs,
   ...(settings.sweepIntervalMs > 0 ? { sweep: { intervalMs: settings.sweepIntervalMs } } : {}),
   ...(Number.isInteger(appId) && appId > 0 ? { appId } : {}),
@@ -57,6 +62,7 @@ const stop = () => {
     try {
       await server.stop();
       await app.shutdown(settings.shutdownGraceMs);
+      await checkPool.close();
     } finally {
       process.exit(0);
     }

@@ -15,6 +15,8 @@ export interface QueueSettings {
   shutdownGraceMs: number;
   /** 0: no sweep for interrupted runs. */
   sweepIntervalMs: number;
+  /** How much lower the check workers' scheduling priority is than the main thread's (nice increment, 0–19). */
+  workerNice: number;
 }
 
 function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -23,6 +25,15 @@ function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number of seconds, at least ${min}; got "${raw}"`);
   return Math.round(n * 1000);
+}
+
+/** `CHECK_WORKER_NICE`: default 10, so that webhooks are answered first when checks keep every core busy. */
+function niceIncrement(env: NodeJS.ProcessEnv): number {
+  const raw = env.CHECK_WORKER_NICE?.trim();
+  if (!raw) return 10;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error(`CHECK_WORKER_NICE must be a whole number from 0 to 19; got "${raw}"`);
+  return n;
 }
 
 export function queueSettings(env: NodeJS.ProcessEnv): QueueSettings {
@@ -35,6 +46,7 @@ export function queueSettings(env: NodeJS.ProcessEnv): QueueSettings {
     lockMs: seconds(env, "QUEUE_LOCK_SECONDS", 30, 1),
     shutdownGraceMs: seconds(env, "SHUTDOWN_GRACE_SECONDS", 20, 0),
     sweepIntervalMs: seconds(env, "SWEEP_INTERVAL_SECONDS", 300, 0),
+    workerNice: niceIncrement(env),
   };
 }
 
