@@ -203,18 +203,19 @@ export async function closeSharedCheckPool(): Promise<void> {
 }
 
 /**
- * The worker's module, beside this one: compiled JS in dist/, or under vitest
- * (this file is TypeScript) an entry that compiles the sources on load.
+ * The worker's module, beside this one: compiled JS in dist/ (with the compile
+ * cache on), or under vitest (this file is TypeScript) an entry that compiles
+ * the sources on load.
  */
 function workerEntry(): string {
   const fromSource = import.meta.url.endsWith(".ts");
-  return new URL(fromSource ? "./source-entry.mjs" : "./check-worker.js", import.meta.url).href;
+  return new URL(fromSource ? "./source-entry.mjs" : "./worker-entry.js", import.meta.url).href;
 }
 
-/** The few variables that shape formatting, not behaviour; nothing secret. */
+/** The few variables that shape formatting, not behaviour, and where Node keeps its compile cache; nothing secret. */
 function workerEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   const kept: Record<string, string> = {};
-  for (const name of ["NODE_ENV", "TZ", "LANG"]) {
+  for (const name of ["NODE_ENV", "TZ", "LANG", "TMPDIR", "NODE_COMPILE_CACHE", "NODE_DISABLE_COMPILE_CACHE"]) {
     const value = env[name];
     if (value !== undefined) kept[name] = value;
   }
