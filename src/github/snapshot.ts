@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { SnapshotReadError, type ChangedFile, type ChangeStatus, type RepoSnapshot, type SnapshotPrefetch } from "../engine/snapshot.js";
+import type { PrefetchedTexts, TextPrefetching } from "../engine/isolation/snapshot-channel.js";
 import { describeGitHubFailure, isRetryableGitHubFailure, type GitHubApi, type RepoRef } from "./api.js";
 import { BlobCache } from "./blob-cache.js";
 import { BLOB_BATCH_LIMITS, inBatches, planBatches, readBlobBatch, type BlobBatchLimits, type BlobLookup } from "./graphql-blobs.js";
@@ -39,7 +40,7 @@ export interface GitHubSnapshotOptions extends RepoRef {
  * fetches one blob. Everything is read from the base repository by sha, which
  * also works for pull requests from forks (their commits are reachable there).
  */
-export class GitHubSnapshot implements RepoSnapshot {
+export class GitHubSnapshot implements RepoSnapshot, TextPrefetching {
   private readonly paths: string[];
   private baseTree: Promise<RepoTree> | undefined;
   /** This run's texts by sha: what the rules read must not be evicted from the shared cache mid-run. */
@@ -158,6 +159,30 @@ export class GitHubSnapshot implements RepoSnapshot {
     } finally {
       for (const { done } of batches) done.promise.catch(() => undefined);
     }
+  }
+
+  /**
+   * `prefetch`, then the texts it now holds, so an engine worker gets them in
+   * one message (src/engine/isolation/snapshot-channel.ts). What it left out
+   * (binary, very large) is read on demand, as before.
+   */
+  async prefetchTexts(files: SnapshotPrefetch): Promise<PrefetchedTexts> {
+    await this.prefetch(files);
+    const held = (sha: string | undefined) => (sha !== undefined && this.has(sha) ? this.texts.get(sha) : undefined);
+    const head = new Map<string, string | undefined>();
+    for (const path of files.head) {
+      const text = held(this.head.blobs.get(path));
+      if (text !== undefined) head.set(path, text);
+    }
+    const base = new Map<string, string | undefined>();
+    for (const path of files.base) {
+      // As readBaseFile: an unchanged file is the head's; a changed one is the base's blob, or absent there.
+      const sha = this.changedPaths.has(path) ? this.baseShas.get(path) : this.head.blobs.get(path);
+      if (sha === null) base.set(path, undefined);
+      const text = held(sha ?? undefined);
+      if (text !== undefined) base.set(path, text);
+    }
+    return { head, base };
   }
 
   private repoRef(): RepoRef {
