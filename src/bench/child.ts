@@ -8,6 +8,8 @@ export interface ChildRun {
   ms: number;
   /** Peak resident set size of the process, in MB (worker threads included: they share the process). */
   peakRssMb: number;
+  /** CPU time of the process, user plus system, every thread (on a loaded machine, steadier than wall time). */
+  cpuMs: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -15,14 +17,14 @@ export interface ChildRun {
 
 let preload: string | undefined;
 
-/** A preload that writes the process's peak RSS to $BENCH_RSS_FILE as it exits, however it exits. */
+/** A preload that writes the process's peak RSS and CPU time to $BENCH_RSS_FILE as it exits, however it exits. */
 function rssPreload(): string {
   if (!preload) {
     const dir = mkdtempSync(join(tmpdir(), "pc-bench-rss-"));
     preload = join(dir, "rss.mjs");
     writeFileSync(
       preload,
-      'import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n',
+      'import { writeFileSync } from "node:fs";\nprocess.on("exit", () => { const u = process.resourceUsage(); writeFileSync(process.env.BENCH_RSS_FILE, `${u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`); });\n',
     );
   }
   return preload;
@@ -43,11 +45,14 @@ export async function runNode(args: readonly string[], options: { cwd?: string; 
   const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   let peakRssMb = Number.NaN;
+  let cpuMs = Number.NaN;
   try {
-    peakRssMb = Number(readFileSync(rssFile, "utf8")) / 1024;
+    const [rssKb, cpuMicros] = readFileSync(rssFile, "utf8").split(" ").map(Number);
+    peakRssMb = rssKb! / 1024;
+    cpuMs = cpuMicros! / 1000;
     rmSync(rssFile);
   } catch {
     // the process died before writing it
   }
-  return { ms, peakRssMb, code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") };
+  return { ms, peakRssMb, cpuMs, code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") };
 }

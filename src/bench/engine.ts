@@ -45,6 +45,9 @@ export interface EngineFloorRow {
   cliMs: number[];
   /** The floor as a process: load the parsers, parse every file the rules read once. */
   floorMs: number[];
+  /** CPU time (user + system, every thread) of the same processes: steadier than wall time on a shared machine. */
+  cliCpuMs: number[];
+  floorCpuMs: number[];
   /** In-process, after a warm-up: runChecks versus parsing the same files. */
   warmEngineMs: number[];
   warmFloorMs: number[];
@@ -89,13 +92,17 @@ export async function engineVersusFloor(example: Record<string, string>, sizes: 
       writeFileSync(list, [...read.keys()].join("\n"));
       const cliMs: number[] = [];
       const floorMs: number[] = [];
+      const cliCpuMs: number[] = [];
+      const floorCpuMs: number[] = [];
       for (let i = 0; i < runs; i++) {
         const check = await runNode([cli, "check", "--repo", dir, "--all", "--format", "json"]);
         if (check.code !== 0 && check.code !== 1) throw new Error(`bench: check --all exited ${check.code}\n${check.stderr.slice(-2000)}`);
         cliMs.push(check.ms);
+        cliCpuMs.push(check.cpuMs);
         const floor = await runNode([...floorArgs, dir, list]);
         if (floor.code !== 0) throw new Error(`bench: the floor exited ${floor.code}\n${floor.stderr.slice(-2000)}`);
         floorMs.push(floor.ms);
+        floorCpuMs.push(floor.cpuMs);
       }
       rows.push({
         services: report.services.length,
@@ -105,6 +112,8 @@ export async function engineVersusFloor(example: Record<string, string>, sizes: 
         findings: report.findings.length,
         cliMs,
         floorMs,
+        cliCpuMs,
+        floorCpuMs,
         warmEngineMs,
         warmFloorMs,
       });
