@@ -63,15 +63,18 @@ export interface MarkdownNesting {
  * front matter; or says what nests too deeply to parse within bounds (a
  * linear pre-scan first, then the tree's depth, walked without recursion).
  */
+/** GitHub's dialect, built once: the extensions are plain, stateless syntax tables. */
+const MARKDOWN_OPTIONS = {
+  extensions: [gfm(), frontmatter(["yaml"])],
+  mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(["yaml"])],
+};
+
 export function parseMarkdownBounded(text: string): MarkdownDocument | { tooDeep: MarkdownNesting } {
   const nesting = nestingBeyondLimits(text);
   if (nesting) return { tooDeep: nesting };
   let tree: Root;
   try {
-    tree = fromMarkdown(text, {
-      extensions: [gfm(), frontmatter(["yaml"])],
-      mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(["yaml"])],
-    });
+    tree = fromMarkdown(text, MARKDOWN_OPTIONS);
   } catch (error) {
     if (error instanceof RangeError) return { tooDeep: { what: "Markdown blocks", limit: MAX_SYNTAX_DEPTH } };
     throw error;

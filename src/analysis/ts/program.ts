@@ -84,7 +84,8 @@ export class TsProgram {
       p = (async () => {
         const text = await this.host.read(path);
         if (text === undefined) return undefined;
-        const file = this.project.createSourceFile(toProgramPath(path), text, { overwrite: true, scriptKind: scriptKindOf(path) });
+        // Each path is parsed once (memoised above); `overwrite` would probe the in-memory file system, which throws and catches an error per file.
+        const file = this.project.createSourceFile(toProgramPath(path), text, { scriptKind: scriptKindOf(path) });
         const specifiers = moduleSpecifiers(file);
         if (specifiers.length === 0) return { file, imports: [] };
         await this.resolver.prepare(path);
