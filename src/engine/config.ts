@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConfigError } from "./config-error.js";
 
 /** Where the bot reads its configuration, always from the base branch. */
 export const CONFIG_FILE = "platform-checks.yml";
@@ -39,15 +40,7 @@ export type Config = z.output<typeof configSchema>;
 
 export const DEFAULT_CONFIG: Config = configSchema.parse({});
 
-export class ConfigError extends Error {
-  constructor(
-    readonly problems: readonly string[],
-    readonly source: string,
-  ) {
-    super(`${source} is invalid: ${problems.join("; ")}`);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 /**
  * Validates a parsed configuration object. Throws a ConfigError whose problems
