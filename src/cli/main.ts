@@ -3,25 +3,25 @@
 // over a local checkout or a pull request read from GitHub. Nothing here imports Probot.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CONFIG_PATH, ConfigError, type Config } from "../engine/config.js";
+import type { Config } from "../engine/config.js";
+import { ConfigError } from "../engine/config-error.js";
 import type { Rule } from "../engine/rule.js";
 import { CheckBudgetExceeded, closeSharedCheckPool, sharedCheckPool } from "../engine/isolation/run-isolated.js";
 import type { CheckReport } from "../engine/run.js";
 import { SnapshotReadError } from "../engine/snapshot.js";
-import { loadLocalConfig } from "../local/load-config.js";
 import { LocalRepoError, WorkingTreeSnapshot } from "../local/working-tree-snapshot.js";
-import { renderTitle } from "../report/check-run.js";
 import { parseCliArgs, USAGE, UsageError, type CheckArgs, type ExplainArgs, type PullRequestRef, type RulesArgs } from "./args.js";
 import { isEntryPoint, runAsProgram } from "./entry-point.js";
 import { DEFAULT_API_URL, PullRequestReadError } from "./pull-request-error.js";
-import { pathPrefixFor, renderReport } from "./render.js";
 import { packageVersion } from "./version.js";
 
 // The rules (and with them the analysis and its parsers, TypeScript above all) are imported only
 // where this thread needs them: `rules`, `explain`, SARIF and --pr. The local check runs them in
-// the pool's worker, which loads them while this thread lists the files.
+// the pool's worker, which loads them while this thread lists the files. The configuration's
+// schema (zod, yaml) and the reporters load after the worker has been started, for the same reason.
 const ruleRegistry = () => import("../rules/index.js");
 const ruleCatalog = () => import("./rule-catalog.js");
+const configLoader = () => import("../local/load-config.js");
 
 export const EXIT_SUCCESS = 0;
 /** Some finding is an error. */
@@ -92,6 +92,7 @@ export interface CheckOutcome {
 async function check(args: CheckArgs, io: CliIo, options: MainOptions): Promise<number> {
   const env = io.env ?? process.env;
   let outcome: CheckOutcome;
+  const rendering = import("./render.js"); // loads while the check runs
   if (args.mode.kind === "pull") {
     outcome = await checkPull(args.mode, io, options.rules ?? (await ruleRegistry()).RULES);
   } else {
@@ -100,6 +101,7 @@ async function check(args: CheckArgs, io: CliIo, options: MainOptions): Promise<
   }
   const preamble = (outcome.preamble ?? []).map((line) => `platform-checks: ${line}\n`).join("");
   (args.format === "text" ? io.stdout : io.stderr).write(preamble);
+  const { pathPrefixFor, renderReport } = await rendering;
   const pathPrefix = outcome.dir === undefined ? "" : pathPrefixFor(outcome.dir, env["GITHUB_WORKSPACE"] || io.cwd);
   io.stdout.write(await renderReport(args.format, outcome.report, { config: outcome.config, scope: outcome.scope, headSha: outcome.headSha, pathPrefix }));
   return outcome.report.conclusion === "failure" ? EXIT_FINDINGS : EXIT_SUCCESS;
@@ -112,7 +114,9 @@ export async function checkLocal(dir: string, base: string | undefined, io: Pick
   const pool = sharedCheckPool();
   const ruleIds = rules === undefined ? pool.ruleIds() : ruleRegistry().then((registry) => registry.RULE_IDS);
   ruleIds.catch(() => {}); // awaited below; if the snapshot fails first, the pool is closed and this rejection is moot
+  const loader = configLoader(); // loads while git lists the files
   const snapshot = await WorkingTreeSnapshot.open(dir, base === undefined ? {} : { base });
+  const { loadLocalConfig } = await loader;
   const { config, notes } = await loadLocalConfig(dir, await ruleIds);
   for (const note of notes) io.stderr.write(`platform-checks: ${note}\n`);
 
@@ -131,7 +135,7 @@ async function checkPull(ref: PullRequestRef, io: CliIo, rules: readonly Rule[])
   if (!token) io.stderr.write("platform-checks: no GITHUB_TOKEN set: reading without a token works only for public repositories, with a low rate limit.\n");
   // Loaded only for --pr: the local check never loads the GitHub client.
   const { checkPullRequest } = await import("./pull-request.js");
-  const { RULE_IDS } = await ruleRegistry();
+  const [{ RULE_IDS }, { renderTitle }] = await Promise.all([ruleRegistry(), import("../report/check-run.js")]);
   const result = await checkPullRequest(ref, { token, apiUrl, rules, ruleIds: RULE_IDS, userAgent: `platform-checks/${packageVersion()} (--pr)` });
   const where = `${ref.owner}/${ref.repo}#${ref.number}`;
   return {
@@ -149,7 +153,12 @@ async function checkPull(ref: PullRequestRef, io: CliIo, rules: readonly Rule[])
 
 async function rules(args: RulesArgs, io: CliIo): Promise<number> {
   const dir = resolve(io.cwd, args.repo);
-  const [{ RULE_IDS }, { listRules, renderRuleList }] = await Promise.all([ruleRegistry(), ruleCatalog()]);
+  const [{ RULE_IDS }, { listRules, renderRuleList }, { loadLocalConfig }, { CONFIG_PATH }] = await Promise.all([
+    ruleRegistry(),
+    ruleCatalog(),
+    configLoader(),
+    import("../engine/config.js"),
+  ]);
   const { config, notes } = await loadLocalConfig(dir, RULE_IDS);
   for (const note of notes) io.stderr.write(`platform-checks: ${note}\n`);
   const listing = listRules(config);
