@@ -45,9 +45,9 @@ const BINARY = /\.(png|jpe?g|gif|webp|ico|pdf|zip|gz|tgz|woff2?|ttf|eot|otf|mp[3
 export function filesToPrefetch(snapshot: RepoSnapshot, config: Config, scope: Scope): SnapshotPrefetch {
   const fill = (glob: string, name = "") => glob.replaceAll("{services}", config.services_dir).replaceAll("{name}", name);
   const always = picomatch(REPO_LEVEL_READS.map((g) => fill(g)), { dot: true });
-  const perService = picomatch(
-    scope.services.flatMap((s) => PER_SERVICE_READS.map((g) => fill(g, s.name))),
-    { dot: true },
+  const perService = perServiceMatcher(
+    scope.services.map((s) => s.name),
+    (glob, name) => fill(glob, name),
   );
   const whenChanged = picomatch([...CHANGED_FILE_READS], { dot: true });
   const changed = snapshot.changedFiles === undefined ? undefined : new Set(snapshot.changedFiles.map((f) => f.path));
@@ -63,4 +63,25 @@ export function filesToPrefetch(snapshot: RepoSnapshot, config: Config, scope: S
   // The readiness rule compares each service's status with the base's.
   const base = scope.services.map((s) => `${s.dir}/service.yaml`);
   return { head, base };
+}
+
+/** Stands for the service's name while a glob compiles; captured back out of the match. */
+const NAME_TOKEN = "PLATFORMCHECKSSERVICENAME";
+
+/**
+ * Whether a path is one of PER_SERVICE_READS for one of `names`: one regex
+ * per glob with the name captured and looked up, instead of a glob per
+ * service, which made the test services × files (0.6 s at 200 services).
+ */
+function perServiceMatcher(names: readonly string[], fill: (glob: string, name: string) => string): (path: string) => boolean {
+  const wanted = new Set(names);
+  const patterns = PER_SERVICE_READS.map((glob) => {
+    const re = picomatch.makeRe(fill(glob, NAME_TOKEN), { dot: true });
+    return new RegExp(re.source.replace(NAME_TOKEN, "([^/]+)"), re.flags);
+  });
+  return (path) =>
+    patterns.some((re) => {
+      const match = re.exec(path);
+      return match !== null && wanted.has(match[1]!);
+    });
 }
