@@ -72,16 +72,24 @@ export function sizeProblem(path: string, text: string): Record<string, string> 
  */
 export function syntaxDepth(root: ts.Node, cap = MAX_SYNTAX_DEPTH): number {
   let deepest = 0;
-  const stack: [ts.Node, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+  // Two parallel stacks (node, depth) and one callback: this runs over every file a check parses.
+  const nodes: ts.Node[] = [root];
+  const depths: number[] = [1];
+  let childDepth = 0;
+  const push = (child: ts.Node): undefined => {
+    nodes.push(child);
+    depths.push(childDepth);
+    return undefined;
+  };
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
     if (depth > deepest) {
       deepest = depth;
       if (deepest > cap) return deepest;
     }
-    ts.forEachChild(node, (child) => {
-      stack.push([child, depth + 1]);
-    });
+    childDepth = depth + 1;
+    ts.forEachChild(node, push);
   }
   return deepest;
 }

@@ -1,7 +1,7 @@
-import { Node, SyntaxKind, type CallExpression, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, ts, type CallExpression, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
 import { locationOf, repoPathOf, undecidableAt, type Location, type Undecidable } from "../ts/location.js";
 import { declarationOf, isExportOf, resolveName } from "../ts/symbols.js";
-import { isFunctionLike, shortText, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { isFunctionLike, shortText, skipOuterExpressions, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, type Substitution } from "../ts/values.js";
 import { NOT_SCOPED, type ExtractedRoute, type PathValue, type ScopeVerdict, type ServiceRoutes } from "./model.js";
 import { joinPaths, openApiToHonoPath, patternMatchesPath } from "./paths.js";
@@ -580,10 +580,14 @@ class AppInterpreter {
 
   /** Whether a scope may hold a registration the interpreter has not followed yet. */
   private hasUnvisitedRegistration(scope: Node): boolean {
-    return descendantsOfKind(scope, SyntaxKind.CallExpression).some((c) => {
-      if (this.visited.has(c)) return false;
-      const callee = unwrap(c.getExpression());
-      return Node.isPropertyAccessExpression(callee) && CHAINABLE.has(callee.getName()) && callee.getName() !== "basePath";
+    // The file's shared call list, narrowed to the scope's range and read on compiler nodes (asked for every file, class and function).
+    const start = scope.getPos();
+    const end = scope.getEnd();
+    return callsIn(scope.getSourceFile()).some((c) => {
+      const raw = c.compilerNode;
+      if (raw.pos < start || raw.end > end || this.visited.has(c)) return false;
+      const callee = skipOuterExpressions(raw.expression);
+      return ts.isPropertyAccessExpression(callee) && CHAINABLE.has(callee.name.text) && callee.name.text !== "basePath";
     });
   }
 }

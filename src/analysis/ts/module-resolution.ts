@@ -1,5 +1,5 @@
 import { normalizeRepoPath } from "../../engine/names.js";
-import type { Workspace } from "../workspace-packages.js";
+import type { Workspace, WorkspacePackage } from "../workspace-packages.js";
 import { dirOf, parseJsonc, readPathMapping, type PathMapping, type ReadFile } from "./tsconfig.js";
 
 /** File kinds the program parses. */
@@ -41,12 +41,18 @@ export class ModuleResolver {
   private readonly manifests = new Map<string, Promise<PackageManifest | undefined>>();
   private readonly readyManifests = new Map<string, PackageManifest | undefined>();
   private workspace: Workspace | undefined;
+  private workspaceReady: Promise<void> | undefined;
 
   constructor(private readonly host: ModuleResolverHost) {}
 
   /** Loads what resolving imports of `file` needs: its tsconfig chain, package.json and the workspace. */
   async prepare(file: string): Promise<void> {
-    this.workspace ??= await this.host.workspace();
+    // Every workspace manifest once per check, not once per file (a loop of awaits per file was quadratic).
+    this.workspaceReady ??= this.host.workspace().then(async (workspace) => {
+      this.workspace = workspace;
+      await Promise.all(workspace.packages.map((pkg) => this.loadManifest(pkg.manifestPath)));
+    });
+    await this.workspaceReady;
     const dir = dirOf(file);
     const tsconfig = this.nearest(dir, "tsconfig.json");
     if (tsconfig !== undefined && !this.readyMappings.has(tsconfig)) {
@@ -59,7 +65,6 @@ export class ModuleResolver {
     }
     const manifest = this.nearest(dir, "package.json");
     if (manifest !== undefined) await this.loadManifest(manifest);
-    for (const pkg of this.workspace.packages) await this.loadManifest(pkg.manifestPath);
   }
 
   /** The repository file `specifier` names from `fromFile`, or undefined (outside the repository, or missing). */
@@ -104,9 +109,7 @@ export class ModuleResolver {
   }
 
   private workspacePackageFile(specifier: string): string | undefined {
-    const pkg = this.workspace?.packages
-      .filter((p) => specifier === p.name || specifier.startsWith(`${p.name}/`))
-      .sort((a, b) => b.name.length - a.name.length)[0];
+    const pkg = this.packageNamed(specifier);
     if (!pkg) return undefined;
     const manifest = this.readyManifests.get(pkg.manifestPath) ?? { dir: pkg.dir };
     const subpath = `.${specifier.slice(pkg.name.length)}`;
@@ -174,11 +177,22 @@ export class ModuleResolver {
 
   /** A package file named like `extends: "@repo/tsconfig/base.json"`. */
   private resolvePackageFile(specifier: string): string | undefined {
-    const pkg = this.workspace?.packages.find((p) => specifier === p.name || specifier.startsWith(`${p.name}/`));
+    const pkg = this.packageNamed(specifier);
     if (!pkg) return undefined;
     const rest = specifier.slice(pkg.name.length + 1) || "tsconfig.json";
     const path = normalizeRepoPath(`${pkg.dir}/${rest.endsWith(".json") ? rest : `${rest}.json`}`);
     return path !== undefined && this.host.exists(path) ? path : undefined;
+  }
+
+  /** The workspace package a specifier names (`@scope/pkg`, `@scope/pkg/sub/path`): the longest package name it starts with. */
+  private packageNamed(specifier: string): WorkspacePackage | undefined {
+    const byName = this.workspace?.byName;
+    if (!byName) return undefined;
+    for (let end = specifier.length; end > 0; end = specifier.lastIndexOf("/", end - 1)) {
+      const pkg = byName.get(specifier.slice(0, end));
+      if (pkg) return pkg;
+    }
+    return undefined;
   }
 
   /** The nearest `name` in `dir` or a parent folder, inside the repository. */

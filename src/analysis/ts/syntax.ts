@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type ArrowFunction, type FunctionDeclaration, type FunctionExpression, type MethodDeclaration, type ConstructorDeclaration } from "ts-morph";
+import { Node, SyntaxKind, ts, type ArrowFunction, type FunctionDeclaration, type FunctionExpression, type MethodDeclaration, type ConstructorDeclaration } from "ts-morph";
 import { descendantsOfKind } from "./walk.js";
 
 /** Strips `( )`, `as T`, `satisfies T`, `<T>x`, `x!` and `await`: wrappers that leave the value as it is. */
@@ -16,6 +16,22 @@ export function unwrap(node: Node): Node {
       current = current.getExpression();
     } else return current;
   }
+}
+
+/** {@link unwrap} on the compiler's nodes, for hot loops that should not wrap every node they look at. */
+export function skipOuterExpressions(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isSatisfiesExpression(current) ||
+    ts.isNonNullExpression(current) ||
+    ts.isTypeAssertionExpression(current) ||
+    ts.isAwaitExpression(current)
+  ) {
+    current = current.expression;
+  }
+  return current;
 }
 
 /** A function with a body: declaration, expression, arrow, method or constructor. */

@@ -34,13 +34,19 @@ export function descendantsOfKind<K extends SyntaxKind>(root: Node, kind: K): Ki
   const out: KindToNodeMappings[K][] = [];
   // Depth-first with an explicit stack: files deeper than the engine's limit never get here, but a walk must not recurse on input.
   const stack: ts.Node[] = [];
+  const push = (child: ts.Node): undefined => {
+    stack.push(child);
+    return undefined;
+  };
   const pushChildren = (node: ts.Node) => {
     const start = stack.length;
-    ts.forEachChild(node, (child) => {
-      stack.push(child);
-    });
+    ts.forEachChild(node, push);
     // Reverse the children just pushed so the first child is popped first.
-    for (let i = start, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j]!, stack[i]!];
+    for (let i = start, j = stack.length - 1; i < j; i++, j--) {
+      const first = stack[i]!;
+      stack[i] = stack[j]!;
+      stack[j] = first;
+    }
   };
   pushChildren(root.compilerNode);
   while (stack.length > 0) {
