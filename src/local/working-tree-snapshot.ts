@@ -130,21 +130,25 @@ export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
     if (normalizeRepoPath(path) !== path) return undefined; // `..`, `.`, empty or absolute parts
     const full = join(this.dir, path);
     try {
-      const info = lstatSync(full);
-      if (info.isSymbolicLink()) return { target: readlinkSync(full, { encoding: "buffer" }) };
-      if (!info.isFile()) return undefined;
       if (!this.insideCheckout(dirname(full), options.folders)) return undefined;
-      const fd = openSync(full, OPEN_FLAGS);
+      let fd: number;
+      try {
+        fd = openSync(full, OPEN_FLAGS);
+      } catch (error) {
+        // O_NOFOLLOW refuses a link: it reads as its target's path, as git stores it.
+        if ((error as NodeJS.ErrnoException).code === "ELOOP") return { target: readlinkSync(full, { encoding: "buffer" }) };
+        throw error;
+      }
       try {
         const opened = fstatSync(fd);
-        if (!opened.isFile()) return undefined; // replaced since the lstat (a FIFO, a device)
+        if (!opened.isFile()) return undefined; // a folder, a FIFO, a device
         if (options.maxBytes !== undefined && opened.size > options.maxBytes) return undefined;
         return readFileSync(fd);
       } finally {
         closeSync(fd);
       }
     } catch {
-      return undefined; // deleted since it was listed, or replaced by a link (O_NOFOLLOW refuses it)
+      return undefined; // deleted since it was listed, or its folder is gone
     }
   }
 
