@@ -148,6 +148,19 @@ export function createApp(options: AppOptions & { queue?: WorkQueue } = {}): Pla
     else queue.track(work);
   };
 
+  /**
+   * The installation's client for a webhook that must ask GitHub (`/recheck`, Re-run), built when it
+   * is needed rather than taken from `context.octokit`: the server does not build a client for every
+   * webhook (see `botOctokit`). Its requests carry the delivery id, as Probot's own would.
+   */
+  const webhookClient = async (installationId: number, deliveryId: string): Promise<GitHubApi> => {
+    const api = instrument((await probotRef!.auth(installationId)) as GitHubApi);
+    api.hook.before("request", (request) => {
+      request.headers["x-github-delivery"] = deliveryId;
+    });
+    return api;
+  };
+
   /** Does one queued job, in whichever replica took it, as the installation. */
   const processJob: JobProcessor = async (data, { signal, resumed }) => {
     const probot = probotRef!;
@@ -266,11 +279,11 @@ export function createApp(options: AppOptions & { queue?: WorkQueue } = {}): Pla
     probot.on("issue_comment.created", async (context) => {
       const { comment, issue, sender } = context.payload;
       if (!issue.pull_request || sender.type === "Bot" || !asksForRecheck(comment.body)) return;
-      const api = instrument(context.octokit);
       const repo = repoOf(context);
       const installationId = installationOf(context);
       await once(context, () => lookUpThenEnqueue(
         (async () => {
+          const api = await webhookClient(installationId, context.id);
           const allowed = await hasWriteAccess(api, repo, sender.login);
           await api.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: allowed ? "+1" : "-1" });
           if (!allowed) {
@@ -320,11 +333,11 @@ export function createApp(options: AppOptions & { queue?: WorkQueue } = {}): Pla
     pulls: readonly { number: number; head: { sha: string }; base: { ref: string; sha: string } }[],
     trigger: string,
   ): Promise<void> {
-    const api = instrument(context.octokit);
     const repo = repoOf(context);
     const installationId = installationOf(context);
     return once(context, () => lookUpThenEnqueue(
       (async () => {
+        const api = await webhookClient(installationId, context.id);
         const queued = headBranch ? MERGE_QUEUE_BRANCH.exec(headBranch) : null;
         if (queued) {
           const { data: commit } = await api.rest.git.getCommit({ ...repo, commit_sha: headSha });

@@ -76,26 +76,38 @@ export function botOctokit(options: GitHubClientOptions = {}): typeof ProbotOcto
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], ...instance["retry"] },
     throttle: {
       ...instance["throttle"],
-      ...throttleIdOf(instance),
       ...(options.throttle === false ? { enabled: false } : {}),
       retryAfterBaseValue: options.secondMs ?? 1000,
       onSecondaryRateLimit: waitAfterLimit,
       onRateLimit: waitAfterLimit,
     },
     request: { ...instance["request"], fetch: fetchWithTimeout(instance["request"]?.fetch ?? globalThis.fetch, timeoutMs) },
-  })) as typeof ProbotOctokit;
+  })).plugin(noClientPerWebhook) as typeof ProbotOctokit;
 }
 
 /**
- * The throttling plugin spaces writes per `throttle.id` (one shared id when none is set). Probot's
- * `probot.auth(installationId)` sets the installation; the client it builds for each webhook
- * (`context.octokit`) does not, so that client's writes (the /recheck reaction) would queue behind every
- * other installation's. Keyed by installation like the rest: GitHub asks for spacing per client.
+ * Probot builds an installation client for every webhook before any handler runs (`context.octokit`):
+ * in a burst of deliveries, about a sixth of the main thread's time per delivery, spent before the
+ * answer. The bot's handlers never use it; those that must ask GitHub (`/recheck`, Re-run) take the
+ * installation's client from `probot.auth` when they need it. So Probot gets a stand-in: enough for
+ * its Context (which adds a request hook), and an error naming the cause for any other use.
  */
-function throttleIdOf(instance: Record<string, any>): { id?: string } {
-  const installationId: unknown = instance["auth"]?.installationId;
-  if (instance["throttle"]?.id !== undefined || installationId === undefined) return {};
-  return { id: String(installationId) };
+function noClientPerWebhook(octokit: { auth: ((options?: any) => Promise<unknown>) & { hook?: unknown } }) {
+  const auth = octokit.auth;
+  const authWithoutWebhookClient = (options?: { type?: string }) =>
+    options?.type === "event-octokit" ? Promise.resolve(webhookClientStandIn()) : auth(options);
+  return { auth: Object.assign(authWithoutWebhookClient, { hook: auth.hook }) };
+}
+
+function webhookClientStandIn(): object {
+  const own: Record<PropertyKey, unknown> = { hook: { before: () => undefined } };
+  return new Proxy(own, {
+    get(target, property) {
+      // Symbols (Probot's marker), and `then` (the stand-in is awaited), read as plain properties.
+      if (typeof property === "symbol" || property === "then" || property in target) return target[property];
+      throw new Error(`context.octokit.${property}: this server builds no GitHub client per webhook; use probot.auth(installationId)`);
+    },
+  });
 }
 
 /** The client the server runs with (see `botOctokit`). */

@@ -8,10 +8,10 @@ import { FakeGitHub } from "../support/fake-github.js";
 import { onlyLoopback } from "../support/scenario.js";
 
 /**
- * The production client's write spacing (octokit's throttling plugin: writes and GraphQL one second
- * apart) is per installation: one installation's writes still wait for each other, whichever client
- * sends them (the job's `probot.auth` client or the webhook's `context.octokit`), while another
- * installation's go out at once.
+ * The production client (botOctokit): its write spacing (octokit's throttling plugin: writes and
+ * GraphQL one second apart) is per installation, whichever of the installation's clients sends them
+ * (a job's, a webhook look-up's: both from `probot.auth`), while another installation's go out at
+ * once; and no client is built per webhook (`context.octokit` is a stand-in).
  */
 
 let fake: FakeGitHub;
@@ -34,8 +34,8 @@ afterEach(async () => {
   await fake.stop();
 });
 
-/** The client Probot builds for a webhook of `installationId` (`context.octokit`). */
-async function webhookClient(installationId: number): Promise<GitHubApi> {
+/** What a handler finds in `context.octokit` for a webhook of `installationId`. */
+async function webhookContextClient(installationId: number): Promise<GitHubApi> {
   let client: GitHubApi | undefined;
   probot.on("issues.opened", (context) => {
     client = context.octokit as GitHubApi;
@@ -48,9 +48,9 @@ function createCheckRun(api: GitHubApi, name: string) {
   return api.rest.checks.create({ owner: fake.owner, repo: fake.repo, name, head_sha: fake.branches.get("main")! });
 }
 
-test("writes of one installation are spaced a second apart, whichever client sends them; another installation's are not held behind them", async () => {
+test("writes of one installation are spaced a second apart, whichever of its clients sends them; another installation's are not held behind them", async () => {
   const jobClient = (await probot.auth(1)) as GitHubApi;
-  const eventClient = await webhookClient(1);
+  const eventClient = (await probot.auth(1)) as GitHubApi;
   const otherInstallation = (await probot.auth(2)) as GitHubApi;
   // Tokens first, so that only the writes are measured.
   for (const api of [jobClient, eventClient, otherInstallation]) await api.request("GET /installation/repositories");
@@ -62,4 +62,10 @@ test("writes of one installation are spaced a second apart, whichever client sen
 
   expect(fake.checkRuns.map((r) => r.name)).toEqual(["first of installation 1", "installation 2", "second of installation 1"]);
   expect(finished["second of installation 1"]).toBeGreaterThanOrEqual(1000);
+});
+
+test("no GitHub client is built per webhook: context.octokit is a stand-in that names the cause when used", async () => {
+  const client = await webhookContextClient(1);
+  expect(() => client.rest).toThrow("context.octokit.rest: this server builds no GitHub client per webhook; use probot.auth(installationId)");
+  expect(fake.requests).toEqual([]);
 });
