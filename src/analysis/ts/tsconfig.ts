@@ -70,8 +70,14 @@ function extendsTarget(dir: string, value: unknown, resolvePackageFile?: (specif
 /** A JSON-with-comments object, or undefined when the text is missing, too large or not an object. */
 export function parseJsonc(path: string, text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined || text.length > TSCONFIG_MAX_BYTES) return undefined;
-  const { config } = ts.parseConfigFileTextToJson(path, text) as { config?: unknown };
-  return isRecord(config) ? config : undefined;
+  // Most files (every package.json) are plain JSON: the native parser first, the compiler's JSONC reader for comments and trailing commas.
+  try {
+    const json: unknown = JSON.parse(text);
+    return isRecord(json) ? json : undefined;
+  } catch {
+    const { config } = ts.parseConfigFileTextToJson(path, text) as { config?: unknown };
+    return isRecord(config) ? config : undefined;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
