@@ -1,24 +1,13 @@
 import { Node, SyntaxKind, ts, type ArrowFunction, type FunctionDeclaration, type FunctionExpression, type MethodDeclaration, type ConstructorDeclaration } from "ts-morph";
-import { descendantsOfKind } from "./walk.js";
+import { descendantsOfKind, wrapNode } from "./walk.js";
 
 /** Strips `( )`, `as T`, `satisfies T`, `<T>x`, `x!` and `await`: wrappers that leave the value as it is. */
 export function unwrap(node: Node): Node {
-  let current = node;
-  for (;;) {
-    if (
-      Node.isParenthesizedExpression(current) ||
-      Node.isAsExpression(current) ||
-      Node.isSatisfiesExpression(current) ||
-      Node.isNonNullExpression(current) ||
-      Node.isTypeAssertion(current) ||
-      Node.isAwaitExpression(current)
-    ) {
-      current = current.getExpression();
-    } else return current;
-  }
+  const inner = skipOuterExpressions(node.compilerNode as ts.Expression);
+  return inner === node.compilerNode ? node : wrapNode(node, inner);
 }
 
-/** {@link unwrap} on the compiler's nodes, for hot loops that should not wrap every node they look at. */
+/** {@link unwrap} on the compiler's nodes (hot loops read these without wrapping every node they look at). */
 export function skipOuterExpressions(node: ts.Expression): ts.Expression {
   let current = node;
   while (
