@@ -5,6 +5,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Config } from "../engine/config.js";
 import { ConfigError } from "../engine/config-error.js";
+import type { filesToPrefetch } from "../engine/prefetch.js";
+import { camelName } from "../engine/names.js";
 import type { Rule } from "../engine/rule.js";
 import { CheckBudgetExceeded, closeSharedCheckPool, sharedCheckPool } from "../engine/isolation/run-isolated.js";
 import type { CheckReport } from "../engine/run.js";
@@ -22,6 +24,7 @@ import { packageVersion } from "./version.js";
 const ruleRegistry = () => import("../rules/index.js");
 const ruleCatalog = () => import("./rule-catalog.js");
 const configLoader = () => import("../local/load-config.js");
+type FilesToPrefetch = typeof filesToPrefetch;
 
 export const EXIT_SUCCESS = 0;
 /** Some finding is an error. */
@@ -115,8 +118,15 @@ export async function checkLocal(dir: string, base: string | undefined, io: Pick
   const ruleIds = rules === undefined ? pool.ruleIds() : ruleRegistry().then((registry) => registry.RULE_IDS);
   ruleIds.catch(() => {}); // awaited below; if the snapshot fails first, the pool is closed and this rejection is moot
   const loader = configLoader(); // loads while git lists the files
+  const prefetchList = import("../engine/prefetch.js");
   const snapshot = await WorkingTreeSnapshot.open(dir, base === undefined ? {} : { base });
   const { loadLocalConfig } = await loader;
+  if (base === undefined) {
+    // Every service is in scope, so the files the worker will ask for are known now: read them
+    // while it still loads. The configuration is read here for its folders only (checked below).
+    const draft = await loadLocalConfig(dir).catch(() => undefined);
+    if (draft) snapshot.readAhead(filesOfEveryService(snapshot, draft.config, (await prefetchList).filesToPrefetch));
+  }
   const { config, notes } = await loadLocalConfig(dir, await ruleIds);
   for (const note of notes) io.stderr.write(`platform-checks: ${note}\n`);
 
@@ -125,6 +135,22 @@ export async function checkLocal(dir: string, base: string | undefined, io: Pick
   const scope =
     base === undefined ? "every service" : `changed since ${base}${snapshot.baseCommit ? `, merge base ${snapshot.baseCommit.slice(0, 12)}` : ""}`;
   return { report, config, scope, dir };
+}
+
+/**
+ * What `filesToPrefetch` asks for when every folder under the services folder
+ * is in scope: a superset of what the worker will ask for with --all (the
+ * exact scope, which skips some folders, is the engine's).
+ */
+function filesOfEveryService(snapshot: WorkingTreeSnapshot, config: Config, filesToPrefetch: FilesToPrefetch): readonly string[] {
+  const prefix = `${config.services_dir}/`;
+  const names = new Set<string>();
+  for (const path of snapshot.listFiles()) {
+    const parts = path.startsWith(prefix) ? path.slice(prefix.length).split("/") : [];
+    if (parts.length > 1) names.add(parts[0]!);
+  }
+  const services = [...names].sort().map((name) => ({ name, dir: `${prefix}${name}`, camelName: camelName(name) }));
+  return filesToPrefetch(snapshot, config, { services, allServices: services, deletedServices: [], uncheckable: [] }).head;
 }
 
 /** `--pr`: the bot's check of a pull request, read through the GitHub API and written nowhere. */

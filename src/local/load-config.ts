@@ -15,9 +15,10 @@ export interface LocalConfig {
  * working tree: locally you are trying out your own configuration). No file
  * means the defaults. Unlike the bot, `_extends` and org-wide defaults are not
  * followed: there is no GitHub to fetch them from. Throws a ConfigError naming
- * the offending key (or line, for a YAML syntax error).
+ * the offending key (or line, for a YAML syntax error). Without `ruleIds`, the
+ * keys of `rules:` are not checked.
  */
-export async function loadLocalConfig(dir: string, ruleIds: ReadonlySet<string>): Promise<LocalConfig> {
+export async function loadLocalConfig(dir: string, ruleIds?: ReadonlySet<string>): Promise<LocalConfig> {
   let text: string;
   try {
     text = await readFile(join(dir, CONFIG_PATH), "utf8");

@@ -50,6 +50,8 @@ export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
   private readonly realDir: string;
   private readonly baseReads = new Map<string, Promise<string | undefined>>();
   private readonly treeShas = new Map<string, Promise<string | undefined>>();
+  /** Texts `readAhead` read, until the prefetch takes them. */
+  private readonly readAheadTexts = new Map<string, string>();
 
   private constructor(
     readonly dir: string,
@@ -109,14 +111,29 @@ export class WorkingTreeSnapshot implements RepoSnapshot, TextPrefetching {
     const folders = new Map<string, string | undefined>();
     for (const path of files.head) {
       if (!this.known.has(path)) continue;
-      const text = textOf(this.readInside(path, { maxBytes: PREFETCH_MAX_BYTES, folders }));
+      const text = this.readAheadTexts.get(path) ?? textOf(this.readInside(path, { maxBytes: PREFETCH_MAX_BYTES, folders }));
       if (text !== undefined) head.set(path, text);
     }
+    this.readAheadTexts.clear();
     const base =
       this.baseCommit === undefined
         ? new Map<string, string | undefined>(files.base.map((path) => [path, undefined]))
         : await gitBlobsAt(this.dir, this.baseCommit, files.base.filter(isPlainRepoPath), PREFETCH_MAX_BYTES);
     return { head, base };
+  }
+
+  /**
+   * Reads these listed files now, as `prefetchTexts` would, for its next call
+   * to take instead of reading them then: the CLI calls it while the engine
+   * worker is still loading. A file changed in between is read as it was here.
+   */
+  readAhead(paths: readonly string[]): void {
+    const folders = new Map<string, string | undefined>();
+    for (const path of paths) {
+      if (!this.known.has(path) || this.readAheadTexts.has(path)) continue;
+      const text = textOf(this.readInside(path, { maxBytes: PREFETCH_MAX_BYTES, folders }));
+      if (text !== undefined) this.readAheadTexts.set(path, text);
+    }
   }
 
   /**

@@ -206,6 +206,21 @@ describe("prefetchTexts: the files the rules will read, in one go (issue 10)", (
     expect(await snapshot.readFile("services/billing-ledger/README.md")).toBeUndefined();
   });
 
+  it("takes what readAhead read (the CLI reads while the worker loads), reads the rest then, and keeps nothing for later", async () => {
+    const dir = exampleCopy();
+    const snapshot = await WorkingTreeSnapshot.open(dir);
+    const yaml = "services/billing-ledger/service.yaml";
+    const readme = "services/billing-ledger/README.md";
+    snapshot.readAhead([yaml, "services/not-listed.ts"]);
+    appendFileSync(join(dir, yaml), "# edited after the read-ahead\n");
+    appendFileSync(join(dir, readme), "edited before the prefetch\n");
+    const texts = await prefetch(snapshot, [yaml, readme]);
+    expect(texts.head.get(yaml)).toBe(exampleFiles()[yaml]);
+    expect(texts.head.get(readme)).toBe(`${exampleFiles()[readme]}edited before the prefetch\n`);
+    const again = await prefetch(snapshot, [yaml]);
+    expect(again.head.get(yaml)).toBe(`${exampleFiles()[yaml]}# edited after the read-ahead\n`);
+  });
+
   it("leaves out a file over PREFETCH_MAX_BYTES (read only if a rule asks), a bound above every kind's size limit", async () => {
     expect(PREFETCH_MAX_BYTES).toBeGreaterThanOrEqual(Math.max(...Object.values(SIZE_LIMITS)));
     const dir = exampleCopy();
