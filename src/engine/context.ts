@@ -1,4 +1,4 @@
-import type { SourceFile } from "ts-morph";
+import type ts from "typescript";
 import { TsProgram } from "../analysis/ts/program.js";
 import { workspacePackages } from "../analysis/workspace-packages.js";
 import type { Config } from "./config.js";
@@ -40,7 +40,7 @@ export function serviceInfo(servicesDir: string, name: string): ServiceInfo {
 export class RepoContext {
   private readonly reads = new Map<string, Promise<string | undefined>>();
   private readonly memos = new Map<string, Promise<unknown>>();
-  private readonly depthChecked = new WeakMap<SourceFile, boolean>();
+  private readonly depthChecked = new WeakMap<ts.SourceFile, boolean>();
   private program: TsProgram | undefined;
   private readonly sourcesByFolder = new Map<string, string[]>();
   private loadedCoveredServices = false;
@@ -89,11 +89,11 @@ export class RepoContext {
   }
 
   /** Whether a parsed TypeScript file is shallow enough for the rules' walks; reports it when not. */
-  withinSyntaxDepth(path: string, file: SourceFile): boolean {
+  withinSyntaxDepth(path: string, file: ts.SourceFile): boolean {
     // Measured once per file: every rule asks for the same parsed file.
     let within = this.depthChecked.get(file);
     if (within === undefined) {
-      within = syntaxDepth(file.compilerNode) <= MAX_SYNTAX_DEPTH;
+      within = syntaxDepth(file) <= MAX_SYNTAX_DEPTH;
       this.depthChecked.set(file, within);
     }
     if (!within) this.reportInputLimit("tooDeep", path, { what: "expressions", limit: String(MAX_SYNTAX_DEPTH) });
@@ -113,7 +113,7 @@ export class RepoContext {
    * parsed once, with the repository files its imports reach, so names resolve
    * through the compiler's symbols (see src/analysis/ts/symbols.ts).
    */
-  sourceFile(path: string): Promise<SourceFile | undefined> {
+  sourceFile(path: string): Promise<ts.SourceFile | undefined> {
     this.program ??= new TsProgram({
       read: (p) => this.read(p),
       exists: (p) => this.exists(p),
@@ -198,7 +198,7 @@ export class ServiceContext {
     return this.repo.read(path);
   }
 
-  sourceFile(path: string): Promise<SourceFile | undefined> {
+  sourceFile(path: string): Promise<ts.SourceFile | undefined> {
     return this.repo.sourceFile(path);
   }
 

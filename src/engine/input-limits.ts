@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import ts from "typescript";
 
 /**
  * Bounds on what one file may ask of the engine. A pull request is hostile

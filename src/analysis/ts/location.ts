@@ -1,4 +1,4 @@
-import type { Node } from "ts-morph";
+import type ts from "typescript";
 
 /** A repository-relative file position (1-based line and column). */
 export interface Location {
@@ -14,20 +14,21 @@ export interface Undecidable extends Location {
 }
 
 /** 1-based line and column where a node starts (after leading trivia). */
-export function nodePosition(node: Node): { line: number; column: number } {
-  const { line, column } = node.getSourceFile().getLineAndColumnAtPos(node.getStart());
-  return { line, column };
+export function nodePosition(node: ts.Node): { line: number; column: number } {
+  const file = node.getSourceFile();
+  const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
+  return { line: line + 1, column: character + 1 };
 }
 
 /** The repository-relative path of a file of the program (`/services/x/a.ts` → `services/x/a.ts`). */
-export function repoPathOf(node: Node): string {
-  return node.getSourceFile().getFilePath().replace(/^\//, "");
+export function repoPathOf(node: ts.Node): string {
+  return node.getSourceFile().fileName.replace(/^\//, "");
 }
 
-export function locationOf(node: Node): Location {
+export function locationOf(node: ts.Node): Location {
   return { path: repoPathOf(node), ...nodePosition(node) };
 }
 
-export function undecidableAt(node: Node, construct: string): Undecidable {
+export function undecidableAt(node: ts.Node, construct: string): Undecidable {
   return { construct, ...locationOf(node) };
 }

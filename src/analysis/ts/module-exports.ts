@@ -1,9 +1,10 @@
-import { Node, type SourceFile } from "ts-morph";
+import ts from "typescript";
+import { checkerOf } from "./symbols.js";
 
 /** What a module exports under one name, as the compiler resolves it. */
 export type ModuleExport =
   /** Declared in the repository (here or behind re-exports): its declarations, type-only ones included. */
-  | { kind: "declared"; declarations: Node[] }
+  | { kind: "declared"; declarations: ts.Node[] }
   /** Re-exported from a module outside the repository (or a missing file): the value cannot be read. */
   | { kind: "external" };
 
@@ -13,19 +14,20 @@ export type ModuleExport =
  * repository files. Used instead of ts-morph's `getExportedDeclarations()`,
  * which recurses without end on a file that exports the same name twice.
  */
-export function moduleExports(file: SourceFile): Map<string, ModuleExport> {
+export function moduleExports(file: ts.SourceFile): Map<string, ModuleExport> {
   const out = new Map<string, ModuleExport>();
-  const symbol = file.getSymbol();
+  const checker = checkerOf(file);
+  const symbol = checker.getSymbolAtLocation(file);
   if (!symbol) return out; // a script: no import or export at all
-  for (const exported of file.getProject().getTypeChecker().getExportsOfModule(symbol)) {
-    const target = exported.isAlias() ? exported.getAliasedSymbol() : exported;
-    const declarations = (target?.getDeclarations() ?? []).filter((d) => !Node.isExportSpecifier(d));
-    out.set(exported.getName(), declarations.length > 0 ? { kind: "declared", declarations } : { kind: "external" });
+  for (const exported of checker.getExportsOfModule(symbol)) {
+    const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    const declarations = (target.declarations ?? []).filter((d) => !ts.isExportSpecifier(d));
+    out.set(exported.name, declarations.length > 0 ? { kind: "declared", declarations } : { kind: "external" });
   }
   return out;
 }
 
 /** Whether a declaration is a value (not only a type): what a runtime import can receive. */
-export function isValueDeclaration(node: Node): boolean {
-  return !Node.isTypeAliasDeclaration(node) && !Node.isInterfaceDeclaration(node);
+export function isValueDeclaration(node: ts.Node): boolean {
+  return !ts.isTypeAliasDeclaration(node) && !ts.isInterfaceDeclaration(node);
 }

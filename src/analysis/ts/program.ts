@@ -1,4 +1,4 @@
-import { Project, ScriptKind, ts, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import { ModuleResolver, SOURCE_FILE, type ModuleResolverHost } from "./module-resolution.js";
 
 /** Program paths are the repository paths under a virtual root. */
@@ -6,50 +6,66 @@ const ROOT = "/";
 const toProgramPath = (repoPath: string) => `${ROOT}${repoPath}`;
 const toRepoPath = (programPath: string) => programPath.replace(/^\/+/, "");
 
+const COMPILER_OPTIONS: ts.CompilerOptions = {
+  noLib: true,
+  types: [],
+  allowJs: true,
+  checkJs: false,
+  noEmit: true,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  target: ts.ScriptTarget.ESNext,
+  jsx: ts.JsxEmit.Preserve,
+  noResolve: false,
+};
+
+/** The program each parsed file belongs to: how a node finds its checker and its imports. */
+const programOfFile = new WeakMap<ts.SourceFile, TsProgram>();
+
 /**
- * One TypeScript program for a whole check, fed from the snapshot. Files enter
- * lazily: asking for a file parses it and every repository file its imports
- * and re-exports reach (resolved by {@link ModuleResolver}), and nothing else.
- * The compiler binds names and follows aliases across those files on demand
- * (`node.getSymbol()`); bodies are never type-checked, no lib file is loaded,
- * nothing from node_modules or outside the repository enters, and nothing
- * is executed.
+ * One TypeScript program for a whole check, fed from the snapshot, on the
+ * compiler's own API (the analyses walk compiler nodes; no wrapper layer).
+ * Files enter lazily: asking for a file parses it and every repository file
+ * its imports and re-exports reach (resolved by {@link ModuleResolver}), and
+ * nothing else. The checker binds names and follows aliases across those
+ * files on demand; bodies are never type-checked, no lib file is loaded,
+ * nothing from node_modules or outside the repository enters, and nothing is
+ * executed.
  */
 export class TsProgram {
-  private readonly project: Project;
   private readonly resolver: ModuleResolver;
   /** Per file: parsed, with the repository files its imports name. */
-  private readonly parsed = new Map<string, Promise<{ file: SourceFile; imports: string[] } | undefined>>();
+  private readonly parsed = new Map<string, Promise<{ file: ts.SourceFile; imports: string[] } | undefined>>();
+  /** Parsed files by program path: what the compiler host serves. */
+  private readonly files = new Map<string, ts.SourceFile>();
   /** Files whose whole import closure is in the program. */
   private readonly complete = new Set<string>();
+  /** The checker over the files parsed so far; rebuilt (binding only new files) when files were added since. */
+  private checkerCache: ts.TypeChecker | undefined;
+  private readonly host: ts.CompilerHost;
 
-  constructor(private readonly host: ModuleResolverHost) {
-    this.resolver = new ModuleResolver(host);
+  constructor(private readonly source: ModuleResolverHost) {
+    this.resolver = new ModuleResolver(source);
     const resolver = this.resolver;
-    this.project = new Project({
-      useInMemoryFileSystem: true,
-      skipAddingFilesFromTsConfig: true,
-      skipFileDependencyResolution: true,
-      skipLoadingLibFiles: true,
-      compilerOptions: {
-        noLib: true,
-        types: [],
-        allowJs: true,
-        checkJs: false,
-        noEmit: true,
-        module: ts.ModuleKind.ESNext,
-        moduleResolution: ts.ModuleResolutionKind.Bundler,
-        target: ts.ScriptTarget.ESNext,
-        jsx: ts.JsxEmit.Preserve,
-      },
-      resolutionHost: () => ({
-        resolveModuleNames: (names, containingFile) =>
-          names.map((name) => {
-            const found = resolver.resolve(name, toRepoPath(containingFile));
-            return found === undefined ? undefined : { resolvedFileName: toProgramPath(found), extension: extensionOf(found), isExternalLibraryImport: false };
-          }),
-      }),
-    });
+    const files = this.files;
+    this.host = {
+      getSourceFile: (fileName) => files.get(fileName),
+      fileExists: (fileName) => files.has(fileName),
+      readFile: () => undefined,
+      directoryExists: () => false,
+      getDirectories: () => [],
+      getDefaultLibFileName: () => "/lib.d.ts",
+      writeFile: () => undefined,
+      getCurrentDirectory: () => ROOT,
+      getCanonicalFileName: (fileName) => fileName,
+      useCaseSensitiveFileNames: () => true,
+      getNewLine: () => "\n",
+      resolveModuleNameLiterals: (literals, containingFile) =>
+        literals.map((literal) => {
+          const found = resolver.resolve(literal.text, toRepoPath(containingFile));
+          return { resolvedModule: found === undefined ? undefined : { resolvedFileName: toProgramPath(found), extension: extensionOf(found), isExternalLibraryImport: false } };
+        }),
+    };
   }
 
   /**
@@ -57,10 +73,10 @@ export class TsProgram {
    * imports and re-exports (transitively) in the program, so names in it can be
    * resolved. `companions()` are loaded in the same batch (the sources of the
    * services the check covers, which its rules read next): adding files
-   * invalidates the compiler's checker, so few, large batches keep a check fast.
+   * rebuilds the checker, so few, large batches keep a check fast.
    * Undefined when the file does not exist.
    */
-  async sourceFile(path: string, companions: () => readonly string[] = () => []): Promise<SourceFile | undefined> {
+  async sourceFile(path: string, companions: () => readonly string[] = () => []): Promise<ts.SourceFile | undefined> {
     const root = await this.parse(path);
     if (!root) return undefined;
     if (this.complete.has(path)) return root.file;
@@ -78,14 +94,31 @@ export class TsProgram {
     return root.file;
   }
 
-  private parse(path: string): Promise<{ file: SourceFile; imports: string[] } | undefined> {
+  /** The checker over every file parsed so far (names bind lazily; nothing is type-checked unless asked). */
+  checker(): ts.TypeChecker {
+    if (!this.checkerCache) {
+      const program = ts.createProgram({ rootNames: [...this.files.keys()], options: COMPILER_OPTIONS, host: this.host });
+      this.checkerCache = program.getTypeChecker();
+    }
+    return this.checkerCache;
+  }
+
+  /** The repository file an import or re-export names, when it is in the program. */
+  importedFile(from: ts.SourceFile, specifier: string): ts.SourceFile | undefined {
+    const found = this.resolver.resolve(specifier, toRepoPath(from.fileName));
+    return found === undefined ? undefined : this.files.get(toProgramPath(found));
+  }
+
+  private parse(path: string): Promise<{ file: ts.SourceFile; imports: string[] } | undefined> {
     let p = this.parsed.get(path);
     if (!p) {
       p = (async () => {
-        const text = await this.host.read(path);
+        const text = await this.source.read(path);
         if (text === undefined) return undefined;
-        // Each path is parsed once (memoised above); `overwrite` would probe the in-memory file system, which throws and catches an error per file.
-        const file = this.project.createSourceFile(toProgramPath(path), text, { scriptKind: scriptKindOf(path) });
+        const file = ts.createSourceFile(toProgramPath(path), text, ts.ScriptTarget.ESNext, true, scriptKindOf(path));
+        this.files.set(file.fileName, file);
+        programOfFile.set(file, this);
+        this.checkerCache = undefined;
         const specifiers = moduleSpecifiers(file);
         if (specifiers.length === 0) return { file, imports: [] };
         await this.resolver.prepare(path);
@@ -98,23 +131,37 @@ export class TsProgram {
   }
 }
 
+/** The program a node's file belongs to (every file the analyses see comes from one). */
+export function programOf(node: ts.Node): TsProgram {
+  const program = programOfFile.get(node.getSourceFile());
+  if (!program) throw new Error(`analysis: ${node.getSourceFile().fileName} is not in the check's program`);
+  return program;
+}
+
+/** The repository file an import or re-export declaration names, when it is in the program (`undefined` for npm packages and missing files). */
+export function importedFile(decl: ts.ImportDeclaration | ts.ExportDeclaration): ts.SourceFile | undefined {
+  const specifier = decl.moduleSpecifier;
+  if (!specifier || !ts.isStringLiteralLike(specifier)) return undefined;
+  return programOf(decl).importedFile(decl.getSourceFile(), specifier.text);
+}
+
 /** Specifiers of static imports and re-exports: what the compiler will ask to resolve. */
-function moduleSpecifiers(file: SourceFile): string[] {
+function moduleSpecifiers(file: ts.SourceFile): string[] {
   const out: string[] = [];
-  for (const statement of file.getStatements()) {
-    if (ts.isImportDeclaration(statement.compilerNode) || ts.isExportDeclaration(statement.compilerNode)) {
-      const spec = statement.compilerNode.moduleSpecifier;
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) {
+      const spec = statement.moduleSpecifier;
       if (spec && ts.isStringLiteral(spec)) out.push(spec.text);
     }
   }
   return out;
 }
 
-function scriptKindOf(path: string): ScriptKind {
-  if (/\.(c|m)?js$/.test(path)) return ScriptKind.JS;
-  if (/\.jsx$/.test(path)) return ScriptKind.JSX;
-  if (/\.tsx$/.test(path)) return ScriptKind.TSX;
-  return ScriptKind.TS;
+function scriptKindOf(path: string): ts.ScriptKind {
+  if (/\.(c|m)?js$/.test(path)) return ts.ScriptKind.JS;
+  if (/\.jsx$/.test(path)) return ts.ScriptKind.JSX;
+  if (/\.tsx$/.test(path)) return ts.ScriptKind.TSX;
+  return ts.ScriptKind.TS;
 }
 
 function extensionOf(path: string): ts.Extension {

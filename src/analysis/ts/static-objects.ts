@@ -1,4 +1,4 @@
-import { Node } from "ts-morph";
+import ts from "typescript";
 import { resolveName } from "./symbols.js";
 import { returnedExpressions, staticPropertyName, unwrap } from "./syntax.js";
 import { evaluateString, functionOf, objectLiteralOf, valueOf } from "./values.js";
@@ -17,7 +17,7 @@ const MAX_HOPS = 12;
  * in another repository file) and members of constant objects are followed;
  * stops at anything else and returns it.
  */
-export function followConst(expr: Node): Node {
+export function followConst(expr: ts.Node): ts.Node {
   let current = unwrap(expr);
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const next = valueOf(current);
@@ -28,7 +28,7 @@ export function followConst(expr: Node): Node {
 }
 
 /** The string a value statically is (literals, constants, `OBJ.key`, templates of those), or undefined. */
-export function stringValue(expr: Node | undefined): string | undefined {
+export function stringValue(expr: ts.Node | undefined): string | undefined {
   if (!expr) return undefined;
   const result = evaluateString(expr);
   return "value" in result ? result.value : undefined;
@@ -38,16 +38,16 @@ export function stringValue(expr: Node | undefined): string | undefined {
 export interface ObjectEntry {
   key: string;
   /** The property (for positions). */
-  property: Node;
+  property: ts.Node;
   /** The value expression; the name node for a shorthand `{ a }`, the method for `a() {}`. */
-  value: Node;
+  value: ts.Node;
 }
 
 export interface ObjectEntries {
   /** Entries in source order, spreads of readable objects expanded in place (a later entry wins). */
   entries: ObjectEntry[];
   /** Spreads and computed keys that could not be read, as written. */
-  unread: Node[];
+  unread: ts.Node[];
 }
 
 /**
@@ -56,13 +56,13 @@ export interface ObjectEntries {
  * when it is a constant string (`[EVENT_NAMES.X]`). Undefined when the value
  * is not an object literal this check can see.
  */
-export function objectEntries(expr: Node, depth = 0): ObjectEntries | undefined {
+export function objectEntries(expr: ts.Node, depth = 0): ObjectEntries | undefined {
   const node = objectLiteralOf(expr);
   if (!node || depth > MAX_HOPS) return undefined;
   const out: ObjectEntries = { entries: [], unread: [] };
-  for (const prop of node.getProperties()) {
-    if (Node.isSpreadAssignment(prop)) {
-      const inner = objectEntries(prop.getExpression(), depth + 1);
+  for (const prop of node.properties) {
+    if (ts.isSpreadAssignment(prop)) {
+      const inner = objectEntries(prop.expression, depth + 1);
       if (inner) {
         out.entries.push(...inner.entries);
         out.unread.push(...inner.unread);
@@ -70,7 +70,7 @@ export function objectEntries(expr: Node, depth = 0): ObjectEntries | undefined 
       continue;
     }
     const key = memberKey(prop);
-    const value = Node.isPropertyAssignment(prop) ? prop.getInitializer() : Node.isShorthandPropertyAssignment(prop) ? prop.getNameNode() : prop;
+    const value = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : prop;
     if (key === undefined || !value) out.unread.push(prop);
     else out.entries.push({ key, property: prop, value });
   }
@@ -78,12 +78,12 @@ export function objectEntries(expr: Node, depth = 0): ObjectEntries | undefined 
 }
 
 /** The static key of an object-literal member: a literal name, or a computed name that is a constant string. */
-export function memberKey(prop: Node): string | undefined {
-  if (!Node.isPropertyAssignment(prop) && !Node.isShorthandPropertyAssignment(prop) && !Node.isMethodDeclaration(prop)) return undefined;
-  const name = prop.getNameNode();
+export function memberKey(prop: ts.Node): string | undefined {
+  if (!ts.isPropertyAssignment(prop) && !ts.isShorthandPropertyAssignment(prop) && !ts.isMethodDeclaration(prop)) return undefined;
+  const name = prop.name;
   const literal = staticPropertyName(name);
   if (literal !== undefined) return literal;
-  return Node.isComputedPropertyName(name) ? stringValue(name.getExpression()) : undefined;
+  return ts.isComputedPropertyName(name) ? stringValue(name.expression) : undefined;
 }
 
 /**
@@ -92,25 +92,25 @@ export function memberKey(prop: Node): string | undefined {
  * that returns one (`export const x = defineFragment((shared) => …)` where
  * `defineFragment` returns its argument or an arrow).
  */
-export function isFunctionValue(expr: Node | undefined, depth = 0): boolean {
+export function isFunctionValue(expr: ts.Node | undefined, depth = 0): boolean {
   if (!expr || depth > 4) return false;
   const node = followConst(expr);
-  if (Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isFunctionDeclaration(node)) return true;
-  if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
+  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node)) return true;
+  if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
     const declaration = resolveName(node).declaration;
-    return declaration !== undefined && (Node.isFunctionDeclaration(declaration) || Node.isMethodDeclaration(declaration));
+    return declaration !== undefined && (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration));
   }
-  if (!Node.isCallExpression(node)) return false;
-  const fn = functionOf(node.getExpression());
+  if (!ts.isCallExpression(node)) return false;
+  const fn = functionOf(node.expression);
   const returned = returnedValues(node);
   if (!fn || !returned || returned.length === 0) return false;
-  const args = node.getArguments();
+  const args = node.arguments;
   // A value returned is a function, or the parameter the call hands a function to (`(fn) => fn`).
   return returned.every((value) => {
     if (isFunctionValue(value, depth + 1)) return true;
     const param = resolveName(unwrap(value)).declaration;
-    if (!param || !Node.isParameterDeclaration(param) || param.getParent() !== fn) return false;
-    return isFunctionValue(args[fn.getParameters().indexOf(param)], depth + 1);
+    if (!param || !ts.isParameter(param) || param.parent !== fn) return false;
+    return isFunctionValue(args[fn.parameters.indexOf(param)], depth + 1);
   });
 }
 
@@ -119,8 +119,8 @@ export function isFunctionValue(expr: Node | undefined, depth = 0): boolean {
  * (`(s) => [s.db]`, `return { … }`); undefined when the callee is not a
  * function declared in the repository. Parameters are not substituted.
  */
-export function returnedValues(call: Node): Node[] | undefined {
-  if (!Node.isCallExpression(call)) return undefined;
-  const fn = functionOf(call.getExpression());
-  return fn?.getBody() ? returnedExpressions(fn) : undefined;
+export function returnedValues(call: ts.Node): ts.Node[] | undefined {
+  if (!ts.isCallExpression(call)) return undefined;
+  const fn = functionOf(call.expression);
+  return fn?.body ? returnedExpressions(fn) : undefined;
 }

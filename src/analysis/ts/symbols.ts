@@ -1,6 +1,7 @@
-import { Node, ts, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression } from "ts-morph";
-import { unwrap } from "./syntax.js";
-import { wrapNode } from "./walk.js";
+import ts from "typescript";
+import { programOf } from "./program.js";
+import { nameOf, hasModifier, unwrap } from "./syntax.js";
+import { firstAncestor } from "./walk.js";
 
 /** One import or re-export a name passes through: `import { b as c } from "m"` is `{ module: "m", name: "b" }`. */
 export interface ImportStep {
@@ -8,7 +9,7 @@ export interface ImportStep {
   /** The name taken from the module: an export name, `default`, or `*` for a namespace. */
   name: string;
   /** The import/export specifier or clause. */
-  node: Node;
+  node: ts.Node;
 }
 
 export interface NameResolution {
@@ -17,7 +18,7 @@ export interface NameResolution {
    * parameter, method, property, enum member…), when it is in the program.
    * Undefined when the chain leaves the repository or cannot be followed.
    */
-  declaration: Node | undefined;
+  declaration: ts.Node | undefined;
   /** Every import and re-export crossed on the way, in order. */
   imports: ImportStep[];
   /** The last step, when the chain ends in a module outside the repository (`hono`, `@platform/scopes`). */
@@ -32,29 +33,28 @@ const MAX_ALIAS_HOPS = 32;
  * namespace imports, `export *` and `export { x as y } from` chains, across
  * every file the program holds. Wrappers (`( )`, `as`, `!`) are looked through.
  */
-export function resolveName(expr: Node): NameResolution {
+export function resolveName(expr: ts.Node): NameResolution {
   // Several analyses ask about the same callee; a file's names are stable once its imports are in the program.
-  let resolution = resolutions.get(expr.compilerNode);
+  let resolution = resolutions.get(expr);
   if (!resolution) {
     resolution = resolveUncached(expr);
-    resolutions.set(expr.compilerNode, resolution);
+    resolutions.set(expr, resolution);
   }
   return resolution;
 }
 
 const resolutions = new WeakMap<ts.Node, NameResolution>();
 
-function resolveUncached(expr: Node): NameResolution {
+function resolveUncached(expr: ts.Node): NameResolution {
   const node = unwrap(expr);
-  if (Node.isPropertyAccessExpression(node)) return resolveMember(node);
-  if (Node.isIdentifier(node)) {
-    const raw = node.compilerNode;
+  if (ts.isPropertyAccessExpression(node)) return resolveMember(node);
+  if (ts.isIdentifier(node)) {
     const checker = checkerOf(node);
-    if (ts.isShorthandPropertyAssignment(raw.parent) && raw.parent.name === raw) {
-      return followSymbol(node, checker, checker.getShorthandAssignmentValueSymbol(raw.parent));
+    if (ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) {
+      return followSymbol(checker, checker.getShorthandAssignmentValueSymbol(node.parent));
     }
     // An identifier resolves lexically: the checker binds it without typing anything.
-    return followSymbol(node, checker, checker.getSymbolAtLocation(raw));
+    return followSymbol(checker, checker.getSymbolAtLocation(node));
   }
   return NOTHING;
 }
@@ -67,14 +67,14 @@ const NOTHING: NameResolution = { declaration: undefined, imports: [], external:
  * a namespace import's export, a class's member (`this.x`, `new C().x`,
  * static `C.x`), an enum member, an object literal constant's property.
  */
-function resolveMember(node: PropertyAccessExpression): NameResolution {
-  const name = node.getName();
-  const receiver = unwrap(node.getExpression());
-  if (Node.isThisExpression(receiver)) {
-    const cls = node.getFirstAncestor((a): a is ClassDeclaration | ClassExpression => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+function resolveMember(node: ts.PropertyAccessExpression): NameResolution {
+  const name = node.name.text;
+  const receiver = unwrap(node.expression);
+  if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = firstAncestor(node, isClass);
     return { declaration: cls ? classMember(cls, name) : undefined, imports: [], external: undefined };
   }
-  if (!Node.isIdentifier(receiver) && !Node.isPropertyAccessExpression(receiver)) return NOTHING;
+  if (!ts.isIdentifier(receiver) && !ts.isPropertyAccessExpression(receiver)) return NOTHING;
   const base = resolveName(receiver);
   const last = base.imports[base.imports.length - 1];
   if (last?.name === "*") {
@@ -82,52 +82,62 @@ function resolveMember(node: PropertyAccessExpression): NameResolution {
     const step = { module: last.module, name, node };
     if (base.external) return { declaration: undefined, imports: [...base.imports, step], external: step };
     const checker = checkerOf(receiver);
-    const alias = checker.getSymbolAtLocation(receiver.compilerNode);
+    const alias = checker.getSymbolAtLocation(receiver);
     const moduleSymbol = alias && alias.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(alias) : undefined;
-    const own = followSymbol(receiver, checker, exportOf(moduleSymbol, name));
+    const own = followSymbol(checker, exportOf(moduleSymbol, name));
     return { ...own, imports: [...base.imports, step, ...own.imports] };
   }
   const decl = base.declaration;
   if (!decl) return NOTHING;
-  if (Node.isSourceFile(decl)) {
+  if (ts.isSourceFile(decl)) {
     // A namespace import resolved to the module file itself.
     const checker = checkerOf(decl);
-    return followSymbol(decl, checker, exportOf(checker.getSymbolAtLocation(decl.compilerNode), name));
+    return followSymbol(checker, exportOf(checker.getSymbolAtLocation(decl), name));
   }
-  if (Node.isClassDeclaration(decl) || Node.isClassExpression(decl)) return { declaration: classMember(decl, name, true), imports: [], external: undefined };
-  if (Node.isEnumDeclaration(decl)) return { declaration: decl.getMember(name), imports: [], external: undefined };
-  if (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) || Node.isParameterDeclaration(decl)) {
+  if (isClass(decl)) return { declaration: classMember(decl, name, true), imports: [], external: undefined };
+  if (ts.isEnumDeclaration(decl)) return { declaration: decl.members.find((m) => nameOf(m) === name), imports: [], external: undefined };
+  if (ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isParameter(decl)) {
     // `repo: InvoiceRepository` (a field, a constructor-injected parameter): a member of the declared class or interface.
-    const type = decl.getTypeNode();
-    const named = type && Node.isTypeReference(type) ? resolveName(type.getTypeName()).declaration : undefined;
-    if (named && (Node.isClassDeclaration(named) || Node.isClassExpression(named))) return { declaration: classMember(named, name), imports: [], external: undefined };
-    if (named && Node.isInterfaceDeclaration(named)) return { declaration: named.getProperty(name) ?? named.getMethod(name), imports: [], external: undefined };
+    const type = decl.type;
+    const named = type && ts.isTypeReferenceNode(type) ? resolveName(type.typeName).declaration : undefined;
+    if (named && isClass(named)) return { declaration: classMember(named, name), imports: [], external: undefined };
+    if (named && ts.isInterfaceDeclaration(named)) {
+      const member = named.members.find((m) => ts.isPropertySignature(m) && nameOf(m) === name) ?? named.members.find((m) => ts.isMethodSignature(m) && nameOf(m) === name);
+      return { declaration: member, imports: [], external: undefined };
+    }
   }
-  if (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) || Node.isPropertyAssignment(decl)) {
-    const init = decl.getInitializer();
+  if (ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)) {
+    const init = decl.initializer;
     const value = init ? unwrap(init) : undefined;
-    if (value && Node.isObjectLiteralExpression(value)) return { declaration: value.getProperty(name), imports: [], external: undefined };
-    if (value && Node.isNewExpression(value)) {
-      const cls = resolveName(value.getExpression()).declaration;
-      if (cls && (Node.isClassDeclaration(cls) || Node.isClassExpression(cls))) return { declaration: classMember(cls, name), imports: [], external: undefined };
+    if (value && ts.isObjectLiteralExpression(value)) return { declaration: value.properties.find((p) => nameOf(p) === name), imports: [], external: undefined };
+    if (value && ts.isNewExpression(value)) {
+      const cls = resolveName(value.expression).declaration;
+      if (cls && isClass(cls)) return { declaration: classMember(cls, name), imports: [], external: undefined };
     }
   }
   return NOTHING;
 }
 
+function isClass(node: ts.Node): node is ts.ClassDeclaration | ts.ClassExpression {
+  return ts.isClassDeclaration(node) || ts.isClassExpression(node);
+}
+
 /** A class member by name: property, method, accessor, or a constructor parameter property. */
-function classMember(cls: ClassDeclaration | ClassExpression, name: string, isStatic = false): Node | undefined {
-  const member = cls.getMembers().find((m) => (Node.isPropertyDeclaration(m) || Node.isMethodDeclaration(m) || Node.isGetAccessorDeclaration(m)) && m.getName() === name && m.isStatic() === isStatic);
+function classMember(cls: ts.ClassDeclaration | ts.ClassExpression, name: string, isStatic = false): ts.Node | undefined {
+  const member = cls.members.find(
+    (m) => (ts.isPropertyDeclaration(m) || ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) && nameOf(m) === name && hasModifier(m, ts.SyntaxKind.StaticKeyword) === isStatic,
+  );
   if (member || isStatic) return member;
-  for (const ctor of cls.getConstructors()) {
-    const param = ctor.getParameters().find((p) => p.isParameterProperty() && p.getName() === name);
+  for (const ctor of cls.members) {
+    if (!ts.isConstructorDeclaration(ctor)) continue;
+    const param = ctor.parameters.find((p) => ts.isParameterPropertyDeclaration(p, ctor) && nameOf(p) === name);
     if (param) return param;
   }
   return undefined;
 }
 
 /** The declaration an expression names (see {@link resolveName}), or undefined. */
-export function declarationOf(expr: Node): Node | undefined {
+export function declarationOf(expr: ts.Node): ts.Node | undefined {
   return resolveName(expr).declaration;
 }
 
@@ -137,22 +147,17 @@ export function declarationOf(expr: Node): Node | undefined {
  * (namespace), or a local module that re-exports it. A local function of the
  * same name does not count.
  */
-export function isExportOf(expr: Node, module: string | ((specifier: string) => boolean), exportName: string): boolean {
+export function isExportOf(expr: ts.Node, module: string | ((specifier: string) => boolean), exportName: string): boolean {
   const matches = typeof module === "string" ? (m: string) => m === module : module;
   return resolveName(expr).imports.some((step) => step.name === exportName && matches(step.module));
 }
 
-/**
- * Follows a symbol through its aliases (imports, re-exports) to what it
- * declares, on the compiler's own symbols and nodes: only the final
- * declaration (and an import step's node, when asked for) gets a ts-morph
- * wrapper, so resolving the many names a service holds stays cheap.
- */
-function followSymbol(at: Node, checker: ts.TypeChecker, start: ts.Symbol | undefined): NameResolution {
+/** Follows a symbol through its aliases (imports, re-exports) to what it declares, on the compiler's own symbols. */
+function followSymbol(checker: ts.TypeChecker, start: ts.Symbol | undefined): NameResolution {
   const imports: ImportStep[] = [];
   let symbol = start;
   for (let hop = 0; symbol && hop < MAX_ALIAS_HOPS && isAlias(symbol); hop++) {
-    const step = importStepOf(at, symbol.declarations?.[0]);
+    const step = importStepOf(symbol.declarations?.[0]);
     if (step) imports.push(step);
     const next = checker.getImmediateAliasedSymbol(symbol);
     if (!next || isUnresolved(next)) {
@@ -161,9 +166,8 @@ function followSymbol(at: Node, checker: ts.TypeChecker, start: ts.Symbol | unde
     symbol = next;
   }
   if (!symbol || isAlias(symbol)) return { declaration: undefined, imports, external: undefined };
-  const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
   // A namespace import of a repository module resolves to the module itself.
-  return { declaration: declaration && wrapNode(at, declaration), imports, external: undefined };
+  return { declaration: symbol.valueDeclaration ?? symbol.declarations?.[0], imports, external: undefined };
 }
 
 function isAlias(symbol: ts.Symbol): boolean {
@@ -179,12 +183,22 @@ function exportOf(moduleSymbol: ts.Symbol | undefined, name: string): ts.Symbol 
   return moduleSymbol?.exports?.get(ts.escapeLeadingUnderscores(name));
 }
 
-/** The program's checker (ts-morph rebuilds it after files are added). */
-function checkerOf(node: Node): ts.TypeChecker {
-  return node.getProject().getTypeChecker().compilerObject;
+/** The check's checker, for a node of its program. */
+export function checkerOf(node: ts.Node): ts.TypeChecker {
+  return programOf(node).checker();
 }
 
-function importStepOf(at: Node, decl: ts.Declaration | undefined): ImportStep | undefined {
+/** The compiler's symbol for a name or declaration, not followed through aliases. */
+export function symbolAt(node: ts.Node): ts.Symbol | undefined {
+  // As ts-morph's `getSymbol()`: the declaration's bound symbol, else what the checker finds at the node, else at its name.
+  const checker = checkerOf(node); // binds the program's files first
+  const bound = (node as { symbol?: ts.Symbol }).symbol;
+  if (bound) return bound;
+  const name = (node as { name?: ts.Node }).name;
+  return checker.getSymbolAtLocation(node) ?? (name ? checker.getSymbolAtLocation(name) : undefined);
+}
+
+function importStepOf(decl: ts.Declaration | undefined): ImportStep | undefined {
   if (!decl) return undefined;
   let module: ts.Expression | undefined;
   let name: string;
@@ -205,18 +219,5 @@ function importStepOf(at: Node, decl: ts.Declaration | undefined): ImportStep | 
     name = "*";
   } else return undefined;
   if (!module || !ts.isStringLiteralLike(module)) return undefined;
-  return lazyStep(at, module.text, name, decl);
-}
-
-/** An import step whose ts-morph node is made only when a caller asks for it (few do: locations in messages). */
-function lazyStep(at: Node, module: string, name: string, raw: ts.Node): ImportStep {
-  let node: Node | undefined;
-  return {
-    module,
-    name,
-    get node() {
-      node ??= wrapNode(at, raw);
-      return node;
-    },
-  };
+  return { module: module.text, name, node: decl };
 }

@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { normalizeRepoPath } from "../../engine/names.js";
 
 /** The part of a tsconfig.json that decides how a module specifier resolves. */

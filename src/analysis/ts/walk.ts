@@ -1,38 +1,25 @@
-import { ts, type CallExpression, type KindToNodeMappings, type Node, type SourceFile, SyntaxKind } from "ts-morph";
+import ts from "typescript";
 
 /**
- * ts-morph's own `getDescendantsOfKind` walks with nested generators and wraps
- * nodes as it goes; over every file of a large monorepo that walk was a tenth
- * of a check. These walk the compiler's nodes directly and wrap only the
- * matches (through the file's node cache, so a node has one wrapper, as with
- * ts-morph's own methods).
+ * Walks over the compiler's nodes. Every walk keeps its own stack: files
+ * deeper than the engine's limit never get here, but a walk must not recurse
+ * on input.
  */
 
-interface WrappingNode {
-  /** ts-morph's (runtime-public, undeclared) cached wrapper lookup. */
-  _getNodeFromCompilerNode(node: ts.Node): Node;
+/** Children of a node in source order (syntax nodes only: tokens such as modifiers' keywords are not children). */
+export function childrenOf(node: ts.Node): ts.Node[] {
+  const out: ts.Node[] = [];
+  ts.forEachChild(node, (child) => {
+    out.push(child);
+  });
+  return out;
 }
 
-/** Wraps compiler nodes of `owner`'s file. */
-function wrapperOf(owner: Node): (node: ts.Node) => Node {
-  const wrapping = owner as unknown as Partial<WrappingNode>;
-  if (typeof wrapping._getNodeFromCompilerNode !== "function") throw new Error("ts-morph no longer exposes _getNodeFromCompilerNode: update analysis/ts/walk.ts");
-  return (node) => wrapping._getNodeFromCompilerNode!(node);
-}
-
-/** The ts-morph node of a compiler node in any file of `anyNode`'s project (the one cached wrapper). */
-export function wrapNode(anyNode: Node, node: ts.Node): Node {
-  const sourceFile = node.getSourceFile();
-  const owner = anyNode.getSourceFile().compilerNode === sourceFile ? anyNode : anyNode.getProject().getSourceFile(sourceFile.fileName);
-  if (!owner) throw new Error(`analysis: ${sourceFile.fileName} is not in the check's program`);
-  return wrapperOf(owner)(node);
-}
-
-/** Descendants of `root` of one kind, in document order (as `root.getDescendantsOfKind(kind)`). */
-export function descendantsOfKind<K extends SyntaxKind>(root: Node, kind: K): KindToNodeMappings[K][] {
-  const wrap = wrapperOf(root);
-  const out: KindToNodeMappings[K][] = [];
-  // Depth-first with an explicit stack: files deeper than the engine's limit never get here, but a walk must not recurse on input.
+/**
+ * Visits the descendants of `root` (root excluded) depth-first in document
+ * order. `visit` returning `false` skips that node's descendants.
+ */
+export function forEachDescendant(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
   const stack: ts.Node[] = [];
   const push = (child: ts.Node): undefined => {
     stack.push(child);
@@ -48,23 +35,45 @@ export function descendantsOfKind<K extends SyntaxKind>(root: Node, kind: K): Ki
       stack[j] = first;
     }
   };
-  pushChildren(root.compilerNode);
+  pushChildren(root);
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.kind === kind) out.push(wrap(node) as KindToNodeMappings[K]);
-    pushChildren(node);
+    if (visit(node) !== false) pushChildren(node);
   }
+}
+
+/** Descendants of `root` that pass `test`, in document order (`descendants(file, ts.isCallExpression)`). */
+export function descendants<T extends ts.Node>(root: ts.Node, test: (node: ts.Node) => node is T): T[] {
+  const out: T[] = [];
+  forEachDescendant(root, (node) => {
+    if (test(node)) out.push(node);
+  });
   return out;
 }
 
-const callsByFile = new WeakMap<ts.SourceFile, CallExpression[]>();
+/** Descendants of `root` of one kind, in document order. */
+export function descendantsOfKind(root: ts.Node, kind: ts.SyntaxKind): ts.Node[] {
+  const out: ts.Node[] = [];
+  forEachDescendant(root, (node) => {
+    if (node.kind === kind) out.push(node);
+  });
+  return out;
+}
+
+/** The nearest ancestor (the node itself excluded) that passes `test`. */
+export function firstAncestor<T extends ts.Node>(node: ts.Node, test: (node: ts.Node) => node is T): T | undefined {
+  for (let current = node.parent; current; current = current.parent) if (test(current)) return current;
+  return undefined;
+}
+
+const callsByFile = new WeakMap<ts.SourceFile, ts.CallExpression[]>();
 
 /** Every call expression in a file, walked once and shared by the analyses that scan a file's calls. */
-export function callsIn(file: SourceFile): readonly CallExpression[] {
-  let calls = callsByFile.get(file.compilerNode);
+export function callsIn(file: ts.SourceFile): readonly ts.CallExpression[] {
+  let calls = callsByFile.get(file);
   if (!calls) {
-    calls = descendantsOfKind(file, SyntaxKind.CallExpression);
-    callsByFile.set(file.compilerNode, calls);
+    calls = descendants(file, ts.isCallExpression);
+    callsByFile.set(file, calls);
   }
   return calls;
 }
