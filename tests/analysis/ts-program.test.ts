@@ -1,8 +1,9 @@
-import { Node, SyntaxKind, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { locationOf } from "../../src/analysis/ts/location.js";
 import { declarationOf, isExportOf, resolveName } from "../../src/analysis/ts/symbols.js";
 import { evaluateString } from "../../src/analysis/ts/values.js";
+import { descendants } from "../../src/analysis/ts/walk.js";
 import { DEFAULT_CONFIG } from "../../src/engine/config.js";
 import { RepoContext, serviceInfo } from "../../src/engine/context.js";
 import { MemorySnapshot } from "../../src/engine/memory-snapshot.js";
@@ -20,17 +21,17 @@ function context(files: Record<string, string>) {
 }
 
 /** The identifier `name` where it is used last in a file (e.g. a call's callee). */
-function lastUse(file: SourceFile, name: string): Node {
-  const ids = file.getDescendantsOfKind(SyntaxKind.Identifier).filter((i) => i.getText() === name);
+function lastUse(file: ts.SourceFile, name: string): ts.Node {
+  const ids = descendants(file, ts.isIdentifier).filter((i) => i.text === name);
   return ids[ids.length - 1]!;
 }
 
 /** The expressions of a file's expression statements (`a; ns.b;`), in order. */
-function expressions(file: SourceFile): Node[] {
-  return file.getStatements().flatMap((s) => (Node.isExpressionStatement(s) ? [s.getExpression()] : []));
+function expressions(file: ts.SourceFile): ts.Node[] {
+  return file.statements.flatMap((s) => (ts.isExpressionStatement(s) ? [s.expression] : []));
 }
 
-const where = (node: Node | undefined) => {
+const where = (node: ts.Node | undefined) => {
   if (!node) return "nothing";
   const { path, line, column } = locationOf(node);
   return `${path}:${line}:${column}`;
@@ -182,8 +183,8 @@ describe("isExportOf: the export a call names, however it was imported", () => {
       ].join("\n"),
     });
     const file = (await ctx.sourceFile("services/svc/src/index.ts"))!;
-    const calls = file.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => isExportOf(c.getExpression(), "@platform/scopes", "requireScope"));
-    expect(calls.map((c) => `${where(c)} ${c.getArguments()[0]!.getText()}`)).toEqual([
+    const calls = descendants(file, ts.isCallExpression).filter((c) => isExportOf(c.expression, "@platform/scopes", "requireScope"));
+    expect(calls.map((c) => `${where(c)} ${c.arguments[0]!.getText()}`)).toEqual([
       'services/svc/src/index.ts:5:1 "a"',
       'services/svc/src/index.ts:6:1 "b"',
       'services/svc/src/index.ts:7:1 "c"',
@@ -220,7 +221,8 @@ describe("value evaluator", () => {
       ].join("\n"),
     });
     const file = (await ctx.sourceFile("services/svc/src/index.ts"))!;
-    const inFunction = file.getFunctionOrThrow("mount").getStatements()[0]!.asKindOrThrow(SyntaxKind.ExpressionStatement).getExpression();
+    const mount = file.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === "mount")!;
+    const inFunction = (mount.body!.statements[0] as ts.ExpressionStatement).expression;
     const messages = [inFunction, ...expressions(file)].map((e) => {
       const result = evaluateString(e);
       return "undecidable" in result ? `${result.undecidable.line}:${result.undecidable.column} ${result.undecidable.construct}` : result.value;
