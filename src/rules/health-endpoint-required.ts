@@ -1,4 +1,4 @@
-import { infraPath, infraSourceFile } from "../analysis/infra/fragment.js";
+import { infraPath, infraSourceFile, topLevelFunction } from "../analysis/infra/fragment.js";
 import { infraHealthPaths } from "../analysis/infra/settings.js";
 import { nodePosition } from "../analysis/ts/location.js";
 import { describeRoute, serviceRoutes } from "../analysis/hono/routes.js";
@@ -52,7 +52,7 @@ export default defineServiceRule({
       report({ messageId: "infraMissing", path: infra });
     } else if (declared.length === 0) {
       const file = await infraSourceFile(ctx);
-      const fn = file?.getFunction(ctx.service.camelName);
+      const fn = file && topLevelFunction(file, ctx.service.camelName);
       report({ messageId: "infraNoHealth", path: infra, ...(fn ? nodePosition(fn) : { line: 1, column: 1 }) });
     } else if (!declared.some((d) => d.value === HEALTH_PATH)) {
       for (const d of declared) report({ messageId: "infraWrongPath", data: { value: d.value }, path: d.path, line: d.line, column: d.column });

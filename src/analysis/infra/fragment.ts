@@ -1,10 +1,10 @@
-import { Node, SyntaxKind, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
-import { moduleExports } from "../ts/module-exports.js";
+import { moduleExports, type ModuleExport } from "../ts/module-exports.js";
 import { isFunctionValue } from "../ts/static-objects.js";
 import { nodePosition } from "../ts/location.js";
-import { constructText } from "../ts/syntax.js";
-import { descendantsOfKind } from "../ts/walk.js";
+import { constructText, hasModifier, nameOf } from "../ts/syntax.js";
+import { forEachDescendant } from "../ts/walk.js";
 
 /**
  * A service's SST fragment, `services/<name>/infra.ts` (guide step 6): the
@@ -23,11 +23,11 @@ export function infraPath(ctx: ServiceContext): string {
 }
 
 /** The parsed `services/<name>/infra.ts` (in the check's program), or undefined when it does not exist. */
-export function infraSourceFile(ctx: ServiceContext): Promise<SourceFile | undefined> {
+export function infraSourceFile(ctx: ServiceContext): Promise<ts.SourceFile | undefined> {
   return ctx.sourceFile(infraPath(ctx));
 }
 
-const at = (node: Node): InfraAt => nodePosition(node);
+const at = (node: ts.Node): InfraAt => nodePosition(node);
 
 export interface InfraFragment {
   path: string;
@@ -55,12 +55,32 @@ export function infraFragment(ctx: ServiceContext): Promise<InfraFragment | unde
   });
 }
 
-function readFragment(file: SourceFile, path: string, camel: string): InfraFragment {
+/**
+ * A top-level function declaration of the file named `name` that has a body
+ * (or is ambient): the implementation, not an overload signature.
+ */
+export function topLevelFunction(file: ts.SourceFile, name: string): ts.FunctionDeclaration | undefined {
+  return file.statements.find(
+    (s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && (s.body !== undefined || hasModifier(s, ts.SyntaxKind.DeclareKeyword)) && s.name?.text === name,
+  );
+}
+
+function topLevelVariable(file: ts.SourceFile, name: string): ts.VariableDeclaration | undefined {
+  for (const stmt of file.statements) {
+    if (!ts.isVariableStatement(stmt)) continue;
+    const decl = stmt.declarationList.declarations.find((d) => nameOf(d) === name);
+    if (decl) return decl;
+  }
+  return undefined;
+}
+
+function readFragment(file: ts.SourceFile, path: string, camel: string): InfraFragment {
   const result: InfraFragment = { path, otherExports: [] };
   const exports = moduleExports(file);
+  const sites = new ExportSites(file, exports);
   const exported = exports.get(camel);
   if (exported) {
-    const anchor = exportSite(file, camel);
+    const anchor = sites.of(camel);
     const declaration = exported.kind === "declared" ? exported.declarations[0] : undefined;
     if (!declaration) result.fragment = { kind: "foreign", construct: constructText(anchor), at: at(anchor) };
     else if (isFunctionDeclaration(declaration)) result.fragment = { kind: "function", at: at(anchor) };
@@ -69,49 +89,84 @@ function readFragment(file: SourceFile, path: string, camel: string): InfraFragm
 
   for (const [name, entry] of exports) {
     if (name === camel || name === "default") continue;
-    if (entry.kind === "declared" && entry.declarations.some(isFunctionDeclaration)) result.otherExports.push({ name, at: at(exportSite(file, name)) });
+    if (entry.kind === "declared" && entry.declarations.some(isFunctionDeclaration)) result.otherExports.push({ name, at: at(sites.of(name)) });
   }
   result.otherExports.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
-  if (exports.has("default")) result.defaultExport = at(exportSite(file, "default"));
+  if (exports.has("default")) result.defaultExport = at(sites.of("default"));
 
   if (!result.fragment) {
-    const local = file.getFunction(camel) ?? file.getVariableDeclaration(camel);
-    if (local && isFunctionDeclaration(local)) result.unexported = at(Node.isFunctionDeclaration(local) ? (local.getNameNode() ?? local) : local);
+    const local = topLevelFunction(file, camel) ?? topLevelVariable(file, camel);
+    if (local && isFunctionDeclaration(local)) result.unexported = at(ts.isFunctionDeclaration(local) ? (local.name ?? local) : local);
   }
   return result;
 }
 
 /** A function, or a variable/default export whose value is one (through constants and helpers that return one). */
-function isFunctionDeclaration(node: Node): boolean {
-  if (Node.isFunctionDeclaration(node)) return true;
-  if (Node.isVariableDeclaration(node)) return isFunctionValue(node.getInitializer());
-  if (Node.isExportAssignment(node)) return isFunctionValue(node.getExpression());
+function isFunctionDeclaration(node: ts.Node): boolean {
+  if (ts.isFunctionDeclaration(node)) return true;
+  if (ts.isVariableDeclaration(node)) return isFunctionValue(node.initializer);
+  if (ts.isExportAssignment(node)) return isFunctionValue(node.expression);
   return false;
 }
 
-/** Where `infra.ts` itself exports `name`: the declaration's name, the export specifier, the `export *`, or the file's start. */
-function exportSite(file: SourceFile, name: string): Node {
-  for (const stmt of file.getStatements()) {
-    if (Node.isFunctionDeclaration(stmt) && stmt.isExported()) {
-      if (name === "default" && stmt.isDefaultExport()) return stmt;
-      if (!stmt.isDefaultExport() && stmt.getName() === name) return stmt.getNameNode() ?? stmt;
-    } else if (Node.isVariableStatement(stmt) && stmt.isExported()) {
-      const decl = stmt.getDeclarations().find((d) => d.getName() === name);
-      if (decl) return decl;
-    } else if (Node.isExportDeclaration(stmt)) {
-      const spec = stmt.getNamedExports().find((s) => (s.getAliasNode()?.getText() ?? s.getName()) === name);
-      if (spec) return spec;
-    } else if (Node.isExportAssignment(stmt) && name === "default") return stmt;
+/** Where `infra.ts` itself exports a name: the declaration's name, the export specifier, the `export *`, or the file's start. */
+class ExportSites {
+  /** Declarations the file exports under any name (`export function f`, `function f; export { f as g }`). */
+  private readonly exported = new Set<ts.Node>();
+  /** Declarations the file exports as `default` (`export default function`, `function f; export default f`). */
+  private readonly asDefault = new Set<ts.Node>();
+
+  constructor(
+    private readonly file: ts.SourceFile,
+    exports: ReadonlyMap<string, ModuleExport>,
+  ) {
+    for (const [name, entry] of exports) {
+      if (entry.kind !== "declared") continue;
+      for (const declaration of entry.declarations) {
+        this.exported.add(declaration);
+        if (name === "default") this.asDefault.add(declaration);
+      }
+    }
   }
-  // Reached through `export *`: point at the first one.
-  return file.getExportDeclarations().find((d) => !d.hasNamedExports()) ?? file.getFirstChild() ?? file;
+
+  of(name: string): ts.Node {
+    for (const stmt of this.file.statements) {
+      if (ts.isFunctionDeclaration(stmt)) {
+        const isDefault = hasModifier(stmt, ts.SyntaxKind.DefaultKeyword) || this.asDefault.has(stmt);
+        if (!hasModifier(stmt, ts.SyntaxKind.ExportKeyword) && !isDefault && !this.exported.has(stmt)) continue;
+        if (name === "default" && isDefault) return stmt;
+        if (!isDefault && stmt.name?.text === name) return stmt.name;
+      } else if (ts.isVariableStatement(stmt)) {
+        if (!hasModifier(stmt, ts.SyntaxKind.ExportKeyword)) continue;
+        const decl = stmt.declarationList.declarations.find((d) => nameOf(d) === name);
+        if (decl) return decl;
+      } else if (ts.isExportDeclaration(stmt)) {
+        const specs = stmt.exportClause && ts.isNamedExports(stmt.exportClause) ? stmt.exportClause.elements : [];
+        // `name` is the exported name (`b` in `export { a as b }`).
+        const spec = specs.find((s) => s.name.text === name);
+        if (spec) return spec;
+      } else if (ts.isExportAssignment(stmt) && name === "default") return stmt;
+    }
+    // Reached through `export *`: point at the first one.
+    return this.file.statements.find((s) => ts.isExportDeclaration(s) && !(s.exportClause && ts.isNamedExports(s.exportClause))) ?? this.file.statements[0] ?? this.file;
+  }
 }
 
 /** Where to point when something is missing from the fragment: the `new …Service(` call, else the fragment, else line 1. */
 export async function infraAnchor(ctx: ServiceContext): Promise<InfraAt> {
   const file = await infraSourceFile(ctx);
-  const service = (file ? descendantsOfKind(file, SyntaxKind.NewExpression) : []).find((n) => /(^|\.)Service$/.test(n.getExpression().getText()));
+  const service = file ? firstServiceConstruction(file) : undefined;
   if (service) return at(service);
   const fragment = await infraFragment(ctx);
   return fragment?.fragment?.at ?? { line: 1, column: 1 };
+}
+
+/** The first `new Service(…)` / `new sst.aws.Service(…)` in document order. */
+function firstServiceConstruction(file: ts.SourceFile): ts.NewExpression | undefined {
+  let found: ts.NewExpression | undefined;
+  forEachDescendant(file, (node) => {
+    if (found) return false;
+    if (ts.isNewExpression(node) && /(^|\.)Service$/.test(node.expression.getText())) found = node;
+  });
+  return found;
 }

@@ -1,11 +1,12 @@
-import { Node, SyntaxKind, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
 import { memberKey, returnedValues } from "../ts/static-objects.js";
-import { locationOf, type Location } from "../ts/location.js";
+import { locationOf, repoPathOf, type Location } from "../ts/location.js";
+import { importedFile } from "../ts/program.js";
 import { constructText, unwrap } from "../ts/syntax.js";
 import { bindArguments, functionOf, valueOf as constantValue, type Substitution } from "../ts/values.js";
 import { infraSourceFile } from "./fragment.js";
-import { descendantsOfKind } from "../ts/walk.js";
+import { forEachDescendant } from "../ts/walk.js";
 
 /**
  * What a service's `infra.ts` declares for scaling, linked resources and
@@ -24,13 +25,13 @@ export interface InfraUndecidable extends Location {
   construct: string;
 }
 
-const at = (node: Node): Location => locationOf(node);
+const at = (node: ts.Node): Location => locationOf(node);
 /**
  * A value as written: names of constants followed (here or in other repository
  * files), and calls of repository helpers that return one value followed into
  * it. Member accesses (`SCALING[stage].min`) are left to the per-stage reading.
  */
-function valueOf(node: Node): Node {
+function valueOf(node: ts.Node): ts.Node {
   return follow(node, NO_SUBSTITUTION).node;
 }
 
@@ -39,19 +40,19 @@ function valueOf(node: Node): Node {
  * call it follows (`health: httpHealth("/healthz")` where `httpHealth = (path) => ({ … path … })`),
  * returning the bindings in force for the expression it arrives at.
  */
-function follow(node: Node, subst: Substitution): { node: Node; subst: Substitution } {
+function follow(node: ts.Node, subst: Substitution): { node: ts.Node; subst: Substitution } {
   let current = unwrap(node);
   let bindings = subst;
   for (let hop = 0; hop < 12; hop++) {
-    if (Node.isIdentifier(current)) {
+    if (ts.isIdentifier(current)) {
       const next = constantValue(current, bindings);
       if (!next) break;
       current = unwrap(next);
-    } else if (Node.isCallExpression(current)) {
-      const fn = functionOf(current.getExpression());
+    } else if (ts.isCallExpression(current)) {
+      const fn = functionOf(current.expression);
       const returned = returnedValues(current);
       if (!fn || returned?.length !== 1) break;
-      bindings = bindArguments(fn, current.getArguments(), bindings);
+      bindings = bindArguments(fn, current.arguments, bindings);
       current = unwrap(returned[0]!);
     } else break;
   }
@@ -64,17 +65,37 @@ const NO_SUBSTITUTION: Substitution = () => undefined;
 // Properties named `scaling`, `link`, `health`
 
 /** Every `name: value` / shorthand `name` property in the files, with its value. */
-function propertiesNamed(files: readonly SourceFile[], name: string): { prop: Node; value: Node }[] {
-  const out: { prop: Node; value: Node }[] = [];
-  for (const prop of files.flatMap((file) => [
-    ...descendantsOfKind(file, SyntaxKind.PropertyAssignment),
-    ...descendantsOfKind(file, SyntaxKind.ShorthandPropertyAssignment),
-  ])) {
-    if (memberKey(prop) !== name) continue;
-    const value = propertyValue(prop);
-    if (value) out.push({ prop, value });
+function propertiesNamed(files: readonly ts.SourceFile[], name: string): { prop: ts.Node; value: ts.Node }[] {
+  const out: { prop: ts.Node; value: ts.Node }[] = [];
+  for (const file of files) {
+    for (const prop of propertiesIn(file)) {
+      if (memberKey(prop) !== name) continue;
+      const value = propertyValue(prop);
+      if (value) out.push({ prop, value });
+    }
   }
   return out;
+}
+
+const propertiesByFile = new WeakMap<ts.SourceFile, readonly ts.Node[]>();
+
+/**
+ * A file's `name: value` properties in document order, then its shorthand
+ * ones: walked once for the three settings read from it.
+ */
+function propertiesIn(file: ts.SourceFile): readonly ts.Node[] {
+  let props = propertiesByFile.get(file);
+  if (!props) {
+    const assignments: ts.Node[] = [];
+    const shorthands: ts.Node[] = [];
+    forEachDescendant(file, (node) => {
+      if (node.kind === ts.SyntaxKind.PropertyAssignment) assignments.push(node);
+      else if (node.kind === ts.SyntaxKind.ShorthandPropertyAssignment) shorthands.push(node);
+    });
+    props = [...assignments, ...shorthands];
+    propertiesByFile.set(file, props);
+  }
+  return props;
 }
 
 /**
@@ -84,16 +105,16 @@ function propertiesNamed(files: readonly SourceFile[], name: string): { prop: No
  * each once, infra.ts first; other services' files are left out. Undefined
  * when infra.ts does not exist.
  */
-export function infraFiles(ctx: ServiceContext): Promise<SourceFile[] | undefined> {
+export function infraFiles(ctx: ServiceContext): Promise<ts.SourceFile[] | undefined> {
   return ctx.memo("infra:files", async () => {
     const root = await infraSourceFile(ctx);
     if (!root) return undefined;
     const files = [root];
     for (let i = 0; i < files.length && files.length < 20; i++) {
-      for (const decl of files[i]!.getImportDeclarations()) {
-        if (decl.isTypeOnly()) continue;
-        const target = decl.getModuleSpecifierSourceFile();
-        const path = target?.getFilePath().replace(/^\//, "");
+      for (const decl of files[i]!.statements) {
+        if (!ts.isImportDeclaration(decl) || decl.importClause?.isTypeOnly) continue;
+        const target = importedFile(decl);
+        const path = target && repoPathOf(target);
         // Another service's files are not this service's settings.
         const otherService = path?.startsWith(`${ctx.config.services_dir}/`) && !path.startsWith(`${ctx.service.dir}/`);
         if (target && !otherService && !files.includes(target)) files.push(target);
@@ -133,7 +154,7 @@ export function infraHealthChecks(ctx: ServiceContext): Promise<InfraHealthCheck
   });
 }
 
-function collectHealth(expr: Node, out: InfraHealthChecks, depth: number, subst: Substitution = NO_SUBSTITUTION): void {
+function collectHealth(expr: ts.Node, out: InfraHealthChecks, depth: number, subst: Substitution = NO_SUBSTITUTION): void {
   if (depth > 6) return;
   const { node: value, subst: bindings } = follow(expr, subst);
   const text = literalText(value);
@@ -142,10 +163,10 @@ function collectHealth(expr: Node, out: InfraHealthChecks, depth: number, subst:
     if (path !== undefined) out.paths.push({ value: path, ...at(value) });
     return;
   }
-  if (Node.isObjectLiteralExpression(value)) {
-    for (const prop of value.getProperties()) {
-      if (Node.isSpreadAssignment(prop)) {
-        collectHealth(prop.getExpression(), out, depth + 1, bindings);
+  if (ts.isObjectLiteralExpression(value)) {
+    for (const prop of value.properties) {
+      if (ts.isSpreadAssignment(prop)) {
+        collectHealth(prop.expression, out, depth + 1, bindings);
         continue;
       }
       const inner = propertyValue(prop);
@@ -156,14 +177,14 @@ function collectHealth(expr: Node, out: InfraHealthChecks, depth: number, subst:
         const literal = literalText(resolved);
         if (literal !== undefined) out.paths.push({ value: literal, ...at(resolved) });
         else out.undecidable.push({ construct: constructText(prop), ...at(prop) });
-      } else if (name === "command" || Node.isObjectLiteralExpression(follow(inner, bindings).node) || name === undefined) {
+      } else if (name === "command" || ts.isObjectLiteralExpression(follow(inner, bindings).node) || name === undefined) {
         collectHealth(inner, out, depth + 1, bindings);
       }
     }
     return;
   }
-  if (Node.isArrayLiteralExpression(value)) {
-    for (const element of value.getElements()) collectHealth(element, out, depth + 1, bindings);
+  if (ts.isArrayLiteralExpression(value)) {
+    for (const element of value.elements) collectHealth(element, out, depth + 1, bindings);
   }
 }
 
@@ -209,16 +230,16 @@ export function infraLinks(ctx: ServiceContext): Promise<InfraLinks | undefined>
   });
 }
 
-function collectLinks(expr: Node, out: InfraLinks, depth: number): void {
+function collectLinks(expr: ts.Node, out: InfraLinks, depth: number): void {
   const value = valueOf(expr);
-  if (!Node.isArrayLiteralExpression(value) || depth > 5) {
+  if (!ts.isArrayLiteralExpression(value) || depth > 5) {
     out.undecidable.push({ construct: constructText(expr), ...at(expr) });
     return;
   }
-  for (const element of value.getElements()) {
-    if (Node.isSpreadElement(element)) {
+  for (const element of value.elements) {
+    if (ts.isSpreadElement(element)) {
       // A spread of a local array is followed; anything else is named as written (`...shared.links`).
-      if (Node.isArrayLiteralExpression(valueOf(element.getExpression()))) collectLinks(element.getExpression(), out, depth + 1);
+      if (ts.isArrayLiteralExpression(valueOf(element.expression))) collectLinks(element.expression, out, depth + 1);
       else out.undecidable.push({ construct: constructText(element), ...at(element) });
       continue;
     }
@@ -228,15 +249,13 @@ function collectLinks(expr: Node, out: InfraLinks, depth: number): void {
 }
 
 /** The name a linked resource goes by: `alarmTopic`, `shared.alarmTopic`, `shared["alarmTopic"]`, `topics.alarms()`. */
-function resourceName(expr: Node): string | undefined {
-  const node = unwrap(expr);
-  if (Node.isIdentifier(node)) return node.getText();
-  if (Node.isPropertyAccessExpression(node)) return node.getName();
-  if (Node.isElementAccessExpression(node)) {
-    const arg = node.getArgumentExpression();
-    return arg ? literalText(arg) : undefined;
-  }
-  if (Node.isCallExpression(node)) return resourceName(node.getExpression());
+function resourceName(expr: ts.Node): string | undefined {
+  let node = unwrap(expr);
+  // `topics.alarms()` goes by its callee's name.
+  while (ts.isCallExpression(node)) node = unwrap(node.expression);
+  if (ts.isIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
+  if (ts.isElementAccessExpression(node)) return literalText(node.argumentExpression);
   return undefined;
 }
 
@@ -298,7 +317,7 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
 }
 
 interface Variant {
-  object: Node;
+  object: ts.Node;
   /** The helper parameters bound where the object is written (see follow). */
   subst: Substitution;
   /** Set when the object is a stage's entry of a per-stage map. */
@@ -312,22 +331,22 @@ interface Variants {
 }
 
 /** The object literals an expression can evaluate to, branch by branch and stage by stage. */
-function objectVariants(expr: Node, depth: number, subst: Substitution = NO_SUBSTITUTION): Variants {
+function objectVariants(expr: ts.Node, depth: number, subst: Substitution = NO_SUBSTITUTION): Variants {
   const { node, subst: bindings } = follow(expr, subst);
   if (depth > 8) return notStatic(expr);
-  if (Node.isObjectLiteralExpression(node)) return { variants: [{ object: node, subst: bindings }], problems: [] };
-  if (Node.isConditionalExpression(node)) return merge(objectVariants(node.getWhenTrue(), depth + 1, bindings), objectVariants(node.getWhenFalse(), depth + 1, bindings));
-  if (Node.isBinaryExpression(node) && isFallbackOperator(node.getOperatorToken().getKind())) {
+  if (ts.isObjectLiteralExpression(node)) return { variants: [{ object: node, subst: bindings }], problems: [] };
+  if (ts.isConditionalExpression(node)) return merge(objectVariants(node.whenTrue, depth + 1, bindings), objectVariants(node.whenFalse, depth + 1, bindings));
+  if (ts.isBinaryExpression(node) && isFallbackOperator(node.operatorToken.kind)) {
     // `SCALING[stage] ?? DEFAULT`: a missing stage falls back to the right side.
-    const right = objectVariants(node.getRight(), depth + 1, bindings);
-    const left = objectVariants(node.getLeft(), depth + 1, bindings);
+    const right = objectVariants(node.right, depth + 1, bindings);
+    const left = objectVariants(node.left, depth + 1, bindings);
     return merge({ variants: left.variants, problems: left.problems.filter((p) => p.kind !== "stageMissing") }, right);
   }
-  if (Node.isElementAccessExpression(node) || Node.isPropertyAccessExpression(node)) {
-    const key = Node.isPropertyAccessExpression(node) ? node.getName() : accessKey(node.getArgumentExpression(), bindings);
-    const base = objectVariants(node.getExpression(), depth + 1, bindings);
+  if (ts.isElementAccessExpression(node) || ts.isPropertyAccessExpression(node)) {
+    const key = ts.isPropertyAccessExpression(node) ? node.name.text : accessKey(node.argumentExpression, bindings);
+    const base = objectVariants(node.expression, depth + 1, bindings);
     const out: Variants = { variants: [], problems: [...base.problems] };
-    const argument = Node.isElementAccessExpression(node) ? node.getArgumentExpression() : undefined;
+    const argument = ts.isElementAccessExpression(node) ? node.argumentExpression : undefined;
     for (const variant of base.variants) {
       if (key !== undefined) {
         const member = memberOf(variant.object, key, 0, variant.subst);
@@ -339,7 +358,7 @@ function objectVariants(expr: Node, depth: number, subst: Substitution = NO_SUBS
         else out.problems.push(variant.stage ? { kind: "stageMissing", stage: variant.stage, map: variant.map ?? "", at: at(variant.object) } : { kind: "notStatic", construct: constructText(node), at: at(node) });
       } else if (argument && mentionsStage(argument, 0, bindings)) {
         // A lookup by stage: every stage must have an entry.
-        const mapName = constructText(node.getExpression(), 40);
+        const mapName = constructText(node.expression, 40);
         for (const stage of STAGES) {
           const member = stageMember(variant.object, stage, variant.subst);
           if (member.kind === "present") {
@@ -359,21 +378,21 @@ function objectVariants(expr: Node, depth: number, subst: Substitution = NO_SUBS
   return notStatic(node);
 }
 
-function numberProblems(expr: Node, depth: number, subst: Substitution = NO_SUBSTITUTION): ScalingProblem[] {
+function numberProblems(expr: ts.Node, depth: number, subst: Substitution = NO_SUBSTITUTION): ScalingProblem[] {
   const { node, subst: bindings } = follow(expr, subst);
   if (depth > 8) return notStatic(expr).problems;
-  if (Node.isNumericLiteral(node)) return [];
-  if (Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand())) return [];
-  if (Node.isConditionalExpression(node)) return [...numberProblems(node.getWhenTrue(), depth + 1, bindings), ...numberProblems(node.getWhenFalse(), depth + 1, bindings)];
-  if (Node.isBinaryExpression(node) && isFallbackOperator(node.getOperatorToken().getKind())) {
-    const right = numberProblems(node.getRight(), depth + 1, bindings);
-    const left = numberProblems(node.getLeft(), depth + 1, bindings);
+  if (ts.isNumericLiteral(node)) return [];
+  if (ts.isPrefixUnaryExpression(node) && ts.isNumericLiteral(node.operand)) return [];
+  if (ts.isConditionalExpression(node)) return [...numberProblems(node.whenTrue, depth + 1, bindings), ...numberProblems(node.whenFalse, depth + 1, bindings)];
+  if (ts.isBinaryExpression(node) && isFallbackOperator(node.operatorToken.kind)) {
+    const right = numberProblems(node.right, depth + 1, bindings);
+    const left = numberProblems(node.left, depth + 1, bindings);
     return right.length === 0 ? [] : [...left.filter((p) => p.kind !== "stageMissing"), ...right];
   }
-  if (Node.isElementAccessExpression(node) || Node.isPropertyAccessExpression(node)) {
-    const key = Node.isPropertyAccessExpression(node) ? node.getName() : accessKey(node.getArgumentExpression(), bindings);
+  if (ts.isElementAccessExpression(node) || ts.isPropertyAccessExpression(node)) {
+    const key = ts.isPropertyAccessExpression(node) ? node.name.text : accessKey(node.argumentExpression, bindings);
     if (key === undefined) return notStatic(node).problems;
-    const base = objectVariants(node.getExpression(), depth + 1, bindings);
+    const base = objectVariants(node.expression, depth + 1, bindings);
     const problems = [...base.problems];
     for (const variant of base.variants) {
       const member = memberOf(variant.object, key, 0, variant.subst);
@@ -387,16 +406,16 @@ function numberProblems(expr: Node, depth: number, subst: Substitution = NO_SUBS
   return notStatic(node).problems;
 }
 
-type Member = { kind: "present"; value: Node } | { kind: "missing" } | { kind: "unknown"; construct: string; at: Location };
+type Member = { kind: "present"; value: ts.Node } | { kind: "missing" } | { kind: "unknown"; construct: string; at: Location };
 
 /** A member of an object literal, following spreads of local objects (later members win). */
-function memberOf(object: Node, key: string, depth = 0, subst: Substitution = NO_SUBSTITUTION): Member {
-  if (!Node.isObjectLiteralExpression(object)) return { kind: "missing" };
+function memberOf(object: ts.Node, key: string, depth = 0, subst: Substitution = NO_SUBSTITUTION): Member {
+  if (!ts.isObjectLiteralExpression(object)) return { kind: "missing" };
   let result: Member = { kind: "missing" };
-  for (const prop of object.getProperties()) {
-    if (Node.isSpreadAssignment(prop)) {
-      const inner = follow(prop.getExpression(), subst);
-      if (Node.isObjectLiteralExpression(inner.node) && depth < 5) {
+  for (const prop of object.properties) {
+    if (ts.isSpreadAssignment(prop)) {
+      const inner = follow(prop.expression, subst);
+      if (ts.isObjectLiteralExpression(inner.node) && depth < 5) {
         const nested = memberOf(inner.node, key, depth + 1, inner.subst);
         if (nested.kind !== "missing") result = nested;
       } else if (result.kind === "missing") result = { kind: "unknown", construct: constructText(prop), at: at(prop) };
@@ -410,7 +429,7 @@ function memberOf(object: Node, key: string, depth = 0, subst: Substitution = NO
   return result;
 }
 
-function stageMember(object: Node, stage: string, subst: Substitution): Member {
+function stageMember(object: ts.Node, stage: string, subst: Substitution): Member {
   let unknown: Member | undefined;
   for (const alias of STAGE_ALIASES[stage] ?? [stage]) {
     const member = memberOf(object, alias, 0, subst);
@@ -420,28 +439,27 @@ function stageMember(object: Node, stage: string, subst: Substitution): Member {
   return unknown ?? { kind: "missing" };
 }
 
-function accessKey(arg: Node | undefined, subst: Substitution): string | undefined {
-  if (!arg) return undefined;
+function accessKey(arg: ts.Node, subst: Substitution): string | undefined {
   const value = follow(arg, subst).node;
-  return literalText(value) ?? (Node.isNumericLiteral(value) ? value.getLiteralText() : undefined);
+  return literalText(value) ?? (ts.isNumericLiteral(value) ? value.text : undefined);
 }
 
 /** Whether an index expression is the stage (`$app.stage`, `stage`, `input.stage`, or a local const holding one). */
-function mentionsStage(expr: Node, depth: number, subst: Substitution): boolean {
+function mentionsStage(expr: ts.Node, depth: number, subst: Substitution): boolean {
   const node = unwrap(expr);
   if (/\bstage\b/i.test(node.getText())) return true;
-  if (Node.isIdentifier(node) && depth < 3) {
+  if (ts.isIdentifier(node) && depth < 3) {
     const init = constantValue(node, subst);
     return init !== undefined && mentionsStage(init, depth + 1, subst);
   }
   return false;
 }
 
-function isFallbackOperator(kind: SyntaxKind): boolean {
-  return kind === SyntaxKind.QuestionQuestionToken || kind === SyntaxKind.BarBarToken;
+function isFallbackOperator(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.BarBarToken;
 }
 
-function notStatic(expr: Node): Variants {
+function notStatic(expr: ts.Node): Variants {
   return { variants: [], problems: [{ kind: "notStatic", construct: constructText(expr), at: at(expr) }] };
 }
 
@@ -461,15 +479,15 @@ function dedupe(problems: ScalingProblem[]): ScalingProblem[] {
 }
 
 /** The text of a string literal (after following constants), or undefined. */
-function literalText(node: Node | undefined): string | undefined {
+function literalText(node: ts.Node | undefined): string | undefined {
   if (!node) return undefined;
   const value = valueOf(node);
-  return Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value) ? value.getLiteralText() : undefined;
+  return ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value) ? value.text : undefined;
 }
 
 /** The expression of a property (`a: x` → x, shorthand `a` → the identifier `a`). */
-function propertyValue(prop: Node): Node | undefined {
-  if (Node.isPropertyAssignment(prop)) return prop.getInitializer();
-  if (Node.isShorthandPropertyAssignment(prop)) return prop.getNameNode();
+function propertyValue(prop: ts.Node): ts.Node | undefined {
+  if (ts.isPropertyAssignment(prop)) return prop.initializer;
+  if (ts.isShorthandPropertyAssignment(prop)) return prop.name;
   return undefined;
 }

@@ -1,11 +1,11 @@
-import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import type { RepoContext } from "../../engine/context.js";
 import { joinRepoPath } from "../../engine/names.js";
 import { followConst, memberKey, stringValue } from "../ts/static-objects.js";
 import { nodePosition } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
-import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";
-import { callsIn, descendantsOfKind } from "../ts/walk.js";
+import { constructText, isFunctionLike, moduleSpecifierText, unwrap } from "../ts/syntax.js";
+import { callsIn, descendants, firstAncestor, forEachDescendant } from "../ts/walk.js";
 
 /**
  * `sst.config.ts` read as code (guide step 6): which service fragments it
@@ -29,7 +29,7 @@ export type ResultHolder =
   /** `const billingLedger = …call…` */
   | { kind: "variable"; name: string }
   /** `{ billingLedgerService: …call… }` written directly in an object literal. */
-  | { kind: "property"; key: string | undefined; object: ObjectLiteralExpression; at: SstAt }
+  | { kind: "property"; key: string | undefined; object: ts.ObjectLiteralExpression; at: SstAt }
   /** Not kept (the call's value is dropped, or the callback does not return it). */
   | { kind: "none" };
 
@@ -53,8 +53,8 @@ export interface ServiceInfraImport {
 
 export interface ReturnedObject {
   at: SstAt;
-  object: ObjectLiteralExpression;
-  keys: ReadonlyMap<string, { at: SstAt; value: Node }>;
+  object: ts.ObjectLiteralExpression;
+  keys: ReadonlyMap<string, { at: SstAt; value: ts.Node }>;
 }
 
 export interface SstConfig {
@@ -70,7 +70,7 @@ export interface SstConfig {
   runAt?: SstAt;
 }
 
-const at = (node: Node): SstAt => nodePosition(node);
+const at = (node: ts.Node): SstAt => nodePosition(node);
 
 /** The parsed `sst.config.ts`, once per check. */
 export function sstConfig(repo: RepoContext): Promise<SstConfig> {
@@ -90,12 +90,12 @@ export function serviceOfInfraSpecifier(specifier: string, servicesDir: string):
   return match?.[1];
 }
 
-function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
+function readSstConfig(file: ts.SourceFile, servicesDir: string): SstConfig {
   const result: SstConfig = { exists: true, imports: [], dynamicImports: [], returned: [], returnUndecidable: [] };
 
   for (const call of callsIn(file)) {
-    if (call.getExpression().getKind() !== SyntaxKind.ImportKeyword) continue;
-    const arg = call.getArguments()[0];
+    if (call.expression.kind !== ts.SyntaxKind.ImportKeyword) continue;
+    const arg = call.arguments[0];
     const specifiers = arg ? specifierValues(arg) : undefined;
     if (specifiers === undefined) {
       result.dynamicImports.push({ construct: constructText(call), ...at(call) });
@@ -107,17 +107,17 @@ function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
     }
   }
   // Static imports are not how SST configs load fragments, but they register a service just the same.
-  for (const decl of file.getImportDeclarations()) {
-    if (decl.isTypeOnly()) continue;
-    const specifier = decl.getModuleSpecifierValue();
-    const service = serviceOfInfraSpecifier(specifier, servicesDir);
-    if (service === undefined) continue;
+  for (const decl of file.statements) {
+    if (!ts.isImportDeclaration(decl) || decl.importClause?.isTypeOnly) continue;
+    const specifier = moduleSpecifierText(decl);
+    const service = specifier === undefined ? undefined : serviceOfInfraSpecifier(specifier, servicesDir);
+    if (specifier === undefined || service === undefined) continue;
     const calls: FragmentCall[] = [];
-    for (const spec of decl.getNamedImports()) {
-      calls.push(...callsOfIdentifier(file, spec.getAliasNode()?.getText() ?? spec.getName(), spec.getName()));
+    const bindings = decl.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const spec of bindings.elements) calls.push(...callsOfIdentifier(file, spec.name.text, nameText(spec.propertyName ?? spec.name)));
     }
-    const ns = decl.getNamespaceImport();
-    if (ns) calls.push(...callsOnNamespace(file, ns.getText()));
+    if (bindings && ts.isNamespaceImport(bindings)) calls.push(...callsOnNamespace(file, bindings.name.text));
     result.imports.push({ service, specifier, at: at(decl), calls });
   }
 
@@ -125,23 +125,23 @@ function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
 
   const run = findRun(file);
   if (run) result.runAt = at(run.anchor);
-  const returns = run ? returnsOf(run.body) : descendantsOfKind(file, SyntaxKind.ReturnStatement);
+  const returns = run ? returnsOf(run.body) : descendants(file, ts.isReturnStatement);
   for (const ret of returns) {
-    const expr = ret.getExpression();
+    const expr = ret.expression;
     if (!expr) continue;
     const value = followConst(expr);
-    if (!Node.isObjectLiteralExpression(value)) {
+    if (!ts.isObjectLiteralExpression(value)) {
       if (run) result.returnUndecidable.push({ construct: constructText(expr), ...at(expr) });
       continue;
     }
-    const keys = new Map<string, { at: SstAt; value: Node }>();
-    for (const prop of value.getProperties()) {
-      if (Node.isSpreadAssignment(prop)) {
+    const keys = new Map<string, { at: SstAt; value: ts.Node }>();
+    for (const prop of value.properties) {
+      if (ts.isSpreadAssignment(prop)) {
         result.returnUndecidable.push({ construct: constructText(prop), ...at(prop) });
         continue;
       }
       const key = memberKey(prop);
-      const propValue = Node.isPropertyAssignment(prop) ? prop.getInitializer() : Node.isShorthandPropertyAssignment(prop) ? prop.getNameNode() : undefined;
+      const propValue = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined;
       if (key !== undefined && propValue) keys.set(key, { at: at(prop), value: propValue });
       else result.returnUndecidable.push({ construct: constructText(prop), ...at(prop) });
     }
@@ -151,22 +151,21 @@ function readSstConfig(file: SourceFile, servicesDir: string): SstConfig {
 }
 
 /** How a dynamic `import("./services/x/infra")` is used: `.then((m) => m.x(shared))`, `const m = await import(…)`, `(await import(…)).x(shared)`. */
-function followDynamicImport(file: SourceFile, call: CallExpression): { calls: FragmentCall[]; unfollowed?: SstUndecidable } {
+function followDynamicImport(file: ts.SourceFile, call: ts.CallExpression): { calls: FragmentCall[]; unfollowed?: SstUndecidable } {
   const outer = climb(call);
-  const parent = outer.getParent();
+  const parent = outer.parent;
 
   // import(…).then(callback)
-  if (parent && Node.isPropertyAccessExpression(parent) && parent.getName() === "then") {
-    const thenCall = parent.getParent();
-    const callback = thenCall && Node.isCallExpression(thenCall) ? thenCall.getArguments()[0] : undefined;
-    if (thenCall && callback && (Node.isArrowFunction(callback) || Node.isFunctionExpression(callback))) {
-      const param = callback.getParameters()[0];
-      const nameNode = param?.getNameNode();
+  if (ts.isPropertyAccessExpression(parent) && parent.name.text === "then") {
+    const thenCall = parent.parent;
+    const callback = ts.isCallExpression(thenCall) ? thenCall.arguments[0] : undefined;
+    if (callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) {
+      const nameNode = callback.parameters[0]?.name;
       if (!nameNode) return { calls: [] };
-      const found = Node.isIdentifier(nameNode)
-        ? callsOnNamespace(callback, nameNode.getText())
-        : Node.isObjectBindingPattern(nameNode)
-          ? nameNode.getElements().flatMap((el) => callsOfIdentifier(callback, el.getName(), el.getPropertyNameNode()?.getText() ?? el.getName()))
+      const found = ts.isIdentifier(nameNode)
+        ? callsOnNamespace(callback, nameNode.text)
+        : ts.isObjectBindingPattern(nameNode)
+          ? nameNode.elements.flatMap((el) => callsOfIdentifier(callback, nameText(el.name), nameText(el.propertyName ?? el.name)))
           : [];
       // A call the callback returns becomes the value of the whole `await import(…).then(…)`.
       const thenHolder = holderOf(thenCall);
@@ -174,36 +173,42 @@ function followDynamicImport(file: SourceFile, call: CallExpression): { calls: F
         calls: found.map((c) => ({ ...c, holder: c.returned ? thenHolder : { kind: "none" as const } })).map(toFragmentCall),
       };
     }
-    return { calls: [], unfollowed: { construct: constructText(parent.getParent() ?? parent), ...at(parent) } };
+    return { calls: [], unfollowed: { construct: constructText(parent.parent), ...at(parent) } };
   }
 
   // (await import(…)).billingLedger(shared)
-  if (parent && Node.isPropertyAccessExpression(parent)) {
-    const direct = parent.getParent();
-    if (direct && Node.isCallExpression(direct) && direct.getExpression() === parent) {
-      return { calls: [{ exportName: parent.getName(), at: at(direct), holder: holderOf(direct) }] };
+  if (ts.isPropertyAccessExpression(parent)) {
+    const direct = parent.parent;
+    if (ts.isCallExpression(direct) && direct.expression === parent) {
+      return { calls: [{ exportName: parent.name.text, at: at(direct), holder: holderOf(direct) }] };
     }
   }
 
   // const m = await import(…) / const { billingLedger } = await import(…)
-  if (parent && Node.isVariableDeclaration(parent)) {
-    const nameNode = parent.getNameNode();
-    const scope = parent.getFirstAncestor((a) => Node.isBlock(a) || Node.isSourceFile(a)) ?? file;
-    if (Node.isIdentifier(nameNode)) {
-      const calls = callsOnNamespace(scope, nameNode.getText()).map(toFragmentCall);
-      const computed = calls.length === 0 ? computedAccessOn(scope, nameNode.getText()) : undefined;
+  if (ts.isVariableDeclaration(parent)) {
+    const nameNode = parent.name;
+    const scope = firstAncestor(parent, isBlockOrFile) ?? file;
+    if (ts.isIdentifier(nameNode)) {
+      const calls = callsOnNamespace(scope, nameNode.text).map(toFragmentCall);
+      const computed = calls.length === 0 ? computedAccessOn(scope, nameNode.text) : undefined;
       return computed ? { calls, unfollowed: { construct: constructText(computed), ...at(computed) } } : { calls };
     }
-    if (Node.isObjectBindingPattern(nameNode)) {
+    if (ts.isObjectBindingPattern(nameNode)) {
       return {
-        calls: nameNode
-          .getElements()
-          .flatMap((el) => callsOfIdentifier(scope, el.getName(), el.getPropertyNameNode()?.getText() ?? el.getName()))
-          .map(toFragmentCall),
+        calls: nameNode.elements.flatMap((el) => callsOfIdentifier(scope, nameText(el.name), nameText(el.propertyName ?? el.name))).map(toFragmentCall),
       };
     }
   }
-  return { calls: [], unfollowed: { construct: constructText(outer.getParent() ?? outer), ...at(call) } };
+  return { calls: [], unfollowed: { construct: constructText(parent), ...at(call) } };
+}
+
+function isBlockOrFile(node: ts.Node): node is ts.Block | ts.SourceFile {
+  return ts.isBlock(node) || ts.isSourceFile(node);
+}
+
+/** A binding or property name as written: an identifier's name, else the source text (`"a-b"`, `{ a }`). */
+function nameText(name: ts.Node): string {
+  return ts.isIdentifier(name) ? name.text : name.getText();
 }
 
 /**
@@ -211,21 +216,21 @@ function followDynamicImport(file: SourceFile, call: CallExpression): { calls: F
  * barrel such as `infra/services.ts` that re-exports every fragment): each
  * call whose callee the compiler resolves to a service's `infra` module.
  */
-function importsThroughRepositoryModules(file: SourceFile, servicesDir: string): ServiceInfraImport[] {
+function importsThroughRepositoryModules(file: ts.SourceFile, servicesDir: string): ServiceInfraImport[] {
   const out: ServiceInfraImport[] = [];
   for (const call of callsIn(file)) {
-    const callee = unwrap(call.getExpression());
-    if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) continue;
+    const callee = unwrap(call.expression);
+    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) continue;
     const steps = resolveName(callee).imports;
     const first = steps[0];
     if (!first || serviceOfInfraSpecifier(first.module, servicesDir) !== undefined) continue; // direct imports are read above
     for (const step of steps.slice(1)) {
-      const from = step.node.getSourceFile().getFilePath().replace(/^\/+/, "");
+      const from = step.node.getSourceFile().fileName.replace(/^\/+/, "");
       const target = step.module.startsWith(".") ? joinRepoPath(from.slice(0, from.lastIndexOf("/")), step.module) : undefined;
       const service = target === undefined ? undefined : serviceOfInfraSpecifier(target, servicesDir);
       if (service === undefined) continue;
-      const exportName = step.name === "*" && Node.isPropertyAccessExpression(callee) ? callee.getName() : step.name;
-      const declaration = first.node.getFirstAncestor(Node.isImportDeclaration) ?? first.node;
+      const exportName = step.name === "*" && ts.isPropertyAccessExpression(callee) ? callee.name.text : step.name;
+      const declaration = firstAncestor(first.node, ts.isImportDeclaration) ?? first.node;
       out.push({ service, specifier: first.module, at: at(declaration), calls: [{ exportName, at: at(call), holder: holderOf(call) }] });
       break;
     }
@@ -238,16 +243,16 @@ function importsThroughRepositoryModules(file: SourceFile, servicesDir: string):
  * template whose substitutions range over a list known statically (`for (const
  * name of ["a", "b"]) import(`./services/${name}/infra`)`, `.map((name) => …)`).
  */
-function specifierValues(arg: Node): string[] | undefined {
+function specifierValues(arg: ts.Node): string[] | undefined {
   const text = stringValue(arg);
   if (text !== undefined) return [text];
   const node = unwrap(arg);
-  if (!Node.isTemplateExpression(node)) return undefined;
-  let out = [node.getHead().getLiteralText()];
-  for (const span of node.getTemplateSpans()) {
-    const values = loopValues(span.getExpression());
+  if (!ts.isTemplateExpression(node)) return undefined;
+  let out = [node.head.text];
+  for (const span of node.templateSpans) {
+    const values = loopValues(span.expression);
     if (!values) return undefined;
-    const tail = span.getLiteral().getLiteralText();
+    const tail = span.literal.text;
     out = out.flatMap((prefix) => values.map((v) => `${prefix}${v}${tail}`));
     if (out.length > 200) return undefined;
   }
@@ -255,33 +260,33 @@ function specifierValues(arg: Node): string[] | undefined {
 }
 
 /** The strings a name takes: a constant, or the variable of a loop over a constant list of strings. */
-function loopValues(expr: Node): string[] | undefined {
+function loopValues(expr: ts.Node): string[] | undefined {
   const text = stringValue(expr);
   if (text !== undefined) return [text];
   const node = unwrap(expr);
-  if (!Node.isIdentifier(node)) return undefined;
+  if (!ts.isIdentifier(node)) return undefined;
   const declaration = resolveName(node).declaration;
-  let list: Node | undefined;
-  if (declaration && Node.isVariableDeclaration(declaration)) {
-    const loop = declaration.getParent()?.getParent();
-    if (loop && Node.isForOfStatement(loop)) list = loop.getExpression();
-  } else if (declaration && Node.isParameterDeclaration(declaration)) {
+  let list: ts.Node | undefined;
+  if (declaration && ts.isVariableDeclaration(declaration)) {
+    const loop = declaration.parent.parent;
+    if (ts.isForOfStatement(loop)) list = loop.expression;
+  } else if (declaration && ts.isParameter(declaration)) {
     // `LIST.map((name) => …)` / `forEach` / `flatMap`: the callback's first parameter.
-    const fn = declaration.getParent();
-    const call = fn.getParent();
-    const callee = call && Node.isCallExpression(call) ? unwrap(call.getExpression()) : undefined;
-    const first = isFunctionLike(fn) && fn.getParameters()[0] === declaration;
-    if (first && callee && Node.isPropertyAccessExpression(callee) && ["map", "forEach", "flatMap"].includes(callee.getName())) list = callee.getExpression();
+    const fn = declaration.parent;
+    const call = fn.parent;
+    const callee = ts.isCallExpression(call) ? unwrap(call.expression) : undefined;
+    const first = isFunctionLike(fn) && fn.parameters[0] === declaration;
+    if (first && callee && ts.isPropertyAccessExpression(callee) && ["map", "forEach", "flatMap"].includes(callee.name.text)) list = callee.expression;
   }
   const array = list ? followConst(list) : undefined;
-  if (!array || !Node.isArrayLiteralExpression(array)) return undefined;
-  const values = array.getElements().map((e) => stringValue(e));
+  if (!array || !ts.isArrayLiteralExpression(array)) return undefined;
+  const values = array.elements.map((e) => stringValue(e));
   return values.every((v): v is string => v !== undefined) ? values : undefined;
 }
 
 /** `m[key]` on a module object: an export chosen at run time. */
-function computedAccessOn(scope: Node, name: string): Node | undefined {
-  return descendantsOfKind(scope, SyntaxKind.ElementAccessExpression).find((e) => Node.isIdentifier(e.getExpression()) && e.getExpression().getText() === name);
+function computedAccessOn(scope: ts.Node, name: string): ts.Node | undefined {
+  return descendants(scope, ts.isElementAccessExpression).find((e) => ts.isIdentifier(e.expression) && e.expression.text === name);
 }
 
 interface FoundCall {
@@ -292,23 +297,28 @@ interface FoundCall {
 }
 
 /** `m.x(…)` calls on a module object named `name` inside `scope`. */
-function callsOnNamespace(scope: Node, name: string): (FoundCall & { holder: ResultHolder })[] {
-  return descendantsOfKind(scope, SyntaxKind.CallExpression)
-    .filter((c) => {
-      const callee = c.getExpression();
-      return Node.isPropertyAccessExpression(callee) && Node.isIdentifier(callee.getExpression()) && callee.getExpression().getText() === name;
-    })
-    .map((c) => found(c, (c.getExpression() as PropertyAccessExpression).getName()));
+function callsOnNamespace(scope: ts.Node, name: string): (FoundCall & { holder: ResultHolder })[] {
+  const out: (FoundCall & { holder: ResultHolder })[] = [];
+  for (const c of callsUnder(scope)) {
+    const callee = c.expression;
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === name) out.push(found(c, callee.name.text));
+  }
+  return out;
 }
 
 /** `x(…)` calls of a local binding `local` (bound to export `exported`) inside `scope`. */
-function callsOfIdentifier(scope: Node, local: string, exported: string): (FoundCall & { holder: ResultHolder })[] {
-  return descendantsOfKind(scope, SyntaxKind.CallExpression)
-    .filter((c) => Node.isIdentifier(c.getExpression()) && c.getExpression().getText() === local)
+function callsOfIdentifier(scope: ts.Node, local: string, exported: string): (FoundCall & { holder: ResultHolder })[] {
+  return callsUnder(scope)
+    .filter((c) => ts.isIdentifier(c.expression) && c.expression.text === local)
     .map((c) => found(c, exported));
 }
 
-function found(call: CallExpression, exportName: string): FoundCall & { holder: ResultHolder } {
+/** The calls inside `scope` in document order (the file's shared list when the scope is the file). */
+function callsUnder(scope: ts.Node): readonly ts.CallExpression[] {
+  return ts.isSourceFile(scope) ? callsIn(scope) : descendants(scope, ts.isCallExpression);
+}
+
+function found(call: ts.CallExpression, exportName: string): FoundCall & { holder: ResultHolder } {
   return { exportName, at: at(call), returned: isReturnedByCallback(call), holder: holderOf(call) };
 }
 
@@ -317,60 +327,78 @@ function toFragmentCall(c: FoundCall & { holder: ResultHolder }): FragmentCall {
 }
 
 /** Whether a call is what its enclosing arrow/function returns (`(m) => m.x(s)` or `return m.x(s)`). */
-function isReturnedByCallback(call: CallExpression): boolean {
+function isReturnedByCallback(call: ts.CallExpression): boolean {
   const outer = climb(call);
-  const parent = outer.getParent();
-  if (!parent) return false;
-  if (Node.isArrowFunction(parent) && parent.getBody() === outer) return true;
-  return Node.isReturnStatement(parent);
+  const parent = outer.parent;
+  if (ts.isArrowFunction(parent) && parent.body === outer) return true;
+  return ts.isReturnStatement(parent);
 }
 
 /** Skips `await`, parentheses and type assertions around a value. */
-function climb(node: Node): Node {
+function climb(node: ts.Node): ts.Node {
   let current = node;
   for (;;) {
-    const parent = current.getParent();
+    const parent = current.parent;
     if (
-      parent &&
-      (Node.isAwaitExpression(parent) ||
-        Node.isParenthesizedExpression(parent) ||
-        Node.isAsExpression(parent) ||
-        Node.isSatisfiesExpression(parent) ||
-        Node.isNonNullExpression(parent))
+      ts.isAwaitExpression(parent) ||
+      ts.isParenthesizedExpression(parent) ||
+      ts.isAsExpression(parent) ||
+      ts.isSatisfiesExpression(parent) ||
+      ts.isNonNullExpression(parent)
     ) {
       current = parent;
     } else return current;
   }
 }
 
-function holderOf(call: Node): ResultHolder {
+function holderOf(call: ts.Node): ResultHolder {
   const outer = climb(call);
-  const parent = outer.getParent();
-  if (parent && Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode())) return { kind: "variable", name: parent.getName() };
-  if (parent && Node.isPropertyAssignment(parent) && parent.getInitializer() === outer) {
-    const object = parent.getParent();
-    if (Node.isObjectLiteralExpression(object)) return { kind: "property", key: memberKey(parent), object, at: at(parent) };
+  const parent = outer.parent;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { kind: "variable", name: parent.name.text };
+  if (ts.isPropertyAssignment(parent) && parent.initializer === outer) {
+    const object = parent.parent;
+    if (ts.isObjectLiteralExpression(object)) return { kind: "property", key: memberKey(parent), object, at: at(parent) };
   }
   return { kind: "none" };
 }
 
 /** The `run` of `$config({ …, async run() { … } })` (or any object member named run). */
-function findRun(file: SourceFile): { body: Node; anchor: Node } | undefined {
-  for (const member of [...descendantsOfKind(file, SyntaxKind.MethodDeclaration), ...descendantsOfKind(file, SyntaxKind.PropertyAssignment)]) {
-    if (memberKey(member) !== "run") continue;
-    if (Node.isMethodDeclaration(member)) {
-      const body = member.getBody();
-      if (body) return { body, anchor: member.getNameNode() };
-    } else if (Node.isPropertyAssignment(member)) {
-      const init = member.getInitializer();
-      if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return { body: init.getBody(), anchor: member.getNameNode() };
-    }
+function findRun(file: ts.SourceFile): { body: ts.Node; anchor: ts.Node } | undefined {
+  // Methods are looked at before properties, each in document order.
+  const methods: ts.MethodDeclaration[] = [];
+  const properties: ts.PropertyAssignment[] = [];
+  forEachDescendant(file, (node) => {
+    if (ts.isMethodDeclaration(node)) methods.push(node);
+    else if (ts.isPropertyAssignment(node)) properties.push(node);
+  });
+  for (const method of methods) {
+    if (method.body && memberKey(method) === "run") return { body: method.body, anchor: method.name };
+  }
+  for (const property of properties) {
+    if (memberKey(property) !== "run") continue;
+    const init = property.initializer;
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return { body: init.body, anchor: property.name };
   }
   return undefined;
 }
 
 /** Return statements of a function body, not of functions nested in it. */
-function returnsOf(body: Node) {
-  const owner = body.getParent();
-  return descendantsOfKind(body, SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === owner);
+function returnsOf(body: ts.Node): ts.ReturnStatement[] {
+  const owner = body.parent;
+  return descendants(body, ts.isReturnStatement).filter((r) => firstAncestor(r, isFunctionLikeDeclaration) === owner);
+}
+
+/** The function kinds a `return` belongs to (declarations, accessors and arrows; function expressions are not among them, as before the compiler-API move). */
+function isFunctionLikeDeclaration(node: ts.Node): node is ts.SignatureDeclaration {
+  switch (node.kind) {
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.SetAccessor:
+      return true;
+    default:
+      return false;
+  }
 }
