@@ -1,13 +1,13 @@
-import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile, type TypeNode } from "ts-morph";
+import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
 import { readRawSql } from "../sql/brand-filter.js";
 import { pgParser, type PgParser } from "../sql/pg-parser.js";
 import { excerptOf } from "../sql/sql-text.js";
 import { resolveName } from "../ts/symbols.js";
-import { constructText, isFunctionLike, returnedExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { constructText, hasModifier, isFunctionLike, returnedExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, valueOf, type Substitution } from "../ts/values.js";
 import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableNamed, type DrizzleSchema } from "./schema.js";
-import { callsIn, descendantsOfKind } from "../ts/walk.js";
+import { callsIn, descendants, firstAncestor } from "../ts/walk.js";
 
 const REPOSITORY_FILE = /^src\/db\/[^/]+\.repository\.ts$/;
 const SELECT_METHODS = new Set(["select", "selectDistinct", "selectDistinctOn"]);
@@ -23,12 +23,12 @@ export type QueryVerb = "reads" | "updates" | "deletes from" | "counts";
 
 /** A query the analysis found wanting, with what a rule needs to say so. */
 export type QueryFinding =
-  | { kind: "noWhere" | "noBrandFilter"; method: string; verb: QueryVerb; table: string; column: string; node: Node }
-  | { kind: "undecidable"; method: string; verb: QueryVerb; table: string; column: string; construct: string; node: Node }
-  | { kind: "insertWithoutBrand"; method: string; table: string; node: Node }
-  | { kind: "insertUndecidable"; method: string; table: string; construct: string; node: Node }
-  | { kind: "rawWithoutBrand"; method: string; verb: string; table: string; excerpt: string; node: Node }
-  | { kind: "rawUndecidable"; method: string; construct: string; node: Node };
+  | { kind: "noWhere" | "noBrandFilter"; method: string; verb: QueryVerb; table: string; column: string; node: ts.Node }
+  | { kind: "undecidable"; method: string; verb: QueryVerb; table: string; column: string; construct: string; node: ts.Node }
+  | { kind: "insertWithoutBrand"; method: string; table: string; node: ts.Node }
+  | { kind: "insertUndecidable"; method: string; table: string; construct: string; node: ts.Node }
+  | { kind: "rawWithoutBrand"; method: string; verb: string; table: string; excerpt: string; node: ts.Node }
+  | { kind: "rawUndecidable"; method: string; construct: string; node: ts.Node };
 
 /**
  * Every query in the service's `src/db/*.repository.ts` files, checked for a
@@ -40,7 +40,7 @@ export function repositoryQueries(ctx: ServiceContext): Promise<QueryFinding[]> 
   return ctx.memo("repository-queries", async () => {
     const schema = await drizzleSchema(ctx);
     const prefix = `${ctx.service.dir}/`;
-    const files: SourceFile[] = [];
+    const files: ts.SourceFile[] = [];
     for (const path of ctx.files) {
       if (!REPOSITORY_FILE.test(path.slice(prefix.length))) continue;
       const file = await ctx.sourceFile(path);
@@ -60,13 +60,13 @@ export function repositoryQueries(ctx: ServiceContext): Promise<QueryFinding[]> 
  * `src/db/base.ts` or a workspace package): their queries run for the
  * repository, so they are checked too.
  */
-function baseClassFiles(files: readonly SourceFile[]): SourceFile[] {
-  const found = new Set<SourceFile>();
-  const queue = files.flatMap((f) => f.getClasses());
+function baseClassFiles(files: readonly ts.SourceFile[]): ts.SourceFile[] {
+  const found = new Set<ts.SourceFile>();
+  const queue: ts.ClassLikeDeclaration[] = files.flatMap((f) => f.statements.filter(ts.isClassDeclaration));
   for (let i = 0; i < queue.length && i < 200; i++) {
-    const heritage = queue[i]!.getExtends()?.getExpression();
+    const heritage = extendsExpression(queue[i]!);
     const base = heritage ? resolveName(heritage).declaration : undefined;
-    if (!base || !Node.isClassDeclaration(base)) continue;
+    if (!base || !ts.isClassDeclaration(base)) continue;
     const file = base.getSourceFile();
     if (!files.includes(file)) found.add(file);
     queue.push(base);
@@ -79,7 +79,7 @@ function baseClassFiles(files: readonly SourceFile[]): SourceFile[] {
 type Verdict = { kind: "yes" } | { kind: "no" } | { kind: "unknown"; construct: string };
 const YES: Verdict = { kind: "yes" };
 const NO: Verdict = { kind: "no" };
-const unknown = (node: Node, what?: string): Verdict => ({ kind: "unknown", construct: what ?? `\`${constructText(node, 60)}\`` });
+const unknown = (node: ts.Node, what?: string): Verdict => ({ kind: "unknown", construct: what ?? `\`${constructText(node, 60)}\`` });
 const NO_SUBST: Substitution = () => undefined;
 
 /** One query: where it starts, what it touches, and the node findings point at. */
@@ -87,8 +87,8 @@ interface Query {
   verb: QueryVerb;
   table: string;
   column: string;
-  anchor: Node;
-  start: CallExpression;
+  anchor: ts.Node;
+  start: ts.CallExpression;
 }
 
 class FileQueries {
@@ -96,40 +96,40 @@ class FileQueries {
   private readonly findings: QueryFinding[] = [];
 
   constructor(
-    private readonly file: SourceFile,
+    private readonly file: ts.SourceFile,
     private readonly schema: DrizzleSchema | undefined,
     private readonly pg: PgParser | undefined,
-    private readonly repositoryFiles: readonly SourceFile[],
+    private readonly repositoryFiles: readonly ts.SourceFile[],
   ) {
     for (const table of schema?.tables ?? []) for (const column of table.columns) if (isBrandIdColumn(column)) this.brandKeys.add(column.key);
   }
 
   run(): QueryFinding[] {
     for (const call of callsIn(this.file)) {
-      const callee = unwrap(call.getExpression());
-      if (!Node.isPropertyAccessExpression(callee)) continue;
-      const name = callee.getName();
-      const receiver = unwrap(callee.getExpression());
-      const args = call.getArguments();
+      const callee = unwrap(call.expression);
+      if (!ts.isPropertyAccessExpression(callee)) continue;
+      const name = callee.name.text;
+      const receiver = unwrap(callee.expression);
+      const args = call.arguments;
       if (name === "from" && args.length === 1 && this.isSelect(receiver)) {
         if (this.isLocalSubquery(args[0]!)) continue; // the subquery is checked where it is built
         this.checkFiltered({ ...this.describe("reads", args[0]!), anchor: selectAnchor(receiver, callee), start: call });
       } else if (name === "update" && args.length === 1 && chainAbove(call).some((c) => methodName(c) === "set")) {
-        this.checkFiltered({ ...this.describe("updates", args[0]!), anchor: callee.getNameNode(), start: call });
+        this.checkFiltered({ ...this.describe("updates", args[0]!), anchor: callee.name, start: call });
       } else if (name === "delete" && args.length === 1 && this.isDrizzleDelete(call)) {
-        this.checkFiltered({ ...this.describe("deletes from", args[0]!), anchor: callee.getNameNode(), start: call });
+        this.checkFiltered({ ...this.describe("deletes from", args[0]!), anchor: callee.name, start: call });
       } else if (name === "insert" && args.length === 1) {
         const values = chainAbove(call).find((c) => methodName(c) === "values");
         if (values) this.checkInsert(call, values);
-      } else if ((name === "findMany" || name === "findFirst") && Node.isPropertyAccessExpression(receiver) && isQueryNamespace(receiver.getExpression())) {
-        this.checkRelationalQuery(call, receiver.getName(), callee.getNameNode());
+      } else if ((name === "findMany" || name === "findFirst") && ts.isPropertyAccessExpression(receiver) && isQueryNamespace(receiver.expression)) {
+        this.checkRelationalQuery(call, receiver.name.text, callee.name);
       } else if (name === "$count" && args.length >= 1) {
-        const query: Query = { ...this.describe("counts", args[0]!), anchor: callee.getNameNode(), start: call };
+        const query: Query = { ...this.describe("counts", args[0]!), anchor: callee.name, start: call };
         this.reportVerdict(query, args[1] ? this.filterVerdict(args[1], FilterScope.EMPTY, NO_SUBST, 0) : undefined);
       } else if (name === "execute" && args.length >= 1 && isSqlLike(args[0]!)) {
-        this.checkRawSql(call, args[0]!, callee.getNameNode());
+        this.checkRawSql(call, args[0]!, callee.name);
       } else if (name === "query" && args.length >= 1 && isClientReceiver(receiver)) {
-        this.checkRawSql(call, args[0]!, callee.getNameNode());
+        this.checkRawSql(call, args[0]!, callee.name);
       }
     }
     return this.findings;
@@ -137,35 +137,35 @@ class FileQueries {
 
   // ── what a query touches ─────────────────────────────────────────────
 
-  private describe(verb: QueryVerb, tableArg: Node): Pick<Query, "verb" | "table" | "column"> {
+  private describe(verb: QueryVerb, tableArg: ts.Node): Pick<Query, "verb" | "table" | "column"> {
     const table = constructText(tableArg, 60);
     return { verb, table, column: `${table}.brandId` };
   }
 
   /** `db.select()…`, or a variable holding one (`let q = this.db.select(); q = q.from(t)`). */
-  private isSelect(receiver: Node): boolean {
+  private isSelect(receiver: ts.Node): boolean {
     const name = methodName(receiver);
     if (name && SELECT_METHODS.has(name)) return true;
-    if (!Node.isIdentifier(receiver)) return false;
+    if (!ts.isIdentifier(receiver)) return false;
     return this.valuesOfVariable(receiver).some((v) => SELECT_METHODS.has(methodName(unwrap(v)) ?? ""));
   }
 
   /** `.delete(x)` is drizzle's when the chain goes on with where/returning or `x` is a table (not `map.delete(key)`). */
-  private isDrizzleDelete(call: CallExpression): boolean {
+  private isDrizzleDelete(call: ts.CallExpression): boolean {
     if (chainAbove(call).some((c) => ["where", "returning"].includes(methodName(c) ?? ""))) return true;
-    return this.isTable(call.getArguments()[0]!);
+    return this.isTable(call.arguments[0]!);
   }
 
-  private isTable(expr: Node): boolean {
+  private isTable(expr: ts.Node): boolean {
     const node = unwrap(expr);
     if (tableNamed(this.schema, node)) return true;
-    if (Node.isPropertyAccessExpression(node) && node.getExpression().getKind() === SyntaxKind.ThisKeyword) return node.getName() === "table";
-    return (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) && resolveName(node).imports.length > 0 && !resolveName(node).external;
+    if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) return node.name.text === "table";
+    return (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && resolveName(node).imports.length > 0 && !resolveName(node).external;
   }
 
-  private isLocalSubquery(arg: Node): boolean {
+  private isLocalSubquery(arg: ts.Node): boolean {
     const node = unwrap(arg);
-    if (!Node.isIdentifier(node)) return false;
+    if (!ts.isIdentifier(node)) return false;
     const value = valueOf(node);
     const name = value ? methodName(value) : undefined;
     return name === "as" || name === "$with";
@@ -179,11 +179,11 @@ class FileQueries {
     if (wheres.length === 0) return this.reportVerdict(query, undefined);
     // Each place the query is finished is checked on its own: a helper returning a builder has several callers.
     for (const where of wheres) {
-      const at = where.caller ? { ...query, anchor: nameNode(where.caller.getExpression()), start: where.caller } : query;
+      const at = where.caller ? { ...query, anchor: nameNode(where.caller.expression), start: where.caller } : query;
       // A filter the function receives (`findWhere(where: SQL)` in a base repository) is checked at each call, where it is written.
       const passed = where.filter ? this.argumentsFor(where.filter) : [];
       if (passed.length) {
-        for (const { call, arg } of passed) this.reportVerdict({ ...at, anchor: nameNode(call.getExpression()), start: call }, arg ? this.filterVerdict(arg, FilterScope.EMPTY, NO_SUBST, 0) : undefined);
+        for (const { call, arg } of passed) this.reportVerdict({ ...at, anchor: nameNode(call.expression), start: call }, arg ? this.filterVerdict(arg, FilterScope.EMPTY, NO_SUBST, 0) : undefined);
         continue;
       }
       this.reportVerdict(at, where.filter ? this.filterVerdict(where.filter, FilterScope.EMPTY, NO_SUBST, 0) : undefined);
@@ -191,13 +191,13 @@ class FileQueries {
   }
 
   /** When `expr` is a parameter: each call of its function in the repository files, with the argument it passes. */
-  private argumentsFor(expr: Node): Array<{ call: CallExpression; arg: Node | undefined }> {
+  private argumentsFor(expr: ts.Node): Array<{ call: ts.CallExpression; arg: ts.Node | undefined }> {
     const declaration = resolveName(unwrap(expr)).declaration;
-    if (!declaration || !Node.isParameterDeclaration(declaration)) return [];
-    const fn = declaration.getParent();
+    if (!declaration || !ts.isParameter(declaration)) return [];
+    const fn = declaration.parent;
     if (!isFunctionLike(fn)) return [];
-    const index = fn.getParameters().indexOf(declaration);
-    return this.callsTo(fn).map((call) => ({ call, arg: call.getArguments()[index] }));
+    const index = fn.parameters.indexOf(declaration);
+    return this.callsTo(fn).map((call) => ({ call, arg: call.arguments[index] }));
   }
 
   /**
@@ -205,10 +205,10 @@ class FileQueries {
    * it is assigned to, later in the same function (`q = q.where(…)`); or, when
    * a function returns the builder, in each caller's chain.
    */
-  private wheresOf(start: Node, depth: number): Array<{ filter: Node | undefined; caller?: CallExpression }> | "dynamic" {
+  private wheresOf(start: ts.Node, depth: number): Array<{ filter: ts.Node | undefined; caller?: ts.CallExpression }> | "dynamic" {
     const chain = chainAbove(start);
     const where = chain.find((c) => methodName(c) === "where");
-    if (where) return [{ filter: where.getArguments()[0] }];
+    if (where) return [{ filter: where.arguments[0] }];
     const top = chain[chain.length - 1] ?? start;
     const later = this.laterWheres(top);
     if (later.length) return later.map((filter) => ({ filter }));
@@ -226,41 +226,44 @@ class FileQueries {
   }
 
   /** `const q = db.select().from(t); … q.where(…)` / `q = q.where(…)`: wheres applied to the variable later in the same function. */
-  private laterWheres(top: Node): Node[] {
+  private laterWheres(top: ts.Node): ts.Node[] {
     const variable = assignedVariable(top);
     if (!variable) return [];
-    const body = variable.getFirstAncestor((a) => isFunctionLike(a)) ?? variable.getSourceFile();
-    return descendantsOfKind(body, SyntaxKind.Identifier)
-      .filter((id) => id.getText() === variable.getName() && id.getStart() > top.getStart() && resolveName(id).declaration === variable)
+    if (!ts.isIdentifier(variable.name)) return [];
+    const name = variable.name.text;
+    const body = firstAncestor(variable, isFunctionLike) ?? variable.getSourceFile();
+    const after = top.getStart();
+    return descendants(body, ts.isIdentifier)
+      .filter((id) => id.text === name && id.getStart() > after && resolveName(id).declaration === variable)
       .flatMap((id) => {
         const where = chainAbove(id).find((c) => methodName(c) === "where");
-        return where?.getArguments()[0] ? [where.getArguments()[0]!] : [];
+        return where?.arguments[0] ? [where.arguments[0]!] : [];
       });
   }
 
   /** What a `let`/`const` variable is given: its initializer and every assignment to it. */
-  private valuesOfVariable(id: Node): Node[] {
+  private valuesOfVariable(id: ts.Node): ts.Node[] {
     const declaration = resolveName(id).declaration;
-    if (!declaration || !Node.isVariableDeclaration(declaration)) return [];
-    const values: Node[] = [];
-    const init = declaration.getInitializer();
+    if (!declaration || !ts.isVariableDeclaration(declaration)) return [];
+    const values: ts.Node[] = [];
+    const init = declaration.initializer;
     if (init) values.push(init);
-    const scope = declaration.getFirstAncestor((a) => isFunctionLike(a)) ?? declaration.getSourceFile();
-    for (const assignment of descendantsOfKind(scope, SyntaxKind.BinaryExpression)) {
-      const left = assignment.getLeft();
-      if (assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isIdentifier(left) && resolveName(left).declaration === declaration) values.push(assignment.getRight());
+    const scope = firstAncestor(declaration, isFunctionLike) ?? declaration.getSourceFile();
+    for (const assignment of descendants(scope, ts.isBinaryExpression)) {
+      const left = assignment.left;
+      if (assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(left) && resolveName(left).declaration === declaration) values.push(assignment.right);
     }
     return values;
   }
 
   /** Calls to a function or method from any repository file of the service (`this.base()`, `super.findAll(…)`, `helper()`). */
-  private callsTo(fn: FunctionLike): CallExpression[] {
+  private callsTo(fn: FunctionLike): ts.CallExpression[] {
     const name = functionName(fn);
     if (!name) return [];
     return this.repositoryFiles.flatMap((file) =>
       callsIn(file).filter((call) => {
-        const callee = unwrap(call.getExpression());
-        const calleeName = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : undefined;
+        const callee = unwrap(call.expression);
+        const calleeName = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
         return calleeName === name && (functionOf(callee) ?? inheritedMethod(callee)) === fn;
       }),
     );
@@ -273,66 +276,66 @@ class FileQueries {
     else if (verdict.kind === "unknown") this.findings.push({ kind: "undecidable", ...base, construct: verdict.construct });
   }
 
-  private checkRelationalQuery(call: CallExpression, tableName: string, anchor: Node): void {
+  private checkRelationalQuery(call: ts.CallExpression, tableName: string, anchor: ts.Node): void {
     const query: Query = { verb: "reads", table: `query.${tableName}`, column: `${tableName}.brandId`, anchor, start: call };
-    const arg = call.getArguments()[0];
+    const arg = call.arguments[0];
     if (!arg) return this.reportVerdict(query, undefined);
-    const options = Node.isObjectLiteralExpression(unwrap(arg)) ? unwrap(arg) : valueOf(arg);
-    if (!options || !Node.isObjectLiteralExpression(options)) return this.reportVerdict(query, unknown(arg, `the options \`${constructText(arg, 60)}\`${originOf(arg)}`));
-    const where = options.getProperty("where");
-    if (where && Node.isPropertyAssignment(where)) return this.reportVerdict(query, this.filterVerdict(where.getInitializerOrThrow(), FilterScope.EMPTY, NO_SUBST, 0));
-    if (where && Node.isShorthandPropertyAssignment(where)) return this.reportVerdict(query, this.filterVerdict(where.getNameNode(), FilterScope.EMPTY, NO_SUBST, 0));
-    const spread = options.getProperties().find((p) => Node.isSpreadAssignment(p));
+    const options = ts.isObjectLiteralExpression(unwrap(arg)) ? unwrap(arg) : valueOf(arg);
+    if (!options || !ts.isObjectLiteralExpression(options)) return this.reportVerdict(query, unknown(arg, `the options \`${constructText(arg, 60)}\`${originOf(arg)}`));
+    const where = options.properties.find((p) => declaredName(p) === "where");
+    if (where && ts.isPropertyAssignment(where)) return this.reportVerdict(query, this.filterVerdict(where.initializer, FilterScope.EMPTY, NO_SUBST, 0));
+    if (where && ts.isShorthandPropertyAssignment(where)) return this.reportVerdict(query, this.filterVerdict(where.name, FilterScope.EMPTY, NO_SUBST, 0));
+    const spread = options.properties.find((p) => ts.isSpreadAssignment(p));
     this.reportVerdict(query, spread ? unknown(spread) : undefined);
   }
 
   /** Whether a where expression scopes the query to one brand. */
-  private filterVerdict(node: Node, scope: FilterScope, subst: Substitution, depth: number): Verdict {
+  private filterVerdict(node: ts.Node, scope: FilterScope, subst: Substitution, depth: number): Verdict {
     const expr = unwrap(node);
     if (depth > MAX_DEPTH) return unknown(expr);
-    if (Node.isCallExpression(expr)) {
+    if (ts.isCallExpression(expr)) {
       const op = this.operatorOf(expr, scope);
-      const args = expr.getArguments();
-      const each = () => args.map((a) => (Node.isSpreadElement(a) ? this.spreadVerdict(a.getExpression(), scope, subst, depth) : this.filterVerdict(a, scope, subst, depth + 1)));
+      const args = expr.arguments;
+      const each = () => args.map((a) => (ts.isSpreadElement(a) ? this.spreadVerdict(a.expression, scope, subst, depth) : this.filterVerdict(a, scope, subst, depth + 1)));
       if (op === "and") return combineAny(each());
       if (op === "or") return combineAll(each());
       if (op && BRAND_FILTER_OPERATORS.has(op)) return this.comparesBrandWithValue(args[0], args[1], scope, subst) ? YES : NO;
       if (op) return NO;
       // A helper that builds the condition: `this.byBrand(brandId)`, a function in another file.
-      const fn = functionOf(expr.getExpression());
+      const fn = functionOf(expr.expression);
       const returned = fn ? returnedExpressions(fn) : [];
       if (fn && returned.length) return combineAll(returned.map((r) => this.filterVerdict(r, FilterScope.EMPTY, bindParameters(fn, args, subst), depth + 1)));
       return unknown(expr, `\`${constructText(expr, 60)}\`${originOf(expr, subst)}`);
     }
-    if (Node.isTaggedTemplateExpression(expr)) return this.sqlConditionVerdict(expr);
-    if (Node.isArrowFunction(expr) || Node.isFunctionExpression(expr)) {
+    if (ts.isTaggedTemplateExpression(expr)) return this.sqlConditionVerdict(expr);
+    if (ts.isArrowFunction(expr) || ts.isFunctionExpression(expr)) {
       // Relational where callback: (table, { eq, and }) => and(eq(table.brandId, …), …)
       const returned = returnedExpressions(expr);
       return returned.length ? combineAll(returned.map((r) => this.filterVerdict(r, FilterScope.fromCallback(expr), subst, depth + 1))) : unknown(expr);
     }
-    if (Node.isObjectLiteralExpression(expr)) return this.objectFilterVerdict(expr, depth);
-    if (Node.isConditionalExpression(expr)) return combineAll([this.filterVerdict(expr.getWhenTrue(), scope, subst, depth + 1), this.filterVerdict(expr.getWhenFalse(), scope, subst, depth + 1)]);
-    if (Node.isIdentifier(expr) || Node.isPropertyAccessExpression(expr)) {
-      if (expr.getText() === "undefined") return NO;
+    if (ts.isObjectLiteralExpression(expr)) return this.objectFilterVerdict(expr, depth);
+    if (ts.isConditionalExpression(expr)) return combineAll([this.filterVerdict(expr.whenTrue, scope, subst, depth + 1), this.filterVerdict(expr.whenFalse, scope, subst, depth + 1)]);
+    if (ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr)) {
+      if (ts.isIdentifier(expr) && expr.text === "undefined") return NO;
       const value = valueOf(expr, subst) ?? this.letValue(expr);
       if (value && value !== expr) return this.filterVerdict(value, scope, subst, depth + 1);
       return this.parameterVerdict(expr, depth) ?? unknown(expr, `\`${constructText(expr, 60)}\`${originOf(expr, subst)}`);
     }
-    if (expr.getKind() === SyntaxKind.NullKeyword) return NO;
+    if (expr.kind === ts.SyntaxKind.NullKeyword) return NO;
     return unknown(expr);
   }
 
   /** `and(...conditions)`: the array's elements, when it is a literal the analysis can read. */
-  private spreadVerdict(expr: Node, scope: FilterScope, subst: Substitution, depth: number): Verdict {
+  private spreadVerdict(expr: ts.Node, scope: FilterScope, subst: Substitution, depth: number): Verdict {
     const value = unwrap(expr);
-    const list = Node.isArrayLiteralExpression(value) ? value : valueOf(value, subst);
-    if (list && Node.isArrayLiteralExpression(list)) return combineAny(list.getElements().map((e) => this.filterVerdict(e, scope, subst, depth + 1)));
+    const list = ts.isArrayLiteralExpression(value) ? value : valueOf(value, subst);
+    if (list && ts.isArrayLiteralExpression(list)) return combineAny(list.elements.map((e) => this.filterVerdict(e, scope, subst, depth + 1)));
     return unknown(expr, `the spread \`...${constructText(expr, 60)}\``);
   }
 
   /** A `let` the function assigns once (`let where = and(…)`); several assignments must all filter. */
-  private letValue(expr: Node): Node | undefined {
-    if (!Node.isIdentifier(expr)) return undefined;
+  private letValue(expr: ts.Node): ts.Node | undefined {
+    if (!ts.isIdentifier(expr)) return undefined;
     const values = this.valuesOfVariable(expr);
     return values.length === 1 ? values[0] : undefined;
   }
@@ -342,25 +345,25 @@ class FileQueries {
    * repository): each caller in the repository files passes one, and each is
    * checked; with no caller here, the value comes from outside these files.
    */
-  private parameterVerdict(expr: Node, depth = 0): Verdict | undefined {
+  private parameterVerdict(expr: ts.Node, depth = 0): Verdict | undefined {
     const declaration = resolveName(unwrap(expr)).declaration;
-    if (!declaration || !Node.isParameterDeclaration(declaration)) return undefined;
-    const fn = declaration.getParent();
+    if (!declaration || !ts.isParameter(declaration)) return undefined;
+    const fn = declaration.parent;
     if (!isFunctionLike(fn)) return undefined;
-    const index = fn.getParameters().indexOf(declaration);
+    const index = fn.parameters.indexOf(declaration);
     const callers = this.callsTo(fn);
-    const label = `\`${declaration.getName()}\`, a parameter of \`${functionName(fn) ?? "(function)"}\``;
+    const label = `\`${declaration.name.getText()}\`, a parameter of \`${functionName(fn) ?? "(function)"}\``;
     if (!callers.length || depth >= MAX_DEPTH) return unknown(expr, `${label} that no repository code passes`);
     return combineAll(
       callers.map((call) => {
-        const arg = call.getArguments()[index];
+        const arg = call.arguments[index];
         return arg ? this.filterVerdict(arg, FilterScope.EMPTY, NO_SUBST, depth + 1) : NO;
       }),
     );
   }
 
   /** `eq(t.brandId, brandId)`: one side the brand column, the other a value (not a column: `eq(t.brandId, t.brandId)` filters nothing). */
-  private comparesBrandWithValue(left: Node | undefined, right: Node | undefined, scope: FilterScope, subst: Substitution): boolean {
+  private comparesBrandWithValue(left: ts.Node | undefined, right: ts.Node | undefined, scope: FilterScope, subst: Substitution): boolean {
     if (!left || !right) return false;
     const l = this.columnKey(left, scope, subst);
     const r = this.columnKey(right, scope, subst);
@@ -368,14 +371,14 @@ class FileQueries {
   }
 
   /** The column key an expression reads (`invoices.brandId` → `brandId`), or undefined for a value. */
-  private columnKey(node: Node, scope: FilterScope, subst: Substitution, depth = 0): string | undefined {
+  private columnKey(node: ts.Node, scope: FilterScope, subst: Substitution, depth = 0): string | undefined {
     const expr = unwrap(node);
     if (depth > MAX_DEPTH) return undefined;
-    if (Node.isPropertyAccessExpression(expr) || Node.isElementAccessExpression(expr)) {
-      const key = Node.isPropertyAccessExpression(expr) ? expr.getName() : staticPropertyName(expr.getArgumentExpressionOrThrow());
-      if (key !== undefined && this.isTableExpression(expr.getExpression(), scope)) return key;
+    if (ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr)) {
+      const key = ts.isPropertyAccessExpression(expr) ? expr.name.text : staticPropertyName(expr.argumentExpression);
+      if (key !== undefined && this.isTableExpression(expr.expression, scope)) return key;
     }
-    if (Node.isIdentifier(expr)) {
+    if (ts.isIdentifier(expr)) {
       const value = valueOf(expr, subst);
       if (value) return this.columnKey(value, scope, subst, depth + 1);
     }
@@ -383,35 +386,35 @@ class FileQueries {
   }
 
   /** A table whose columns a filter compares: one of the schema's, `this.table`, or a relational callback's table parameter. */
-  private isTableExpression(node: Node, scope: FilterScope): boolean {
+  private isTableExpression(node: ts.Node, scope: FilterScope): boolean {
     const expr = unwrap(node);
-    if (Node.isIdentifier(expr)) {
+    if (ts.isIdentifier(expr)) {
       const declaration = resolveName(expr).declaration;
       if (declaration && scope.tables.has(declaration)) return true;
     }
-    if (Node.isPropertyAccessExpression(expr) && expr.getExpression().getKind() === SyntaxKind.ThisKeyword) return expr.getName() === "table";
+    if (ts.isPropertyAccessExpression(expr) && expr.expression.kind === ts.SyntaxKind.ThisKeyword) return expr.name.text === "table";
     return tableNamed(this.schema, expr) !== undefined;
   }
 
   /** Relational queries v2 style: `where: { brandId, AND: [...], OR: [...] }`. */
-  private objectFilterVerdict(object: Node, depth: number): Verdict {
-    if (!Node.isObjectLiteralExpression(object) || depth > MAX_DEPTH) return unknown(object);
+  private objectFilterVerdict(object: ts.Node, depth: number): Verdict {
+    if (!ts.isObjectLiteralExpression(object) || depth > MAX_DEPTH) return unknown(object);
     const parts: Verdict[] = [];
-    for (const property of object.getProperties()) {
-      if (Node.isSpreadAssignment(property)) {
+    for (const property of object.properties) {
+      if (ts.isSpreadAssignment(property)) {
         parts.push(unknown(property));
         continue;
       }
-      if (!Node.isPropertyAssignment(property) && !Node.isShorthandPropertyAssignment(property)) continue;
-      const key = property.getName();
+      if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property)) continue;
+      const key = declaredName(property)!;
       if (this.brandKeys.has(key)) return YES;
-      if ((key === "AND" || key === "OR") && Node.isPropertyAssignment(property)) {
-        const list = unwrap(property.getInitializerOrThrow());
-        if (!Node.isArrayLiteralExpression(list)) {
+      if ((key === "AND" || key === "OR") && ts.isPropertyAssignment(property)) {
+        const list = unwrap(property.initializer);
+        if (!ts.isArrayLiteralExpression(list)) {
           parts.push(unknown(list));
           continue;
         }
-        const inner = list.getElements().map((e) => this.objectFilterVerdict(unwrap(e), depth + 1));
+        const inner = list.elements.map((e) => this.objectFilterVerdict(unwrap(e), depth + 1));
         parts.push(key === "AND" ? combineAny(inner) : combineAll(inner));
       }
     }
@@ -419,18 +422,18 @@ class FileQueries {
   }
 
   /** Which drizzle operator a call is (`eq`, `and`, …): imported from drizzle, or a relational callback's operators. */
-  private operatorOf(call: CallExpression, scope: FilterScope): string | undefined {
-    const callee = unwrap(call.getExpression());
-    if (Node.isIdentifier(callee)) {
+  private operatorOf(call: ts.CallExpression, scope: FilterScope): string | undefined {
+    const callee = unwrap(call.expression);
+    if (ts.isIdentifier(callee)) {
       const declaration = resolveName(callee).declaration;
       const bound = declaration ? scope.names.get(declaration) : undefined;
       if (bound) return bound;
     }
-    if (Node.isPropertyAccessExpression(callee) && Node.isIdentifier(callee.getExpression())) {
-      const declaration = resolveName(callee.getExpression()).declaration;
-      if (declaration && scope.namespaces.has(declaration)) return DRIZZLE_OPERATORS.has(callee.getName()) ? callee.getName() : undefined;
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+      const declaration = resolveName(callee.expression).declaration;
+      if (declaration && scope.namespaces.has(declaration)) return DRIZZLE_OPERATORS.has(callee.name.text) ? callee.name.text : undefined;
     }
-    if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return undefined;
+    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return undefined;
     const step = resolveName(callee).imports.find((s) => isDrizzleModule(s.module) && DRIZZLE_OPERATORS.has(s.name));
     return step?.name;
   }
@@ -438,7 +441,7 @@ class FileQueries {
   // ── raw SQL ──────────────────────────────────────────────────────────
 
   /** `sql\`brand_id = ${brandId}\`` as a where: read as a WHERE clause. */
-  private sqlConditionVerdict(template: Node): Verdict {
+  private sqlConditionVerdict(template: ts.Node): Verdict {
     const text = this.sqlText(template);
     if ("undecidable" in text || !this.pg) return unknown(template, `raw SQL \`${constructText(template, 60)}\``);
     const reading = readRawSql(this.pg, `SELECT 1 FROM brand_filter_probe WHERE ${text.sql}`);
@@ -446,7 +449,7 @@ class FileQueries {
     return reading.statements.every((s) => s.brandScoped) ? YES : NO;
   }
 
-  private checkRawSql(call: CallExpression, arg: Node, anchor: Node): void {
+  private checkRawSql(call: ts.CallExpression, arg: ts.Node, anchor: ts.Node): void {
     const method = this.methodOf(call);
     const text = this.sqlText(arg);
     if ("undecidable" in text) return void this.findings.push({ kind: "rawUndecidable", method, construct: text.undecidable, node: anchor });
@@ -464,31 +467,31 @@ class FileQueries {
    * `sql\`…\`` template whose interpolations become `$n` parameters, table
    * names (`${invoices}`) or column names (`${invoices.brandId}`).
    */
-  private sqlText(node: Node): { sql: string } | { undecidable: string } {
+  private sqlText(node: ts.Node): { sql: string } | { undecidable: string } {
     const expr = unwrap(node);
-    if (Node.isTaggedTemplateExpression(expr)) {
-      const template = expr.getTemplate();
-      if (Node.isNoSubstitutionTemplateLiteral(template)) return { sql: template.getLiteralText() };
-      let sql = template.getHead().getLiteralText();
+    if (ts.isTaggedTemplateExpression(expr)) {
+      const template = expr.template;
+      if (ts.isNoSubstitutionTemplateLiteral(template)) return { sql: template.text };
+      let sql = template.head.text;
       let parameters = 0;
-      for (const span of template.getTemplateSpans()) {
-        sql += (this.interpolatedName(span.getExpression()) ?? `$${++parameters}`) + span.getLiteral().getLiteralText();
+      for (const span of template.templateSpans) {
+        sql += (this.interpolatedName(span.expression) ?? `$${++parameters}`) + span.literal.text;
       }
       return { sql };
     }
-    if (Node.isCallExpression(expr) && methodName(expr) === "raw" && expr.getArguments()[0]) return this.sqlText(expr.getArguments()[0]!);
+    if (ts.isCallExpression(expr) && methodName(expr) === "raw" && expr.arguments[0]) return this.sqlText(expr.arguments[0]!);
     const value = evaluateString(expr);
     return "value" in value ? { sql: value.value } : { undecidable: `SQL built from ${value.undecidable.construct}` };
   }
 
   /** `${invoices}` is the table's name and `${invoices.brandId}` the column's, as drizzle writes them; anything else is a parameter. */
-  private interpolatedName(expr: Node): string | undefined {
+  private interpolatedName(expr: ts.Node): string | undefined {
     const table = tableNamed(this.schema, expr);
     if (table?.name) return table.schema ? `"${table.schema}"."${table.name}"` : `"${table.name}"`;
     const node = unwrap(expr);
-    if (Node.isPropertyAccessExpression(node)) {
-      const owner = tableNamed(this.schema, node.getExpression());
-      const column = owner?.columns.find((c) => c.key === node.getName());
+    if (ts.isPropertyAccessExpression(node)) {
+      const owner = tableNamed(this.schema, node.expression);
+      const column = owner?.columns.find((c) => c.key === node.name.text);
       if (column) return `"${isBrandIdColumn(column) ? "brand_id" : column.dbName}"`;
     }
     return undefined;
@@ -496,44 +499,44 @@ class FileQueries {
 
   // ── inserts ──────────────────────────────────────────────────────────
 
-  private checkInsert(insert: CallExpression, values: CallExpression): void {
-    const table = insert.getArguments()[0]!;
-    const arg = values.getArguments()[0];
+  private checkInsert(insert: ts.CallExpression, values: ts.CallExpression): void {
+    const table = insert.arguments[0]!;
+    const arg = values.arguments[0];
     const verdict: Verdict = arg ? this.insertVerdict(arg, 0) : NO;
     if (verdict.kind === "yes") return;
-    const base = { method: this.methodOf(insert), table: constructText(table, 60), node: nameNode(insert.getExpression()) };
+    const base = { method: this.methodOf(insert), table: constructText(table, 60), node: nameNode(insert.expression) };
     if (verdict.kind === "no") this.findings.push({ kind: "insertWithoutBrand", ...base });
     else this.findings.push({ kind: "insertUndecidable", ...base, construct: verdict.construct });
   }
 
-  private insertVerdict(node: Node, depth: number): Verdict {
+  private insertVerdict(node: ts.Node, depth: number): Verdict {
     const expr = unwrap(node);
     if (depth > MAX_DEPTH) return unknown(expr);
-    if (Node.isObjectLiteralExpression(expr)) {
+    if (ts.isObjectLiteralExpression(expr)) {
       const parts: Verdict[] = [];
-      for (const property of expr.getProperties()) {
-        if ((Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property)) && this.brandKeys.has(property.getName())) return YES;
-        if (Node.isSpreadAssignment(property)) parts.push(this.insertVerdict(property.getExpression(), depth + 1));
+      for (const property of expr.properties) {
+        if ((ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && this.brandKeys.has(declaredName(property)!)) return YES;
+        if (ts.isSpreadAssignment(property)) parts.push(this.insertVerdict(property.expression, depth + 1));
       }
       return combineAny(parts);
     }
-    if (Node.isArrayLiteralExpression(expr)) {
-      const elements = expr.getElements();
+    if (ts.isArrayLiteralExpression(expr)) {
+      const elements = expr.elements;
       return elements.length ? combineAll(elements.map((e) => this.insertVerdict(e, depth + 1))) : NO;
     }
-    if (Node.isIdentifier(expr)) {
+    if (ts.isIdentifier(expr)) {
       const declaration = resolveName(expr).declaration;
-      if (declaration && Node.isParameterDeclaration(declaration)) {
-        const type = declaration.getTypeNode();
-        return type ? this.typeVerdict(type, depth + 1) : unknown(expr, `the untyped parameter \`${expr.getText()}\``);
+      if (declaration && ts.isParameter(declaration)) {
+        const type = declaration.type;
+        return type ? this.typeVerdict(type, depth + 1) : unknown(expr, `the untyped parameter \`${expr.text}\``);
       }
       const value = valueOf(expr) ?? this.letValue(expr);
       if (value && value !== expr) return this.insertVerdict(value, depth + 1);
       return unknown(expr);
     }
     // rows.map((row) => ({ ...row, brandId }))
-    if (Node.isCallExpression(expr) && methodName(expr) === "map") {
-      const mapper = expr.getArguments()[0];
+    if (ts.isCallExpression(expr) && methodName(expr) === "map") {
+      const mapper = expr.arguments[0];
       const fn = mapper ? unwrap(mapper) : undefined;
       const returned = fn && isFunctionLike(fn) ? returnedExpressions(fn) : [];
       if (returned.length) return combineAll(returned.map((r) => this.insertVerdict(r, depth + 1)));
@@ -541,14 +544,19 @@ class FileQueries {
     return unknown(expr);
   }
 
+  /** Whether a type literal's or interface's properties include a brand key (`brandId: string`). */
+  private hasBrandProperty(members: readonly ts.TypeElement[]): boolean {
+    return members.some((m) => ts.isPropertySignature(m) && this.brandKeys.has(declaredName(m)!));
+  }
+
   /** Whether a parameter's declared type carries brandId. */
-  private typeVerdict(type: TypeNode, depth: number): Verdict {
+  private typeVerdict(type: ts.TypeNode, depth: number): Verdict {
     if (depth > MAX_DEPTH) return unknown(type);
-    if (Node.isTypeLiteral(type)) return type.getProperties().some((p) => this.brandKeys.has(p.getName())) ? YES : NO;
-    if (Node.isIntersectionTypeNode(type)) return combineAny(type.getTypeNodes().map((t) => this.typeVerdict(t, depth + 1)));
-    if (Node.isUnionTypeNode(type)) return combineAll(type.getTypeNodes().map((t) => this.typeVerdict(t, depth + 1)));
-    if (Node.isParenthesizedTypeNode(type)) return this.typeVerdict(type.getTypeNode(), depth + 1);
-    if (Node.isArrayTypeNode(type)) return this.typeVerdict(type.getElementTypeNode(), depth + 1);
+    if (ts.isTypeLiteralNode(type)) return this.hasBrandProperty(type.members) ? YES : NO;
+    if (ts.isIntersectionTypeNode(type)) return combineAny(type.types.map((t) => this.typeVerdict(t, depth + 1)));
+    if (ts.isUnionTypeNode(type)) return combineAll(type.types.map((t) => this.typeVerdict(t, depth + 1)));
+    if (ts.isParenthesizedTypeNode(type)) return this.typeVerdict(type.type, depth + 1);
+    if (ts.isArrayTypeNode(type)) return this.typeVerdict(type.elementType, depth + 1);
     // typeof invoices.$inferInsert / InferInsertModel<typeof invoices>: brandId is required when the column is NOT NULL without default.
     const inferred = this.inferredInsertTable(type);
     if (inferred !== undefined) {
@@ -558,20 +566,20 @@ class FileQueries {
     }
     const fromSchema = this.validatorTypeVerdict(type);
     if (fromSchema) return fromSchema;
-    if (Node.isTypeReference(type)) {
-      const name = type.getTypeName();
-      const declaration = Node.isIdentifier(name) ? resolveName(name).declaration : undefined;
-      if (declaration && Node.isTypeAliasDeclaration(declaration)) {
-        const aliased = declaration.getTypeNode();
+    if (ts.isTypeReferenceNode(type)) {
+      const name = type.typeName;
+      const declaration = ts.isIdentifier(name) ? resolveName(name).declaration : undefined;
+      if (declaration && ts.isTypeAliasDeclaration(declaration)) {
+        const aliased = declaration.type;
         return aliased ? this.typeVerdict(aliased, depth + 1) : unknown(type);
       }
-      if (declaration && Node.isInterfaceDeclaration(declaration)) {
-        if (declaration.getProperties().some((p) => this.brandKeys.has(p.getName()))) return YES;
-        const bases = declaration.getExtends().map((e) => e.getExpression());
+      if (declaration && ts.isInterfaceDeclaration(declaration)) {
+        if (this.hasBrandProperty(declaration.members)) return YES;
+        const bases = (declaration.heritageClauses ?? []).filter((h) => h.token === ts.SyntaxKind.ExtendsKeyword).flatMap((h) => h.types.map((e) => e.expression));
         return bases.length ? unknown(type, `the type \`${name.getText()}\` (it extends ${bases.map((b) => `\`${b.getText()}\``).join(", ")})`) : NO;
       }
     }
-    return unknown(type, `the type \`${constructText(type, 60)}\`${Node.isTypeReference(type) ? originOf(type.getTypeName()) : ""}`);
+    return unknown(type, `the type \`${constructText(type, 60)}\`${ts.isTypeReferenceNode(type) ? originOf(type.typeName) : ""}`);
   }
 
   /**
@@ -580,55 +588,55 @@ class FileQueries {
    * brandId when the table's column is NOT NULL without default;
    * `z.object({ … })` (and `.extend({ … })`) has the keys it lists.
    */
-  private validatorTypeVerdict(type: TypeNode): Verdict | undefined {
-    if (!Node.isTypeReference(type)) return undefined;
-    const typeName = type.getTypeName().getText();
-    const arg = type.getTypeArguments()[0];
-    if (!/(?:^|\.)(?:infer|input|output)$/.test(typeName) || !arg || !Node.isTypeQuery(arg)) return undefined;
-    const name = arg.getExprName();
-    const value = Node.isIdentifier(name) ? valueOf(name) : undefined;
-    if (!value || !Node.isCallExpression(value)) return undefined;
+  private validatorTypeVerdict(type: ts.TypeNode): Verdict | undefined {
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    const typeName = type.typeName.getText();
+    const arg = type.typeArguments?.[0];
+    if (!/(?:^|\.)(?:infer|input|output)$/.test(typeName) || !arg || !ts.isTypeQueryNode(arg)) return undefined;
+    const name = arg.exprName;
+    const value = ts.isIdentifier(name) ? valueOf(name) : undefined;
+    if (!value || !ts.isCallExpression(value)) return undefined;
     const keys: string[] = [];
-    let call: Node = value;
-    for (let hops = 0; Node.isCallExpression(call) && hops < MAX_DEPTH; hops++) {
-      const callee = unwrap(call.getExpression());
-      const first = call.getArguments()[0];
-      if ((Node.isIdentifier(callee) || Node.isPropertyAccessExpression(callee)) && resolveName(callee).imports.some((s) => s.name === "createInsertSchema" && s.module.includes("zod"))) {
+    let call: ts.Node = value;
+    for (let hops = 0; ts.isCallExpression(call) && hops < MAX_DEPTH; hops++) {
+      const callee = unwrap(call.expression);
+      const first = call.arguments[0];
+      if ((ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) && resolveName(callee).imports.some((s) => s.name === "createInsertSchema" && s.module.includes("zod"))) {
         const table = first ? tableNamed(this.schema, first) : undefined;
         const brand = table?.columns.find(isBrandIdColumn);
         if (keys.some((k) => this.brandKeys.has(k)) || (brand && brand.notNull && !brand.hasDefault)) return YES;
         return table ? NO : undefined;
       }
       const method = methodName(call);
-      const object = first && Node.isObjectLiteralExpression(unwrap(first)) ? (unwrap(first) as ObjectLiteralExpression) : undefined;
-      if ((method === "object" || method === "extend") && object) keys.push(...object.getProperties().flatMap((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? [p.getName()] : [])));
+      const object = first && ts.isObjectLiteralExpression(unwrap(first)) ? (unwrap(first) as ts.ObjectLiteralExpression) : undefined;
+      if ((method === "object" || method === "extend") && object) keys.push(...object.properties.flatMap((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? [declaredName(p)!] : [])));
       else if (method !== "strict" && method !== "passthrough" && method !== "strip" && method !== "describe") return undefined;
       if (method === "object") return keys.some((k) => this.brandKeys.has(k)) ? YES : NO;
-      call = Node.isPropertyAccessExpression(callee) ? unwrap(callee.getExpression()) : callee;
+      call = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : callee;
     }
     return undefined;
   }
 
   /** The table of `typeof t.$inferInsert` / `InferInsertModel<typeof t>` (null when `t` is not a schema table), or undefined for other types. */
-  private inferredInsertTable(type: TypeNode) {
-    let query: Node | undefined;
-    if (Node.isTypeQuery(type)) {
-      const name = type.getExprName();
-      if (Node.isQualifiedName(name) && name.getRight().getText() === "$inferInsert") query = name.getLeft();
-    } else if (Node.isTypeReference(type) && type.getTypeName().getText().endsWith("InferInsertModel")) {
-      const arg = type.getTypeArguments()[0];
-      if (arg && Node.isTypeQuery(arg)) query = arg.getExprName();
+  private inferredInsertTable(type: ts.TypeNode) {
+    let query: ts.Node | undefined;
+    if (ts.isTypeQueryNode(type)) {
+      const name = type.exprName;
+      if (ts.isQualifiedName(name) && name.right.text === "$inferInsert") query = name.left;
+    } else if (ts.isTypeReferenceNode(type) && type.typeName.getText().endsWith("InferInsertModel")) {
+      const arg = type.typeArguments?.[0];
+      if (arg && ts.isTypeQueryNode(arg)) query = arg.exprName;
     }
     if (!query) return undefined;
-    const declaration = Node.isIdentifier(query) ? resolveName(query).declaration : undefined;
+    const declaration = ts.isIdentifier(query) ? resolveName(query).declaration : undefined;
     return this.schema?.tables.find((t) => t.declaration === declaration) ?? null;
   }
 
   /** The function or method a node is in, as engineers name it. */
-  private methodOf(node: Node): string {
-    for (let current: Node | undefined = node.getParent(); current; current = current.getParent()) {
-      if (isFunctionLike(current) || Node.isGetAccessorDeclaration(current) || Node.isPropertyDeclaration(current)) {
-        const name = Node.isConstructorDeclaration(current) ? "constructor" : functionName(current as FunctionLike);
+  private methodOf(node: ts.Node): string {
+    for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
+      if (isFunctionLike(current) || ts.isGetAccessorDeclaration(current) || ts.isPropertyDeclaration(current)) {
+        const name = ts.isConstructorDeclaration(current) ? "constructor" : functionName(current as FunctionLike);
         if (name) return name;
       }
     }
@@ -639,20 +647,20 @@ class FileQueries {
 /** Names bound inside a relational where callback: its table parameter and its operators (`(t, { eq, and: both }) => …` or `(t, ops) => ops.eq(…)`). */
 class FilterScope {
   static readonly EMPTY = new FilterScope();
-  readonly names = new Map<Node, string>();
-  readonly namespaces = new Set<Node>();
-  readonly tables = new Set<Node>();
+  readonly names = new Map<ts.Node, string>();
+  readonly namespaces = new Set<ts.Node>();
+  readonly tables = new Set<ts.Node>();
 
-  static fromCallback(fn: Node): FilterScope {
+  static fromCallback(fn: ts.Node): FilterScope {
     const scope = new FilterScope();
-    if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return scope;
-    const [table, ops] = fn.getParameters();
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return scope;
+    const [table, ops] = fn.parameters;
     if (table) scope.tables.add(table);
-    const pattern = ops?.getNameNode();
-    if (ops && pattern && Node.isIdentifier(pattern)) scope.namespaces.add(ops);
-    if (pattern && Node.isObjectBindingPattern(pattern)) {
-      for (const element of pattern.getElements()) {
-        const imported = element.getPropertyNameNode()?.getText() ?? element.getName();
+    const pattern = ops?.name;
+    if (ops && pattern && ts.isIdentifier(pattern)) scope.namespaces.add(ops);
+    if (pattern && ts.isObjectBindingPattern(pattern)) {
+      for (const element of pattern.elements) {
+        const imported = (element.propertyName ?? element.name).getText();
         if (DRIZZLE_OPERATORS.has(imported)) scope.names.set(element, imported);
       }
     }
@@ -674,40 +682,40 @@ function combineAll(parts: Verdict[]): Verdict {
 }
 
 /** Parameters bound to a helper call's arguments, so `eq(column, value)` in the helper sees the caller's column. */
-function bindParameters(fn: FunctionLike, args: readonly Node[], outer: Substitution): Substitution {
-  const params = fn.getParameters();
+function bindParameters(fn: FunctionLike, args: readonly ts.Node[], outer: Substitution): Substitution {
+  const params = fn.parameters;
   return (declaration) => {
     const index = params.indexOf(declaration as (typeof params)[number]);
     return index >= 0 ? args[index] : outer(declaration);
   };
 }
 
-function methodName(node: Node): string | undefined {
-  if (!Node.isCallExpression(node)) return undefined;
-  const callee = unwrap(node.getExpression());
-  return Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
+function methodName(node: ts.Node): string | undefined {
+  if (!ts.isCallExpression(node)) return undefined;
+  const callee = unwrap(node.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
 }
 
-function nameNode(callee: Node): Node {
+function nameNode(callee: ts.Node): ts.Node {
   const node = unwrap(callee);
-  return Node.isPropertyAccessExpression(node) ? node.getNameNode() : node;
+  return ts.isPropertyAccessExpression(node) ? node.name : node;
 }
 
 /** `select` in `db.select().from(t)`; the `from` of `q.from(t)` when the select is in a variable. */
-function selectAnchor(receiver: Node, from: Node): Node {
-  return Node.isCallExpression(receiver) ? nameNode(receiver.getExpression()) : nameNode(from);
+function selectAnchor(receiver: ts.Node, from: ts.Node): ts.Node {
+  return ts.isCallExpression(receiver) ? nameNode(receiver.expression) : nameNode(from);
 }
 
 /** The method calls chained onto `node`: `.where(…)`, `.orderBy(…)`, … in order. */
-function chainAbove(node: Node): CallExpression[] {
-  const chain: CallExpression[] = [];
+function chainAbove(node: ts.Node): ts.CallExpression[] {
+  const chain: ts.CallExpression[] = [];
   let current = node;
   for (;;) {
-    let parent = current.getParent();
-    while (parent && (Node.isParenthesizedExpression(parent) || Node.isNonNullExpression(parent) || Node.isAsExpression(parent))) parent = parent.getParent();
-    if (!parent || !Node.isPropertyAccessExpression(parent)) break;
-    const call = parent.getParent();
-    if (!call || !Node.isCallExpression(call) || call.getExpression() !== parent) break;
+    let parent = current.parent;
+    while (parent && (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent))) parent = parent.parent;
+    if (!parent || !ts.isPropertyAccessExpression(parent)) break;
+    const call = parent.parent;
+    if (!call || !ts.isCallExpression(call) || call.expression !== parent) break;
     chain.push(call);
     current = call;
   }
@@ -715,68 +723,95 @@ function chainAbove(node: Node): CallExpression[] {
 }
 
 /** The variable a query is stored in: `const q = <top>` or `q = <top>`. */
-function assignedVariable(top: Node) {
-  let parent = top.getParent();
-  while (parent && (Node.isAwaitExpression(parent) || Node.isParenthesizedExpression(parent) || Node.isAsExpression(parent))) parent = parent.getParent();
-  if (parent && Node.isVariableDeclaration(parent)) return parent;
-  if (parent && Node.isBinaryExpression(parent) && parent.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isIdentifier(parent.getLeft())) {
-    const declaration = resolveName(parent.getLeft()).declaration;
-    return declaration && Node.isVariableDeclaration(declaration) ? declaration : undefined;
+function assignedVariable(top: ts.Node) {
+  let parent = top.parent;
+  while (parent && (ts.isAwaitExpression(parent) || ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent))) parent = parent.parent;
+  if (parent && ts.isVariableDeclaration(parent)) return parent;
+  if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) {
+    const declaration = resolveName(parent.left).declaration;
+    return declaration && ts.isVariableDeclaration(declaration) ? declaration : undefined;
   }
   return undefined;
 }
 
 /** The function whose result `top` is (`return db.select().from(t)` or an arrow's expression body). */
-function returningFunction(top: Node): FunctionLike | undefined {
-  const parent = top.getParent();
-  if (parent && Node.isReturnStatement(parent)) {
-    const fn = parent.getFirstAncestor((a) => isFunctionLike(a));
-    return fn && isFunctionLike(fn) ? fn : undefined;
+function returningFunction(top: ts.Node): FunctionLike | undefined {
+  const parent = top.parent;
+  if (parent && ts.isReturnStatement(parent)) {
+    return firstAncestor(parent, isFunctionLike);
   }
-  if (parent && isFunctionLike(parent) && Node.isArrowFunction(parent) && parent.getBody() === top) return parent;
+  if (parent && isFunctionLike(parent) && ts.isArrowFunction(parent) && parent.body === top) return parent;
   return undefined;
 }
 
-function functionName(fn: Node): string | undefined {
-  if (Node.isMethodDeclaration(fn) || Node.isFunctionDeclaration(fn) || Node.isGetAccessorDeclaration(fn) || Node.isPropertyDeclaration(fn)) return fn.getName();
-  const parent = fn.getParent();
-  if (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyDeclaration(parent) || Node.isPropertyAssignment(parent))) return parent.getName();
+function functionName(fn: ts.Node): string | undefined {
+  if (ts.isMethodDeclaration(fn) || ts.isFunctionDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isPropertyDeclaration(fn)) return declaredName(fn);
+  const parent = fn.parent;
+  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent))) return declaredName(parent);
   return undefined;
 }
 
 /** `this.m` / `super.m` naming a method a base class declares (`class R extends Base<T>`), through the `extends` chain. */
-function inheritedMethod(callee: Node): FunctionLike | undefined {
-  if (!Node.isPropertyAccessExpression(callee)) return undefined;
-  const receiver = callee.getExpression().getKind();
-  if (receiver !== SyntaxKind.ThisKeyword && receiver !== SyntaxKind.SuperKeyword) return undefined;
-  let cls: Node | undefined = callee.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
-  for (let hop = 0; cls && (Node.isClassDeclaration(cls) || Node.isClassExpression(cls)) && hop < MAX_DEPTH; hop++) {
-    const method = cls.getMethod(callee.getName());
-    if (method && (hop > 0 || receiver === SyntaxKind.ThisKeyword)) return method;
-    const heritage = cls.getExtends()?.getExpression();
+function inheritedMethod(callee: ts.Node): FunctionLike | undefined {
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const receiver = callee.expression.kind;
+  if (receiver !== ts.SyntaxKind.ThisKeyword && receiver !== ts.SyntaxKind.SuperKeyword) return undefined;
+  const name = callee.name.text;
+  let cls: ts.Node | undefined = firstAncestor(callee, ts.isClassLike);
+  for (let hop = 0; cls && ts.isClassLike(cls) && hop < MAX_DEPTH; hop++) {
+    const method = methodNamed(cls, name);
+    if (method && (hop > 0 || receiver === ts.SyntaxKind.ThisKeyword)) return method;
+    const heritage = extendsExpression(cls);
     cls = heritage ? resolveName(heritage).declaration : undefined;
   }
   return undefined;
 }
 
+/** A class's method by name: one with a body or an abstract one (any in ambient code), never an overload signature. */
+function methodNamed(cls: ts.ClassLikeDeclaration, name: string): ts.MethodDeclaration | undefined {
+  const ambient = isAmbient(cls);
+  return cls.members.find(
+    (m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && declaredName(m) === name && (m.body !== undefined || ambient || hasModifier(m, ts.SyntaxKind.AbstractKeyword)),
+  );
+}
+
+/** In a declaration file or under `declare` (`declare class`, `declare module`): methods there have no bodies. */
+function isAmbient(node: ts.Node): boolean {
+  if (node.getSourceFile().isDeclarationFile) return true;
+  for (let current: ts.Node | undefined = node; current; current = current.parent) if (hasModifier(current, ts.SyntaxKind.DeclareKeyword)) return true;
+  return false;
+}
+
+/** The class expression after `extends` (`Base` in `extends Base<T>`). */
+function extendsExpression(cls: ts.ClassLikeDeclaration): ts.Expression | undefined {
+  return cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+}
+
+/** A declaration's name as written (`m`, `"m"`, `[k]`): how the messages have always named methods and how calls are matched to them. */
+function declaredName(node: ts.Node): string | undefined {
+  const name = (node as { name?: ts.Node }).name;
+  if (!name) return undefined;
+  return ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name.text : name.getText();
+}
+
 /** `db.query` / `this.db.query` / `tx.query`. */
-function isQueryNamespace(node: Node): boolean {
+function isQueryNamespace(node: ts.Node): boolean {
   const expr = unwrap(node);
-  return Node.isPropertyAccessExpression(expr) && expr.getName() === "query";
+  return ts.isPropertyAccessExpression(expr) && expr.name.text === "query";
 }
 
 /** The node-postgres client under drizzle: `db.$client`, `this.db.$client`. */
-function isClientReceiver(node: Node): boolean {
+function isClientReceiver(node: ts.Node): boolean {
   const expr = unwrap(node);
-  return Node.isPropertyAccessExpression(expr) && expr.getName() === "$client";
+  return ts.isPropertyAccessExpression(expr) && expr.name.text === "$client";
 }
 
 /** What `execute(…)` runs when it is SQL: a `sql` template, a string, `sql.raw(…)`, or a constant holding one. */
-function isSqlLike(arg: Node, depth = 0): boolean {
+function isSqlLike(arg: ts.Node, depth = 0): boolean {
   const expr = unwrap(arg);
-  if (Node.isTaggedTemplateExpression(expr) || Node.isStringLiteral(expr) || Node.isNoSubstitutionTemplateLiteral(expr) || Node.isTemplateExpression(expr)) return true;
-  if (Node.isCallExpression(expr)) return methodName(expr) === "raw";
-  if (depth < 4 && (Node.isIdentifier(expr) || Node.isPropertyAccessExpression(expr))) {
+  if (ts.isTaggedTemplateExpression(expr) || ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr) || ts.isTemplateExpression(expr)) return true;
+  if (ts.isCallExpression(expr)) return methodName(expr) === "raw";
+  if (depth < 4 && (ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr))) {
     const value = valueOf(expr);
     return value ? isSqlLike(value, depth + 1) : false;
   }

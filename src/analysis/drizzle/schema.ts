@@ -1,6 +1,7 @@
-import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
 import { repoPathOf, undecidableAt, type Undecidable } from "../ts/location.js";
+import { importedFile } from "../ts/program.js";
 import { resolveName } from "../ts/symbols.js";
 import { constructText, isFunctionLike, returnedExpressions, staticPropertyName, unwrap } from "../ts/syntax.js";
 import { bindArguments, evaluateString, functionOf, objectLiteralOf, originOf, valueOf, type Substitution } from "../ts/values.js";
@@ -26,20 +27,20 @@ export interface DrizzleColumn {
   nameFromKey: boolean;
   notNull: boolean;
   hasDefault: boolean;
-  node: Node;
+  node: ts.Node;
 }
 
 export interface DrizzleTable {
   /** The variable the table is assigned to (`invoices`), if any. */
   variable: string | undefined;
   /** Its declaration, so repositories can tell which table an expression names. */
-  declaration: Node | undefined;
+  declaration: ts.Node | undefined;
   /** The SQL table name, when it is known statically. */
   name: string | undefined;
   /** The pgSchema name; `undefined` for pgTable (public) or when it cannot be resolved. */
   schema: string | undefined;
   /** The table call (`pgTable(…)`, `billing.table(…)`): findings point here. */
-  call: CallExpression;
+  call: ts.CallExpression;
   /** Repository-relative path of the file holding the call. */
   path: string;
   columns: DrizzleColumn[];
@@ -51,7 +52,7 @@ export interface DrizzleSchemaDeclaration {
   /** `undefined` when the name cannot be known statically (see `undecidable`). */
   name: string | undefined;
   undecidable: Undecidable | undefined;
-  call: CallExpression;
+  call: ts.CallExpression;
   path: string;
 }
 
@@ -77,7 +78,7 @@ export function drizzleSchema(ctx: ServiceContext): Promise<DrizzleSchema | unde
     const entryPath = candidates.find((p) => ctx.files.includes(p));
     const folderFiles = ctx.files.filter((p) => p.startsWith(folder) && /\.[cm]?tsx?$/.test(p) && !p.endsWith(".d.ts"));
     if (!entryPath && folderFiles.length === 0) return undefined;
-    const loaded: SourceFile[] = [];
+    const loaded: ts.SourceFile[] = [];
     for (const path of entryPath ? [entryPath, ...folderFiles] : folderFiles) {
       const file = await ctx.sourceFile(path);
       if (file) loaded.push(file);
@@ -88,15 +89,16 @@ export function drizzleSchema(ctx: ServiceContext): Promise<DrizzleSchema | unde
 }
 
 /** The given files plus every program file their re-exports (`export * from`, `export { x } from`) reach. */
-export function schemaFiles(roots: readonly SourceFile[]): SourceFile[] {
-  const seen = new Set<SourceFile>();
+export function schemaFiles(roots: readonly ts.SourceFile[]): ts.SourceFile[] {
+  const seen = new Set<ts.SourceFile>();
   const queue = [...roots];
   while (queue.length && seen.size < MAX_SCHEMA_FILES) {
     const file = queue.shift()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const decl of file.getExportDeclarations()) {
-      const target = decl.getModuleSpecifierSourceFile();
+    for (const statement of file.statements) {
+      if (!ts.isExportDeclaration(statement)) continue;
+      const target = importedFile(statement);
       if (target && !seen.has(target)) queue.push(target);
     }
   }
@@ -104,12 +106,12 @@ export function schemaFiles(roots: readonly SourceFile[]): SourceFile[] {
 }
 
 /** Reads tables and schemas from already-loaded files (synchronous: name resolution needs a stable program). */
-export function readDrizzleSchema(entryPath: string, files: readonly SourceFile[]): DrizzleSchema {
-  const schemas = new Map<CallExpression, DrizzleSchemaDeclaration>();
+export function readDrizzleSchema(entryPath: string, files: readonly ts.SourceFile[]): DrizzleSchema {
+  const schemas = new Map<ts.CallExpression, DrizzleSchemaDeclaration>();
   const tables: DrizzleTable[] = [];
-  const addSchema = (call: CallExpression) => {
+  const addSchema = (call: ts.CallExpression) => {
     if (schemas.has(call)) return;
-    const name = call.getArguments()[0] ? evaluateString(call.getArguments()[0]!) : undefined;
+    const name = call.arguments[0] ? evaluateString(call.arguments[0]) : undefined;
     schemas.set(call, {
       name: name && "value" in name ? name.value : undefined,
       undecidable: name && "undecidable" in name ? name.undecidable : name ? undefined : undecidableAt(call, `\`${constructText(call, 60)}\` (no name)`),
@@ -129,7 +131,7 @@ export function readDrizzleSchema(entryPath: string, files: readonly SourceFile[
       tables.push(readTable(call, kind.schemaCall ? schemas.get(kind.schemaCall)?.name : undefined));
     }
   }
-  return { path: entryPath, files: files.map((f) => f.getFilePath().replace(/^\//, "")), tables, schemas: [...schemas.values()] };
+  return { path: entryPath, files: files.map((f) => f.fileName.replace(/^\//, "")), tables, schemas: [...schemas.values()] };
 }
 
 /** Whether a column is the brand id by its database name (`brand_id`, or the key `brandId` under drizzle's snake_case casing). */
@@ -138,62 +140,59 @@ export function isBrandIdColumn(column: DrizzleColumn): boolean {
 }
 
 /** The table an expression names (`invoices`, `schema.invoices`, an imported table), among the schema's tables. */
-export function tableNamed(schema: DrizzleSchema | undefined, expr: Node): DrizzleTable | undefined {
+export function tableNamed(schema: DrizzleSchema | undefined, expr: ts.Node): DrizzleTable | undefined {
   if (!schema) return undefined;
   const node = unwrap(expr);
-  if (!Node.isIdentifier(node) && !Node.isPropertyAccessExpression(node)) return undefined;
+  if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return undefined;
   const declaration = resolveName(node).declaration;
   return declaration ? schema.tables.find((t) => t.declaration === declaration) : undefined;
 }
 
-function isPgSchemaCall(call: CallExpression): boolean {
-  return isPgCoreExport(call.getExpression(), "pgSchema");
+function isPgSchemaCall(call: ts.CallExpression): boolean {
+  return isPgCoreExport(call.expression, "pgSchema");
 }
 
-function isPgCoreExport(expr: Node, name: string): boolean {
+function isPgCoreExport(expr: ts.Node, name: string): boolean {
   const node = unwrap(expr);
-  if (!Node.isIdentifier(node) && !Node.isPropertyAccessExpression(node)) return false;
+  if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return false;
   return resolveName(node).imports.some((step) => step.module === PG_CORE && step.name === name);
 }
 
 /** The call a name's value is (`const billing = pgSchema("billing")`), followed across files. */
-function callValue(expr: Node): CallExpression | undefined {
+function callValue(expr: ts.Node): ts.CallExpression | undefined {
   const node = unwrap(expr);
-  if (Node.isCallExpression(node)) return node;
-  if (!Node.isIdentifier(node) && !Node.isPropertyAccessExpression(node)) return undefined;
+  if (ts.isCallExpression(node)) return node;
+  if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return undefined;
   const value = valueOf(node);
-  return value && Node.isCallExpression(value) ? value : undefined;
+  return value && ts.isCallExpression(value) ? value : undefined;
 }
 
 /** Whether a call defines a table: `pgTable(…)`, a `pgTableCreator` result, or `<pgSchema>.table(…)`, also as `….withRLS(…)`. */
-function tableCallKind(call: CallExpression): { schemaCall: CallExpression | undefined } | undefined {
-  let callee = unwrap(call.getExpression());
-  if (Node.isPropertyAccessExpression(callee) && callee.getName() === "withRLS") callee = unwrap(callee.getExpression());
-  if (call.getArguments().length < 1) return undefined;
-  if (Node.isIdentifier(callee) || (Node.isPropertyAccessExpression(callee) && callee.getName() !== "table")) {
+function tableCallKind(call: ts.CallExpression): { schemaCall: ts.CallExpression | undefined } | undefined {
+  let callee = unwrap(call.expression);
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === "withRLS") callee = unwrap(callee.expression);
+  if (call.arguments.length < 1) return undefined;
+  if (ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && callee.name.text !== "table")) {
     if (isPgCoreExport(callee, "pgTable")) return { schemaCall: undefined };
     // const createTable = pgTableCreator((name) => `app_${name}`), possibly in another file
     const creator = callValue(callee);
-    if (creator && isPgCoreExport(creator.getExpression(), "pgTableCreator")) return { schemaCall: undefined };
+    if (creator && isPgCoreExport(creator.expression, "pgTableCreator")) return { schemaCall: undefined };
     return undefined;
   }
-  if (!Node.isPropertyAccessExpression(callee)) return undefined;
-  const schemaCall = callValue(callee.getExpression());
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const schemaCall = callValue(callee.expression);
   return schemaCall && isPgSchemaCall(schemaCall) ? { schemaCall } : undefined;
 }
 
-function readTable(call: CallExpression, schema: string | undefined): DrizzleTable {
+function readTable(call: ts.CallExpression, schema: string | undefined): DrizzleTable {
   // `pgTable(…).enableRLS()` is still the table.
-  let parent = call.getParent();
-  for (let node: Node = call; parent && Node.isPropertyAccessExpression(parent) && parent.getParent()?.getKind() === SyntaxKind.CallExpression; ) {
-    node = parent.getParentOrThrow();
-    parent = node.getParent();
-  }
-  const declaration = parent && Node.isVariableDeclaration(parent) ? parent : undefined;
-  const nameArg = call.getArguments()[0];
+  let parent: ts.Node | undefined = call.parent;
+  while (parent && ts.isPropertyAccessExpression(parent) && parent.parent?.kind === ts.SyntaxKind.CallExpression) parent = parent.parent.parent;
+  const declaration = parent && ts.isVariableDeclaration(parent) ? parent : undefined;
+  const nameArg = call.arguments[0];
   const name = nameArg ? evaluateString(nameArg) : undefined;
   const table: DrizzleTable = {
-    variable: declaration?.getName(),
+    variable: declaration?.name.getText(),
     declaration,
     name: name && "value" in name ? name.value : undefined,
     schema,
@@ -202,7 +201,7 @@ function readTable(call: CallExpression, schema: string | undefined): DrizzleTab
     columns: [],
     undecidable: [],
   };
-  const columnsArg = call.getArguments()[1];
+  const columnsArg = call.arguments[1];
   // The third argument (indexes, constraints) never adds columns.
   if (columnsArg) new ColumnReader(table).columns(columnsArg, EMPTY_SCOPE, NO_SUBST, 0);
   return table;
@@ -212,14 +211,14 @@ const NO_SUBST: Substitution = () => undefined;
 
 /** Builder names available inside a `(t) => ({…})` or `({ text, uuid }) => ({…})` columns callback. */
 interface BuilderScope {
-  namespaces: ReadonlySet<Node>;
-  names: ReadonlySet<Node>;
+  namespaces: ReadonlySet<ts.Node>;
+  names: ReadonlySet<ts.Node>;
 }
 const EMPTY_SCOPE: BuilderScope = { namespaces: new Set(), names: new Set() };
 
 interface BuilderChain {
   /** The builder call: `text("brand_id")` in `text("brand_id").notNull()`. */
-  builder: CallExpression;
+  builder: ts.CallExpression;
   subst: Substitution;
   notNull: boolean;
   hasDefault: boolean;
@@ -227,29 +226,29 @@ interface BuilderChain {
 
 /** Reads a table's columns argument: object literals, callbacks, constants, spreads and helper calls from anywhere in the repository. */
 class ColumnReader {
-  private readonly visited = new Set<Node>();
+  private readonly visited = new Set<ts.Node>();
 
   constructor(private readonly table: DrizzleTable) {}
 
-  private undecidable(node: Node, construct: string): void {
+  private undecidable(node: ts.Node, construct: string): void {
     this.table.undecidable.push(undecidableAt(node, construct));
   }
 
-  columns(arg: Node, scope: BuilderScope, subst: Substitution, depth: number, spread = false): void {
+  columns(arg: ts.Node, scope: BuilderScope, subst: Substitution, depth: number, spread = false): void {
     const expr = unwrap(arg);
-    const named = (node: Node) => `${spread ? "the spread `..." : "`"}${constructText(node, 60)}\`${originOf(node, subst)}`;
+    const named = (node: ts.Node) => `${spread ? "the spread `..." : "`"}${constructText(node, 60)}\`${originOf(node, subst)}`;
     if (depth > MAX_DEPTH) return this.undecidable(expr, `\`${constructText(expr, 60)}\` (nested too deeply)`);
-    if (Node.isObjectLiteralExpression(expr)) return this.object(expr, scope, subst, depth);
-    if (Node.isArrowFunction(expr) || Node.isFunctionExpression(expr)) {
+    if (ts.isObjectLiteralExpression(expr)) return this.object(expr, scope, subst, depth);
+    if (ts.isArrowFunction(expr) || ts.isFunctionExpression(expr)) {
       const returned = returnedExpressions(expr);
       if (returned.length !== 1) return this.undecidable(expr, `the columns callback \`${constructText(expr, 60)}\` (it returns ${returned.length} values)`);
       return this.columns(returned[0]!, callbackScope(expr), subst, depth + 1);
     }
-    if (Node.isCallExpression(expr)) {
+    if (ts.isCallExpression(expr)) {
       // ...timestamps() / columns built by a helper function in the repository
-      const fn = functionOf(expr.getExpression());
+      const fn = functionOf(expr.expression);
       const returned = fn ? returnedExpressions(fn) : [];
-      if (fn && returned.length === 1) return this.columns(returned[0]!, scope, bindArguments(fn, expr.getArguments(), subst), depth + 1);
+      if (fn && returned.length === 1) return this.columns(returned[0]!, scope, bindArguments(fn, expr.arguments, subst), depth + 1);
       return this.undecidable(expr, named(expr));
     }
     const object = objectLiteralOf(expr, subst);
@@ -257,35 +256,35 @@ class ColumnReader {
     this.undecidable(expr, named(expr));
   }
 
-  private object(object: ObjectLiteralExpression, scope: BuilderScope, subst: Substitution, depth: number): void {
+  private object(object: ts.ObjectLiteralExpression, scope: BuilderScope, subst: Substitution, depth: number): void {
     if (this.visited.has(object)) return;
     this.visited.add(object);
-    for (const property of object.getProperties()) {
-      if (Node.isPropertyAssignment(property)) {
-        const key = staticPropertyName(property.getNameNode());
+    for (const property of object.properties) {
+      if (ts.isPropertyAssignment(property)) {
+        const key = staticPropertyName(property.name);
         if (key === undefined) {
-          const computed = property.getNameNode();
-          const value = Node.isComputedPropertyName(computed) ? evaluateString(computed.getExpression(), subst) : undefined;
-          if (value && "value" in value) this.column(value.value, property.getInitializerOrThrow(), property, scope, subst, depth);
+          const computed = property.name;
+          const value = ts.isComputedPropertyName(computed) ? evaluateString(computed.expression, subst) : undefined;
+          if (value && "value" in value) this.column(value.value, property.initializer, property, scope, subst, depth);
           else this.undecidable(property, `the computed column key \`${constructText(computed, 60)}\``);
           continue;
         }
-        this.column(key, property.getInitializerOrThrow(), property, scope, subst, depth);
-      } else if (Node.isShorthandPropertyAssignment(property)) {
-        this.column(property.getName(), property.getNameNode(), property, scope, subst, depth);
-      } else if (Node.isSpreadAssignment(property)) {
-        this.columns(property.getExpression(), scope, subst, depth + 1, true);
+        this.column(key, property.initializer, property, scope, subst, depth);
+      } else if (ts.isShorthandPropertyAssignment(property)) {
+        this.column(property.name.text, property.name, property, scope, subst, depth);
+      } else if (ts.isSpreadAssignment(property)) {
+        this.columns(property.expression, scope, subst, depth + 1, true);
       }
       // Methods and accessors do not define columns.
     }
   }
 
-  private column(key: string, value: Node, at: Node, scope: BuilderScope, subst: Substitution, depth: number): void {
+  private column(key: string, value: ts.Node, at: ts.Node, scope: BuilderScope, subst: Substitution, depth: number): void {
     const chain = this.builderChain(value, scope, subst, depth);
     if ("undecidable" in chain) return this.undecidable(at, chain.undecidable);
-    const first = chain.builder.getArguments()[0];
+    const first = chain.builder.arguments[0];
     const column: DrizzleColumn = { key, dbName: key, nameFromKey: true, notNull: chain.notNull, hasDefault: chain.hasDefault, node: at };
-    if (first && !Node.isObjectLiteralExpression(unwrap(first))) {
+    if (first && !ts.isObjectLiteralExpression(unwrap(first))) {
       const name = evaluateString(first, chain.subst);
       if ("undecidable" in name) return this.undecidable(at, `the name of column \`${key}\`: ${name.undecidable.construct}`);
       column.dbName = name.value;
@@ -295,24 +294,24 @@ class ColumnReader {
   }
 
   /** Walks `text("x").notNull().default(…)` down to the builder call, following constants and helper functions. */
-  private builderChain(value: Node, scope: BuilderScope, subst: Substitution, depth: number): BuilderChain | { undecidable: string } {
+  private builderChain(value: ts.Node, scope: BuilderScope, subst: Substitution, depth: number): BuilderChain | { undecidable: string } {
     let expr = unwrap(value);
-    const cannot = (node: Node) => ({ undecidable: `\`${constructText(node, 60)}\`${originOf(node, subst)}` });
+    const cannot = (node: ts.Node) => ({ undecidable: `\`${constructText(node, 60)}\`${originOf(node, subst)}` });
     if (depth > MAX_DEPTH) return cannot(expr);
-    if (Node.isIdentifier(expr) || Node.isPropertyAccessExpression(expr)) {
+    if (ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr)) {
       const next = valueOf(expr, subst);
       return next ? this.builderChain(next, scope, subst, depth + 1) : cannot(expr);
     }
     let notNull = false;
     let hasDefault = false;
     // Bounded: a constant can name itself (`const c = c.default(1)`).
-    for (let steps = 0; Node.isCallExpression(expr) && steps < 64; steps++) {
-      const callee = unwrap(expr.getExpression());
+    for (let steps = 0; ts.isCallExpression(expr) && steps < 64; steps++) {
+      const callee = unwrap(expr.expression);
       // A modifier on a builder chain, written inline or held in a constant (`planColumn.default("free")`).
-      const receiver = Node.isPropertyAccessExpression(callee) ? unwrap(callee.getExpression()) : undefined;
-      const chained = receiver && (Node.isCallExpression(receiver) ? receiver : (Node.isIdentifier(receiver) || Node.isPropertyAccessExpression(receiver)) && !isBuilder(callee, scope) ? valueOf(receiver, subst) : undefined);
-      if (Node.isPropertyAccessExpression(callee) && chained && Node.isCallExpression(chained)) {
-        const method = callee.getName();
+      const receiver = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : undefined;
+      const chained = receiver && (ts.isCallExpression(receiver) ? receiver : (ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver)) && !isBuilder(callee, scope) ? valueOf(receiver, subst) : undefined);
+      if (ts.isPropertyAccessExpression(callee) && chained && ts.isCallExpression(chained)) {
+        const method = callee.name.text;
         if (NOT_NULL_METHODS.has(method)) notNull = true;
         if (DEFAULT_METHODS.has(method)) hasDefault = true;
         expr = unwrap(chained);
@@ -323,7 +322,7 @@ class ColumnReader {
       const fn = functionOf(callee);
       const returned = fn ? returnedExpressions(fn) : [];
       if (fn && returned.length === 1) {
-        const inner = this.builderChain(returned[0]!, EMPTY_SCOPE, bindArguments(fn, expr.getArguments(), subst), depth + 1);
+        const inner = this.builderChain(returned[0]!, EMPTY_SCOPE, bindArguments(fn, expr.arguments, subst), depth + 1);
         return "undecidable" in inner ? inner : { ...inner, notNull: inner.notNull || notNull, hasDefault: inner.hasDefault || hasDefault };
       }
       return cannot(expr);
@@ -333,36 +332,36 @@ class ColumnReader {
 }
 
 /** A drizzle builder: imported from drizzle, a callback's builder, or a `pgEnum` / `customType` / `schema.enum` result. */
-function isBuilder(callee: Node, scope: BuilderScope): boolean {
-  if (Node.isIdentifier(callee)) {
+function isBuilder(callee: ts.Node, scope: BuilderScope): boolean {
+  if (ts.isIdentifier(callee)) {
     const declaration = resolveName(callee).declaration;
     if (declaration && scope.names.has(declaration)) return true;
   }
-  if (Node.isPropertyAccessExpression(callee)) {
-    const target = unwrap(callee.getExpression());
-    const declaration = Node.isIdentifier(target) ? resolveName(target).declaration : undefined;
+  if (ts.isPropertyAccessExpression(callee)) {
+    const target = unwrap(callee.expression);
+    const declaration = ts.isIdentifier(target) ? resolveName(target).declaration : undefined;
     if (declaration && scope.namespaces.has(declaration)) return true;
   }
-  if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return false;
+  if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return false;
   if (resolveName(callee).imports.some((step) => isDrizzleModule(step.module))) return true;
   // const statusEnum = pgEnum("status", […]) / billing.enum(…) / customType<…>({…}), anywhere in the repository
   const made = callValue(callee);
   if (!made) return false;
-  const maker = unwrap(made.getExpression());
-  if (Node.isPropertyAccessExpression(maker) && maker.getName() === "enum") {
-    const schemaCall = callValue(maker.getExpression());
+  const maker = unwrap(made.expression);
+  if (ts.isPropertyAccessExpression(maker) && maker.name.text === "enum") {
+    const schemaCall = callValue(maker.expression);
     return !!schemaCall && isPgSchemaCall(schemaCall);
   }
-  return (Node.isIdentifier(maker) || Node.isPropertyAccessExpression(maker)) && resolveName(maker).imports.some((step) => isDrizzleModule(step.module));
+  return (ts.isIdentifier(maker) || ts.isPropertyAccessExpression(maker)) && resolveName(maker).imports.some((step) => isDrizzleModule(step.module));
 }
 
 /** `(t) => …` binds a builder namespace; `({ text, uuid: id }) => …` binds builder names. */
-function callbackScope(fn: Node): BuilderScope {
+function callbackScope(fn: ts.Node): BuilderScope {
   if (!isFunctionLike(fn)) return EMPTY_SCOPE;
-  const param = fn.getParameters()[0];
-  const name = param?.getNameNode();
+  const param = fn.parameters[0];
+  const name = param?.name;
   if (!param || !name) return EMPTY_SCOPE;
-  if (Node.isIdentifier(name)) return { namespaces: new Set([param]), names: new Set() };
-  if (Node.isObjectBindingPattern(name)) return { namespaces: new Set(), names: new Set(name.getElements()) };
+  if (ts.isIdentifier(name)) return { namespaces: new Set([param]), names: new Set() };
+  if (ts.isObjectBindingPattern(name)) return { namespaces: new Set(), names: new Set(name.elements) };
   return EMPTY_SCOPE;
 }

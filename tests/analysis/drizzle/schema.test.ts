@@ -1,4 +1,4 @@
-import { SyntaxKind } from "ts-morph";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { drizzleSchema, tableNamed } from "../../../src/analysis/drizzle/schema.js";
 import { schemaOf, serviceContext, tablesOf } from "../../helpers/drizzle.js";
@@ -90,7 +90,10 @@ export const a = pgTable("a", {
     const ctx = serviceContext(files);
     const schema = await drizzleSchema(ctx);
     const use = (await ctx.sourceFile(`${DB}/use.ts`))!;
-    const [a, b] = use.getStatements().slice(2).map((s) => s.asKindOrThrow(SyntaxKind.ExpressionStatement).getExpression());
+    const [a, b] = use.statements.slice(2).map((s) => {
+      if (!ts.isExpressionStatement(s)) throw new Error(`expected an expression statement, got ${ts.SyntaxKind[s.kind]}`);
+      return s.expression;
+    });
     expect(tableNamed(schema, a!)?.variable).toBe("invoices");
     expect(tableNamed(schema, b!)?.variable).toBe("invoices");
     expect(schema?.tables.map((t) => t.path)).toEqual([`${DB}/schema/invoices.ts`]);
