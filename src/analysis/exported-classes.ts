@@ -1,25 +1,26 @@
-import { Node, type ClassDeclaration, type ClassExpression, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import type { ServiceContext } from "../engine/context.js";
 import type { ReportFn } from "../engine/rule.js";
 import { moduleExports } from "./ts/module-exports.js";
 import { nodePosition } from "./ts/location.js";
+import { importedFile } from "./ts/program.js";
 import { resolveName } from "./ts/symbols.js";
-import { unwrap } from "./ts/syntax.js";
+import { hasModifier, moduleSpecifierText, unwrap } from "./ts/syntax.js";
 
-const unwrapOptional = (node: Node | undefined) => (node ? unwrap(node) : undefined);
+const unwrapOptional = (node: ts.Node | undefined) => (node ? unwrap(node) : undefined);
 
 /** A class a module exports, however it is exported. */
 export interface ExportedClass {
   /** The exported name (`default` for a default export). */
   exportedName: string;
-  node: ClassDeclaration | ClassExpression;
+  node: ts.ClassDeclaration | ts.ClassExpression;
 }
 
 /** An export whose target lives in another module, so this file alone cannot tell what it is. */
 export interface ForeignExport {
   /** The construct as written, e.g. `export { InvoiceRepository } from "./impl"`. */
   construct: string;
-  node: Node;
+  node: ts.Node;
 }
 
 export interface ModuleExports {
@@ -27,81 +28,85 @@ export interface ModuleExports {
   /** Re-exports (`export … from`, `export *`) and exports of imported bindings. */
   foreign: ForeignExport[];
   /** The first export statement or exported declaration, in source order. */
-  firstExport: Node | undefined;
+  firstExport: ts.Node | undefined;
 }
 
-const cache = new WeakMap<SourceFile, ModuleExports>();
+const cache = new WeakMap<ts.SourceFile, ModuleExports>();
 
 /**
  * The classes a module exports: `export class X`, `export default class`,
  * `export const X = class {}`, `export { X }` / `export { X as Y }` and
  * `export default X` of a class declared in the same file.
  */
-export function exportedClasses(file: SourceFile): ModuleExports {
+export function exportedClasses(file: ts.SourceFile): ModuleExports {
   const hit = cache.get(file);
   if (hit) return hit;
 
-  const localClasses = new Map<string, ClassDeclaration | ClassExpression>();
+  const localClasses = new Map<string, ts.ClassDeclaration | ts.ClassExpression>();
   const imported = new Set<string>();
-  for (const cls of file.getClasses()) {
-    const name = cls.getName();
-    if (name) localClasses.set(name, cls);
-  }
-  for (const stmt of file.getVariableStatements()) {
-    for (const decl of stmt.getDeclarations()) {
-      const init = unwrapOptional(decl.getInitializer());
-      if (init && Node.isClassExpression(init)) localClasses.set(decl.getName(), init);
+  for (const stmt of file.statements) {
+    if (ts.isClassDeclaration(stmt)) {
+      if (stmt.name) localClasses.set(stmt.name.text, stmt);
+    } else if (ts.isImportDeclaration(stmt) && stmt.importClause) {
+      const { name, namedBindings } = stmt.importClause;
+      if (name) imported.add(name.text);
+      if (namedBindings && ts.isNamespaceImport(namedBindings)) imported.add(namedBindings.name.text);
+      else if (namedBindings) for (const spec of namedBindings.elements) imported.add(spec.name.text);
     }
   }
-  for (const decl of file.getImportDeclarations()) {
-    if (decl.getDefaultImport()) imported.add(decl.getDefaultImport()!.getText());
-    if (decl.getNamespaceImport()) imported.add(decl.getNamespaceImport()!.getText());
-    for (const spec of decl.getNamedImports()) imported.add(spec.getAliasNode()?.getText() ?? spec.getName());
+  // A second pass: where a file (wrongly) declares a name twice, `const X = class {}` wins over `class X`.
+  for (const stmt of file.statements) {
+    if (!ts.isVariableStatement(stmt)) continue;
+    for (const decl of stmt.declarationList.declarations) {
+      const init = unwrapOptional(decl.initializer);
+      if (init && ts.isClassExpression(init)) localClasses.set(declaredName(decl), init);
+    }
   }
 
   const classes: ExportedClass[] = [];
   const foreign: ForeignExport[] = [];
-  let firstExport: Node | undefined;
-  const sawExport = (node: Node) => {
+  let firstExport: ts.Node | undefined;
+  const sawExport = (node: ts.Node) => {
     if (!firstExport || node.getStart() < firstExport.getStart()) firstExport = node;
   };
 
-  for (const stmt of file.getStatements()) {
-    if (Node.isClassDeclaration(stmt) && stmt.hasExportKeyword()) {
+  for (const stmt of file.statements) {
+    if (ts.isClassDeclaration(stmt) && hasModifier(stmt, ts.SyntaxKind.ExportKeyword)) {
       sawExport(stmt);
-      classes.push({ exportedName: stmt.hasDefaultKeyword() ? "default" : (stmt.getName() ?? "default"), node: stmt });
-    } else if (Node.isVariableStatement(stmt) && stmt.hasExportKeyword()) {
+      classes.push({ exportedName: hasModifier(stmt, ts.SyntaxKind.DefaultKeyword) ? "default" : (stmt.name?.text ?? "default"), node: stmt });
+    } else if (ts.isVariableStatement(stmt) && hasModifier(stmt, ts.SyntaxKind.ExportKeyword)) {
       sawExport(stmt);
-      for (const decl of stmt.getDeclarations()) {
-        const init = unwrapOptional(decl.getInitializer());
-        if (init && Node.isClassExpression(init)) classes.push({ exportedName: decl.getName(), node: init });
+      for (const decl of stmt.declarationList.declarations) {
+        const init = unwrapOptional(decl.initializer);
+        if (init && ts.isClassExpression(init)) classes.push({ exportedName: declaredName(decl), node: init });
       }
-    } else if ((Node.isFunctionDeclaration(stmt) || Node.isInterfaceDeclaration(stmt) || Node.isTypeAliasDeclaration(stmt) || Node.isEnumDeclaration(stmt)) && stmt.hasExportKeyword()) {
+    } else if ((ts.isFunctionDeclaration(stmt) || ts.isInterfaceDeclaration(stmt) || ts.isTypeAliasDeclaration(stmt) || ts.isEnumDeclaration(stmt)) && hasModifier(stmt, ts.SyntaxKind.ExportKeyword)) {
       sawExport(stmt);
-    } else if (Node.isExportDeclaration(stmt)) {
+    } else if (ts.isExportDeclaration(stmt)) {
       sawExport(stmt);
-      if (stmt.isTypeOnly()) continue;
-      const from = stmt.getModuleSpecifierValue();
+      if (stmt.isTypeOnly) continue;
+      const from = moduleSpecifierText(stmt);
       if (from !== undefined) {
         foreign.push({ construct: stmt.getText().replace(/\s+/g, " ").replace(/;$/, ""), node: stmt });
         continue;
       }
-      for (const spec of stmt.getNamedExports()) {
-        if (spec.isTypeOnly()) continue;
-        const local = spec.getName();
-        const exportedName = spec.getAliasNode()?.getText() ?? local;
+      const specs = stmt.exportClause && ts.isNamedExports(stmt.exportClause) ? stmt.exportClause.elements : [];
+      for (const spec of specs) {
+        if (spec.isTypeOnly) continue;
+        const local = (spec.propertyName ?? spec.name).text;
+        const exportedName = spec.name.text;
         const cls = localClasses.get(local);
         if (cls) classes.push({ exportedName, node: cls });
         else if (imported.has(local)) foreign.push({ construct: `export { ${spec.getText()} }`, node: spec });
       }
-    } else if (Node.isExportAssignment(stmt)) {
+    } else if (ts.isExportAssignment(stmt)) {
       sawExport(stmt);
-      const expr = unwrapOptional(stmt.getExpression());
-      if (expr && Node.isClassExpression(expr)) classes.push({ exportedName: "default", node: expr });
-      else if (expr && Node.isIdentifier(expr)) {
-        const cls = localClasses.get(expr.getText());
+      const expr = unwrap(stmt.expression);
+      if (ts.isClassExpression(expr)) classes.push({ exportedName: "default", node: expr });
+      else if (ts.isIdentifier(expr)) {
+        const cls = localClasses.get(expr.text);
         if (cls) classes.push({ exportedName: "default", node: cls });
-        else if (imported.has(expr.getText())) foreign.push({ construct: `export default ${expr.getText()}`, node: stmt });
+        else if (imported.has(expr.text)) foreign.push({ construct: `export default ${expr.text}`, node: stmt });
       }
     }
   }
@@ -118,15 +123,15 @@ export type ClassExportVerdict =
   /** Only re-exports from other modules: cannot be decided from this file. */
   | { kind: "undecidable"; foreign: ForeignExport }
   /** No class at all; `at` is the first export, if there is one. */
-  | { kind: "none"; at: Node | undefined };
+  | { kind: "none"; at: ts.Node | undefined };
 
-export function classExportVerdict(file: SourceFile): ClassExportVerdict {
+export function classExportVerdict(file: ts.SourceFile): ClassExportVerdict {
   const exports = exportedClasses(file);
   if (exports.classes.length > 0) return { kind: "class", classes: exports.classes };
   if (exports.foreign.length === 0) return { kind: "none", at: exports.firstExport };
   // Re-exports of repository files are followed through the compiler; only a module outside the repository stays open.
   const reexported = [...moduleExports(file)].flatMap(([exportedName, entry]) =>
-    entry.kind === "declared" ? entry.declarations.filter(Node.isClassDeclaration).map((node) => ({ exportedName, node })) : [],
+    entry.kind === "declared" ? entry.declarations.filter(ts.isClassDeclaration).map((node) => ({ exportedName, node })) : [],
   );
   if (reexported.length > 0) return { kind: "class", classes: reexported };
   const external = exports.foreign.find((f) => leavesRepository(f.node));
@@ -134,10 +139,15 @@ export function classExportVerdict(file: SourceFile): ClassExportVerdict {
 }
 
 /** Whether a re-export's target is outside the repository (or missing), so what it exports cannot be read. */
-function leavesRepository(node: Node): boolean {
-  if (Node.isExportDeclaration(node)) return node.getModuleSpecifierValue() !== undefined && node.getModuleSpecifierSourceFile() === undefined;
-  const name = Node.isExportSpecifier(node) ? node.getNameNode() : Node.isExportAssignment(node) ? node.getExpression() : undefined;
+function leavesRepository(node: ts.Node): boolean {
+  if (ts.isExportDeclaration(node)) return moduleSpecifierText(node) !== undefined && importedFile(node) === undefined;
+  const name = ts.isExportSpecifier(node) ? (node.propertyName ?? node.name) : ts.isExportAssignment(node) ? node.expression : undefined;
   return name === undefined || resolveName(name).declaration === undefined;
+}
+
+/** A variable's name; a destructuring pattern as written. */
+function declaredName(decl: ts.VariableDeclaration): string {
+  return ts.isIdentifier(decl.name) ? decl.name.text : decl.name.getText();
 }
 
 /** `invoice.repository.ts` → `InvoiceRepository`, `ledger-entry.service.ts` → `LedgerEntryService`. */

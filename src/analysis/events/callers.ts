@@ -1,6 +1,6 @@
-import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import { resolveName } from "../ts/symbols.js";
-import { unwrap, type FunctionLike } from "../ts/syntax.js";
+import { hasModifier, nameOf, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { callsIn } from "../ts/walk.js";
 
 /**
@@ -11,28 +11,28 @@ import { callsIn } from "../ts/walk.js";
 
 /** The calls of a function in the service's files, found by name then confirmed through the compiler's symbols. */
 export class ServiceCalls {
-  private byName: Map<string, CallExpression[]> | undefined;
+  private byName: Map<string, ts.CallExpression[]> | undefined;
 
-  constructor(private readonly files: readonly SourceFile[]) {}
+  constructor(private readonly files: readonly ts.SourceFile[]) {}
 
-  callsOf(fn: FunctionLike): CallExpression[] {
+  callsOf(fn: FunctionLike): ts.CallExpression[] {
     const name = functionName(fn);
     if (name === undefined) return [];
-    const target = Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) ? fn.getParentIfKind(SyntaxKind.VariableDeclaration) ?? fn : fn;
-    return (this.index().get(name) ?? []).filter((call) => calleeDeclaration(call.getExpression()) === target);
+    const target = (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
+    return (this.index().get(name) ?? []).filter((call) => calleeDeclaration(call.expression) === target);
   }
 
-  private index(): Map<string, CallExpression[]> {
+  private index(): Map<string, ts.CallExpression[]> {
     if (this.byName) return this.byName;
-    const byName = new Map<string, CallExpression[]>();
+    const byName = new Map<string, ts.CallExpression[]>();
     for (const file of this.files) {
       for (const call of callsIn(file)) {
-        const callee = unwrap(call.getExpression());
-        const name = Node.isIdentifier(callee) ? callee.getText() : Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
+        const callee = unwrap(call.expression);
+        const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
         if (name === undefined) continue;
-        const list = byName.get(name) ?? [];
-        list.push(call);
-        byName.set(name, list);
+        const list = byName.get(name);
+        if (list) list.push(call);
+        else byName.set(name, [call]);
       }
     }
     this.byName = byName;
@@ -41,44 +41,63 @@ export class ServiceCalls {
 }
 
 /** The call a function expression is passed to as an argument (`db.transaction(async (tx) => …)`), if any. */
-export function callbackOf(fn: FunctionLike): CallExpression | undefined {
-  if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return undefined;
-  let current: Node = fn;
-  let parent = current.getParent();
-  while (parent && (Node.isParenthesizedExpression(parent) || Node.isAsExpression(parent) || Node.isSatisfiesExpression(parent))) {
+export function callbackOf(fn: FunctionLike): ts.CallExpression | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  let current: ts.Node = fn;
+  let parent: ts.Node | undefined = current.parent;
+  while (parent && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent))) {
     current = parent;
-    parent = current.getParent();
+    parent = current.parent;
   }
-  if (parent && Node.isCallExpression(parent) && parent.getArguments().includes(current as never)) return parent;
+  if (parent && ts.isCallExpression(parent) && parent.arguments.includes(current as ts.Expression)) return parent;
   return undefined;
 }
 
 /** The name callers use for a function: its declared name, the const it is assigned to, or its method name. */
 export function functionName(fn: FunctionLike): string | undefined {
-  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
-  if (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) {
-    const holder = fn.getParent();
-    if (holder && Node.isVariableDeclaration(holder) && Node.isIdentifier(holder.getNameNode())) return holder.getName();
-    if (holder && Node.isPropertyDeclaration(holder)) return holder.getName();
+  if (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) return nameOf(fn);
+  if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
+    const holder = fn.parent;
+    if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
+    if (ts.isPropertyDeclaration(holder)) return nameOf(holder);
   }
   return undefined;
 }
-
 
 /**
  * The declaration a callee names; for `this.repo.method(…)` / `repo.method(…)`
  * whose receiver is a field or parameter typed with a repository class
  * (`constructor(private readonly repo: InvoiceRepository)`), that class's method.
  */
-function calleeDeclaration(callee: Node): Node | undefined {
+function calleeDeclaration(callee: ts.Node): ts.Node | undefined {
   const direct = resolveName(callee).declaration;
   if (direct) return direct;
   const node = unwrap(callee);
-  if (!Node.isPropertyAccessExpression(node)) return undefined;
-  const receiver = resolveName(node.getExpression()).declaration;
-  const type = receiver && (Node.isParameterDeclaration(receiver) || Node.isPropertyDeclaration(receiver)) ? receiver.getTypeNode() : undefined;
-  if (!type || !Node.isTypeReference(type)) return undefined;
-  const cls = resolveName(type.getTypeName()).declaration;
-  if (!cls || !Node.isClassDeclaration(cls)) return undefined;
-  return cls.getInstanceMethod(node.getName());
+  if (!ts.isPropertyAccessExpression(node)) return undefined;
+  const receiver = resolveName(node.expression).declaration;
+  const type = receiver && (ts.isParameter(receiver) || ts.isPropertyDeclaration(receiver)) ? receiver.type : undefined;
+  if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+  const cls = resolveName(type.typeName).declaration;
+  if (!cls || !ts.isClassDeclaration(cls)) return undefined;
+  return instanceMethod(cls, node.name.text);
+}
+
+/** A class's instance method of that name: its implementation (overload signatures are not what a call runs). */
+function instanceMethod(cls: ts.ClassDeclaration, name: string): ts.MethodDeclaration | undefined {
+  const ambient = cls.getSourceFile().isDeclarationFile || isDeclared(cls);
+  return cls.members.find(
+    (m): m is ts.MethodDeclaration =>
+      ts.isMethodDeclaration(m) &&
+      nameOf(m) === name &&
+      !hasModifier(m, ts.SyntaxKind.StaticKeyword) &&
+      (ambient || m.body !== undefined || hasModifier(m, ts.SyntaxKind.AbstractKeyword)),
+  );
+}
+
+/** In a `declare` context (`declare class`, inside `declare module`/`declare namespace`): methods there have no bodies. */
+function isDeclared(node: ts.Node): boolean {
+  for (let current: ts.Node | undefined = node; current; current = current.parent) {
+    if (hasModifier(current, ts.SyntaxKind.DeclareKeyword)) return true;
+  }
+  return false;
 }

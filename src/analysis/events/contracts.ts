@@ -1,4 +1,4 @@
-import { Node, type SourceFile, type VariableDeclaration } from "ts-morph";
+import ts from "typescript";
 import type { RepoContext } from "../../engine/context.js";
 import { moduleExports } from "../ts/module-exports.js";
 import { objectEntries, stringValue } from "../ts/static-objects.js";
@@ -64,14 +64,14 @@ async function readContractObject(repo: RepoContext, path: string, name: string)
     undecidable.push({ construct: constructText(found.node), ...locationOf(found.node) });
     return { path, exists: true, declared: true, entries, undecidable };
   }
-  const init = found.node.getInitializer();
+  const init = found.node.initializer;
   const members = init ? objectEntries(init) : undefined;
   if (!members) {
     undecidable.push({ construct: constructText(init ?? found.node), ...locationOf(init ?? found.node) });
     return { path, exists: true, declared: true, entries, undecidable };
   }
   for (const member of members.entries) {
-    const keyNode = Node.isPropertyAssignment(member.property) || Node.isShorthandPropertyAssignment(member.property) ? member.property.getNameNode() : member.property;
+    const keyNode = ts.isPropertyAssignment(member.property) || ts.isShorthandPropertyAssignment(member.property) ? member.property.name : member.property;
     entries.set(member.key, { ...locationOf(keyNode), value: stringValue(member.value), valueText: constructText(member.value) });
   }
   for (const node of members.unread) undecidable.push({ construct: constructText(node), ...locationOf(node) });
@@ -79,22 +79,34 @@ async function readContractObject(repo: RepoContext, path: string, name: string)
 }
 
 type Found =
-  | { kind: "declaration"; node: VariableDeclaration }
+  | { kind: "declaration"; node: ts.VariableDeclaration }
   /** Exported from a module outside the repository, or under a shape that is not a `const`. */
-  | { kind: "external"; node: Node }
+  | { kind: "external"; node: ts.Node }
   | { kind: "none" };
 
 /** `const NAME` of a file: declared there, or exported from it through re-exports of repository files. */
-function declarationIn(file: SourceFile, name: string): Found {
-  const local = file.getVariableDeclaration(name);
+function declarationIn(file: ts.SourceFile, name: string): Found {
+  const local = topLevelVariable(file, name);
   if (local) return { kind: "declaration", node: local };
   const exported = moduleExports(file).get(name);
   const declaration = exported?.kind === "declared" ? exported.declarations[0] : undefined;
-  if (declaration && Node.isVariableDeclaration(declaration)) return { kind: "declaration", node: declaration };
+  if (declaration && ts.isVariableDeclaration(declaration)) return { kind: "declaration", node: declaration };
   if (declaration) return { kind: "external", node: declaration };
   // `export { NAME } from "<package>"`: the keys live outside the repository.
-  const reexport = file.getExportDeclarations().find((d) => d.getNamedExports().some((s) => (s.getAliasNode()?.getText() ?? s.getName()) === name));
+  const reexport = file.statements.find(
+    (d): d is ts.ExportDeclaration => ts.isExportDeclaration(d) && !!d.exportClause && ts.isNamedExports(d.exportClause) && d.exportClause.elements.some((s) => s.name.text === name),
+  );
   return reexport ? { kind: "external", node: reexport } : { kind: "none" };
+}
+
+/** `const|let|var NAME` among a file's own statements. */
+function topLevelVariable(file: ts.SourceFile, name: string): ts.VariableDeclaration | undefined {
+  for (const statement of file.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    const found = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === name);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** `` `...billingEvents` at packages/contracts/src/registry.ts:12:3 ``: where undecidable parts are, for messages. */

@@ -1,9 +1,10 @@
-import { Node } from "ts-morph";
+import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
 import { isValueDeclaration, moduleExports } from "../ts/module-exports.js";
 import { isFunctionValue } from "../ts/static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
-import { constructText } from "../ts/syntax.js";
+import { importedFile } from "../ts/program.js";
+import { constructText, isDefaultExport, isExported, moduleSpecifierText } from "../ts/syntax.js";
 
 /** How an event handler file exports `handler`. */
 export type HandlerExport =
@@ -35,23 +36,23 @@ export async function handlerExport(ctx: ServiceContext, path: string): Promise<
 
   let hint: HandlerHint | undefined;
   let otherName: HandlerHint | undefined;
-  for (const stmt of file.getExportDeclarations()) {
-    if (stmt.isTypeOnly() || stmt.getModuleSpecifierValue() === undefined || stmt.getModuleSpecifierSourceFile()) continue;
+  for (const stmt of file.statements) {
+    if (!ts.isExportDeclaration(stmt) || stmt.isTypeOnly || moduleSpecifierText(stmt) === undefined || importedFile(stmt)) continue;
     // A module outside the repository (or missing) might provide `handler`.
-    const names = stmt.getNamedExports().map((s) => s.getAliasNode()?.getText() ?? s.getName());
-    if (!stmt.hasNamedExports() || names.includes("handler")) return { kind: "unknown", construct: constructText(stmt), at: locationOf(stmt) };
+    const named = stmt.exportClause && ts.isNamedExports(stmt.exportClause) ? stmt.exportClause.elements : undefined;
+    if (!named || named.some((s) => s.name.text === "handler")) return { kind: "unknown", construct: constructText(stmt), at: locationOf(stmt) };
   }
-  for (const stmt of file.getStatements()) {
-    if (Node.isFunctionDeclaration(stmt) || Node.isVariableStatement(stmt)) {
-      const named = Node.isFunctionDeclaration(stmt)
-        ? [{ name: stmt.getName(), node: stmt as Node, fn: true }]
-        : stmt.getDeclarations().map((d) => ({ name: d.getName(), node: d as Node, fn: isFunctionValue(d.getInitializer()) }));
+  for (const stmt of file.statements) {
+    if (ts.isFunctionDeclaration(stmt) || ts.isVariableStatement(stmt)) {
+      const named = ts.isFunctionDeclaration(stmt)
+        ? [{ name: stmt.name?.text, node: stmt as ts.Node, fn: true }]
+        : stmt.declarationList.declarations.map((d) => ({ name: ts.isIdentifier(d.name) ? d.name.text : d.name.getText(), node: d as ts.Node, fn: isFunctionValue(d.initializer) }));
       for (const { name, node, fn } of named) {
-        if (Node.isFunctionDeclaration(stmt) && stmt.isDefaultExport()) hint ??= { what: "default", at: locationOf(node) };
+        if (ts.isFunctionDeclaration(stmt) && isDefaultExport(stmt)) hint ??= { what: "default", at: locationOf(node) };
         else if (name === "handler") hint ??= { what: "notExported", at: locationOf(node) };
-        else if (stmt.isExported() && fn && name) otherName ??= { what: "otherName", name, at: locationOf(node) };
+        else if (fn && name && isExported(stmt)) otherName ??= { what: "otherName", name, at: locationOf(node) };
       }
-    } else if (Node.isExportAssignment(stmt) && !stmt.isExportEquals()) {
+    } else if (ts.isExportAssignment(stmt) && !stmt.isExportEquals) {
       hint ??= { what: "default", at: locationOf(stmt) };
     }
   }

@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
 import { objectEntries, stringValue } from "../ts/static-objects.js";
 import { locationOf, type Location } from "../ts/location.js";
@@ -68,7 +68,7 @@ export function serviceSourceFiles(ctx: ServiceContext): string[] {
  */
 export function publishCalls(ctx: ServiceContext): Promise<PublishCall[]> {
   return ctx.memo("events:publish-calls", async () => {
-    const files: SourceFile[] = [];
+    const files: ts.SourceFile[] = [];
     for (const path of serviceSourceFiles(ctx)) {
       const file = await ctx.sourceFile(path);
       if (file) files.push(file);
@@ -77,7 +77,7 @@ export function publishCalls(ctx: ServiceContext): Promise<PublishCall[]> {
     const out: PublishCall[] = [];
     for (const file of files) {
       for (const call of callsIn(file)) {
-        if (!isPublishEvent(call.getExpression())) continue;
+        if (!isPublishEvent(call.expression)) continue;
         out.push({ at: locationOf(call), construct: constructText(call, 60), events: classifyEvent(call, calls), tx: classifyTx(call, calls) });
       }
     }
@@ -86,11 +86,11 @@ export function publishCalls(ctx: ServiceContext): Promise<PublishCall[]> {
 }
 
 /** Whether a callee is the platform's `publishEvent` (or a constant holding it). */
-function isPublishEvent(callee: Node): boolean {
+function isPublishEvent(callee: ts.Node): boolean {
   let node = unwrap(callee);
   for (let hop = 0; hop < 4; hop++) {
     if (isPlatformExport(node, isEventsModule, "publishEvent")) return true;
-    const next = Node.isIdentifier(node) ? valueOf(node) : undefined;
+    const next = ts.isIdentifier(node) ? valueOf(node) : undefined;
     if (!next) return false;
     node = next;
   }
@@ -102,78 +102,78 @@ function isPublishEvent(callee: Node): boolean {
  * renamed, namespace, re-exports); also `x.name` when `x` is a default import
  * of such a module used as a namespace.
  */
-export function isPlatformExport(expr: Node, module: (specifier: string) => boolean, name: string): boolean {
-  if (!Node.isIdentifier(expr) && !Node.isPropertyAccessExpression(expr)) return false;
+export function isPlatformExport(expr: ts.Node, module: (specifier: string) => boolean, name: string): boolean {
+  if (!ts.isIdentifier(expr) && !ts.isPropertyAccessExpression(expr)) return false;
   if (isExportOf(expr, module, name)) return true;
-  if (!Node.isPropertyAccessExpression(expr) || expr.getName() !== name) return false;
+  if (!ts.isPropertyAccessExpression(expr) || expr.name.text !== name) return false;
   // `x.name` where `x` is a default import of the module used as a namespace.
-  const last = resolveName(expr.getExpression()).imports.at(-1);
+  const last = resolveName(expr.expression).imports.at(-1);
   return last !== undefined && last.name === "default" && module(last.module);
 }
 
 /** Whether an expression is the generated `EVENT_NAMES` object of the contracts package. */
-function isEventNames(expr: Node): boolean {
+function isEventNames(expr: ts.Node): boolean {
   const node = unwrap(expr);
   if (isPlatformExport(node, isContractsModule, "EVENT_NAMES")) return true;
   // `const Names = EVENT_NAMES` (here or in another service file).
-  const value = Node.isIdentifier(node) ? valueOf(node) : undefined;
+  const value = ts.isIdentifier(node) ? valueOf(node) : undefined;
   return value !== undefined && isEventNames(value);
 }
 
-function classifyEvent(call: CallExpression, calls: ServiceCalls): EventArgument[] {
-  const first = call.getArguments()[0];
+function classifyEvent(call: ts.CallExpression, calls: ServiceCalls): EventArgument[] {
+  const first = call.arguments[0];
   if (!first) return [{ kind: "missing", at: locationOf(call) }];
   return eventValues(first, calls, 0, new Set());
 }
 
 /** What an event-name expression is; a parameter of a helper is followed to each caller's argument. */
-function eventValues(arg: Node, calls: ServiceCalls, depth: number, seen: Set<Node>, through?: string): EventArgument[] {
+function eventValues(arg: ts.Node, calls: ServiceCalls, depth: number, seen: Set<ts.Node>, through?: string): EventArgument[] {
   const at = locationOf(arg);
   const via = through === undefined ? {} : { through };
-  if (Node.isSpreadElement(arg)) return [{ kind: "other", construct: constructText(arg), at, ...via }];
+  if (ts.isSpreadElement(arg)) return [{ kind: "other", construct: constructText(arg), at, ...via }];
 
   // Follow constants (here or in another service file) to what they hold.
   let node = unwrap(arg);
   for (let hop = 0; hop < 8; hop++) {
-    if ((Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) && isEventNames(node.getExpression())) {
-      const constant = Node.isPropertyAccessExpression(node) ? node.getName() : stringValue(node.getArgumentExpression());
+    if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && isEventNames(node.expression)) {
+      const constant = ts.isPropertyAccessExpression(node) ? node.name.text : stringValue(node.argumentExpression);
       if (constant === undefined) return [{ kind: "other", construct: constructText(arg), at, ...via }];
       const value = stringValue(node);
       return [{ kind: "constant", constant, at, ...via, ...(value === undefined ? {} : { value }) }];
     }
-    if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return [{ kind: "literal", value: node.getLiteralText(), at, ...via }];
-    if (Node.isTemplateExpression(node)) return [{ kind: "template", construct: constructText(node), at, ...via }];
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return [{ kind: "literal", value: node.text, at, ...via }];
+    if (ts.isTemplateExpression(node)) return [{ kind: "template", construct: constructText(node), at, ...via }];
     const next = valueOf(node);
     if (!next) break;
     node = next;
   }
-  const fromCallers = Node.isIdentifier(node) && depth < 4 ? callerArguments(node) : undefined;
+  const fromCallers = ts.isIdentifier(node) && depth < 4 ? callerArguments(node) : undefined;
   if (fromCallers === "seen") return [];
   if (fromCallers && fromCallers.args.length > 0) return fromCallers.args.flatMap((a) => eventValues(a, calls, depth + 1, seen, fromCallers.name));
   return [{ kind: "other", construct: constructText(arg), at, ...via }];
 
   /** A helper's parameter (`emit(name, …)` calling publishEvent(name, …)): the argument each caller passes there. */
-  function callerArguments(name: Node): { name: string; args: Node[] } | "seen" | undefined {
+  function callerArguments(name: ts.Node): { name: string; args: ts.Node[] } | "seen" | undefined {
     const parameter = resolveName(name).declaration;
-    if (!parameter || !Node.isParameterDeclaration(parameter)) return undefined;
+    if (!parameter || !ts.isParameter(parameter)) return undefined;
     // Each helper parameter is followed once per call: diamonds and recursion add nothing new.
     if (seen.has(parameter)) return "seen";
     seen.add(parameter);
-    const fn = parameter.getParent();
+    const fn = parameter.parent;
     if (!isFunctionLike(fn) || callbackOf(fn)) return undefined;
     const fnName = functionName(fn);
-    const index = fn.getParameters().indexOf(parameter);
+    const index = fn.parameters.indexOf(parameter);
     const sites = calls.callsOf(fn);
-    if (fnName === undefined || sites.some((site) => site.getArguments()[index] === undefined)) return undefined;
-    return { name: fnName, args: sites.map((site) => site.getArguments()[index]!) };
+    if (fnName === undefined || sites.some((site) => site.arguments[index] === undefined)) return undefined;
+    return { name: fnName, args: sites.map((site) => site.arguments[index]!) };
   }
 }
 
-function classifyTx(call: CallExpression, calls: ServiceCalls): TxOption {
-  const args = call.getArguments();
+function classifyTx(call: ts.CallExpression, calls: ServiceCalls): TxOption {
+  const args = call.arguments;
   const options = args[2];
   if (!options) {
-    const spread = args.find((a) => Node.isSpreadElement(a));
+    const spread = args.find(ts.isSpreadElement);
     if (spread) return { kind: "unknown", construct: constructText(spread), at: locationOf(spread) };
     return { kind: "missing", at: locationOf(call) };
   }
@@ -188,7 +188,7 @@ function classifyTx(call: CallExpression, calls: ServiceCalls): TxOption {
 }
 
 /** The value passed as `tx`, as written (`tx` for the shorthand `{ tx }`). */
-function txText(property: Node): string {
-  if (Node.isPropertyAssignment(property)) return constructText(property.getInitializer()!, 50);
+function txText(property: ts.Node): string {
+  if (ts.isPropertyAssignment(property)) return constructText(property.initializer, 50);
   return constructText(property, 50);
 }

@@ -1,7 +1,7 @@
-import { Node, VariableDeclarationKind, type CallExpression, type ParameterDeclaration } from "ts-morph";
+import ts from "typescript";
 import { locationOf, nodePosition, repoPathOf } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
-import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";
+import { constructText, isConstDeclaration, isFunctionLike, unwrap } from "../ts/syntax.js";
 import { callbackOf, functionName, type ServiceCalls } from "./callers.js";
 
 /**
@@ -22,39 +22,40 @@ export type TxVerdict =
 const MAX_DEPTH = 6;
 
 /** What `value` (the `tx` passed to publishEvent) is; see {@link TxVerdict}. */
-export function transactionVerdict(value: Node, calls: ServiceCalls, depth = 0, seen = new Set<Node>()): TxVerdict {
+export function transactionVerdict(value: ts.Node, calls: ServiceCalls, depth = 0, seen = new Set<ts.Node>()): TxVerdict {
   const node = unwrap(value);
   if (isNothing(node)) return { kind: "empty" };
   if (depth > MAX_DEPTH) return { kind: "undecidable", reason: `it is passed through more than ${MAX_DEPTH} functions` };
-  if (Node.isConditionalExpression(node)) {
-    return worst([transactionVerdict(node.getWhenTrue(), calls, depth + 1, seen), transactionVerdict(node.getWhenFalse(), calls, depth + 1, seen)]);
+  if (ts.isConditionalExpression(node)) {
+    return worst([transactionVerdict(node.whenTrue, calls, depth + 1, seen), transactionVerdict(node.whenFalse, calls, depth + 1, seen)]);
   }
-  if (!Node.isIdentifier(node)) {
+  if (!ts.isIdentifier(node)) {
     return { kind: "undecidable", reason: `it is \`${constructText(node, 50)}\`, a value computed at run time` };
   }
 
-  const name = node.getText();
+  const name = node.text;
   const resolution = resolveName(node);
   const declaration = resolution.declaration;
   if (resolution.imports.length > 0) return { kind: "notTransaction", origin: `it is \`${name}\`, imported at ${where(resolution.imports[0]!.node, node)}` };
   if (!declaration) return { kind: "undecidable", reason: `\`${name}\` is not declared in the repository` };
 
-  if (Node.isParameterDeclaration(declaration)) return parameterVerdict(declaration, node, calls, depth, seen);
-  if (Node.isVariableDeclaration(declaration)) {
-    const kind = declaration.getVariableStatement()?.getDeclarationKind();
-    const init = declaration.getInitializer();
-    if (kind === VariableDeclarationKind.Const && init && Node.isIdentifier(unwrap(init))) return transactionVerdict(init, calls, depth + 1, seen);
-    if (kind !== VariableDeclarationKind.Const) return { kind: "undecidable", reason: `it is the variable \`${name}\`, assigned at run time` };
+  if (ts.isParameter(declaration)) return parameterVerdict(declaration, node, calls, depth, seen);
+  if (ts.isVariableDeclaration(declaration)) {
+    // Only a `const` statement fixes the value (`for (const x of …)` and `catch (x)` do not).
+    const isConst = ts.isVariableStatement(declaration.parent.parent) && isConstDeclaration(declaration);
+    const init = declaration.initializer;
+    if (isConst && init && ts.isIdentifier(unwrap(init))) return transactionVerdict(init, calls, depth + 1, seen);
+    if (!isConst) return { kind: "undecidable", reason: `it is the variable \`${name}\`, assigned at run time` };
   }
   return { kind: "notTransaction", origin: `it is \`${name}\`, declared at ${where(declaration, node)}` };
 }
 
-function parameterVerdict(parameter: ParameterDeclaration, use: Node, calls: ServiceCalls, depth: number, seen: Set<Node>): TxVerdict {
-  const name = parameter.getName();
-  const fn = parameter.getParent();
+function parameterVerdict(parameter: ts.ParameterDeclaration, use: ts.Node, calls: ServiceCalls, depth: number, seen: Set<ts.Node>): TxVerdict {
+  const name = ts.isIdentifier(parameter.name) ? parameter.name.text : parameter.name.getText();
+  const fn = parameter.parent;
   if (!isFunctionLike(fn)) return { kind: "undecidable", reason: `it is the parameter \`${name}\`` };
-  const index = fn.getParameters().indexOf(parameter);
-  if (!Node.isIdentifier(parameter.getNameNode())) return { kind: "undecidable", reason: `it is destructured from a parameter` };
+  const index = fn.parameters.indexOf(parameter);
+  if (!ts.isIdentifier(parameter.name)) return { kind: "undecidable", reason: `it is destructured from a parameter` };
 
   const callee = callbackOf(fn);
   if (callee) {
@@ -72,8 +73,8 @@ function parameterVerdict(parameter: ParameterDeclaration, use: Node, calls: Ser
   }
   const verdicts: TxVerdict[] = [];
   for (const site of sites) {
-    const arg = site.getArguments()[index];
-    if (!arg || Node.isSpreadElement(arg)) {
+    const arg = site.arguments[index];
+    if (!arg || ts.isSpreadElement(arg)) {
       if (!arg) return { kind: "notTransaction", origin: `\`${fnName}\` receives nothing at ${where(site, use)}` };
       verdicts.push({ kind: "undecidable", reason: `\`${fnName}\` receives \`${constructText(arg, 50)}\` at ${where(arg, use)}` });
       continue;
@@ -88,15 +89,15 @@ function parameterVerdict(parameter: ParameterDeclaration, use: Node, calls: Ser
 }
 
 /** `x.transaction(cb)`: Drizzle's transaction (and nested savepoints on a transaction). */
-function isTransactionCall(call: CallExpression): boolean {
-  const callee = unwrap(call.getExpression());
-  return Node.isPropertyAccessExpression(callee) && callee.getName() === "transaction";
+function isTransactionCall(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === "transaction";
 }
 
-function isNothing(node: Node): boolean {
-  if (Node.isIdentifier(node) && node.getText() === "undefined") return true;
-  if (Node.isNullLiteral(node)) return true;
-  return Node.isVoidExpression(node);
+function isNothing(node: ts.Node): boolean {
+  if (ts.isIdentifier(node) && node.text === "undefined") return true;
+  if (node.kind === ts.SyntaxKind.NullKeyword) return true;
+  return ts.isVoidExpression(node);
 }
 
 /** The least certain of several verdicts: any failure, else any doubt, else a transaction. */
@@ -110,12 +111,12 @@ function worst(verdicts: TxVerdict[]): TxVerdict {
 }
 
 /** `line 3` in the same file as `from`, else `path:line:column`. */
-function where(node: Node, from: Node): string {
+function where(node: ts.Node, from: ts.Node): string {
   if (repoPathOf(node) === repoPathOf(from)) return `line ${nodePosition(node).line}`;
   return locationText(node);
 }
 
-function locationText(node: Node): string {
+function locationText(node: ts.Node): string {
   const { path, line, column } = locationOf(node);
   return `${path}:${line}:${column}`;
 }
