@@ -1,13 +1,13 @@
-import { Node, SyntaxKind, ts, type CallExpression, type ClassDeclaration, type ClassExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
+import ts from "typescript";
 import { locationOf, repoPathOf, undecidableAt, type Location, type Undecidable } from "../ts/location.js";
 import { declarationOf, isExportOf, resolveName } from "../ts/symbols.js";
-import { isFunctionLike, shortText, skipOuterExpressions, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { hasModifier, isFunctionLike, shortText, skipOuterExpressions, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, type Substitution } from "../ts/values.js";
 import { NOT_SCOPED, type ExtractedRoute, type PathValue, type ScopeVerdict, type ServiceRoutes } from "./model.js";
 import { joinPaths, openApiToHonoPath, patternMatchesPath } from "./paths.js";
 import { readRouteConfig, type RouteConfigReader } from "./route-config.js";
 import { callsNext, combine, middlewareListVerdict, middlewareVerdict } from "./scope.js";
-import { callsIn, descendantsOfKind } from "../ts/walk.js";
+import { callsIn, descendants } from "../ts/walk.js";
 
 /**
  * The Hono apps of a service, followed as the code composes them, without
@@ -48,7 +48,7 @@ interface AppRef {
 /** An array literal: its elements' values and expressions (`[tasks, index]`, `[{ path, router }]`). */
 interface ListValue {
   kind: "list";
-  items: { value: Value; node: Node }[];
+  items: { value: Value; node: ts.Node }[];
 }
 
 type Value = AppRef | ListValue | undefined;
@@ -65,7 +65,7 @@ interface Frame {
 export interface AppModelOptions {
   entryPath: string;
   /** The service's source files (parsed in the check's program), by repository path. */
-  files: ReadonlyMap<string, SourceFile>;
+  files: ReadonlyMap<string, ts.SourceFile>;
   /** The module whose `requireScope` protects a route (config `scopes_module`). */
   scopesModule: string;
   /** The workspace package of that name, when the repository holds it. */
@@ -78,7 +78,7 @@ export interface AppModelOptions {
  * points `@platform/scopes` at a local no-op does not make it the real one.
  * A relative `scopes_module` comes from the base branch's config and is taken as it is.
  */
-function isFromScopesPackage(callee: Node, options: AppModelOptions): boolean {
+function isFromScopesPackage(callee: ts.Node, options: AppModelOptions): boolean {
   if (options.scopesModule.startsWith(".")) return true;
   const declaration = declarationOf(callee);
   if (!declaration) return true;
@@ -91,15 +91,15 @@ export function interpretServiceApps(options: AppModelOptions): ServiceRoutes {
 
 class AppInterpreter {
   /** App values by declaration: variables, parameters, class fields, loop variables, default exports. */
-  private readonly values = new Map<Node, Value>();
+  private readonly values = new Map<ts.Node, Value>();
   /** The expression a parameter received in the call being followed (see bindArguments). */
-  private readonly bound = new Map<Node, Node>();
+  private readonly bound = new Map<ts.Node, ts.Node>();
   private readonly apps: AppModel[] = [];
-  private readonly executedFiles = new Set<SourceFile>();
-  private readonly calledFunctions = new Set<Node>();
-  private readonly activeFunctions = new Set<Node>();
-  private readonly instantiated = new Set<Node>();
-  private readonly visited = new Set<CallExpression>();
+  private readonly executedFiles = new Set<ts.SourceFile>();
+  private readonly calledFunctions = new Set<ts.Node>();
+  private readonly activeFunctions = new Set<ts.Node>();
+  private readonly instantiated = new Set<ts.Node>();
+  private readonly visited = new Set<ts.CallExpression>();
   private readonly frames: Frame[] = [];
   private readonly subst: Substitution = (decl) => this.bound.get(decl);
   private readonly reader: RouteConfigReader;
@@ -122,7 +122,7 @@ class AppInterpreter {
     for (const [path, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
       if (path === entryPath || !this.hasUnvisitedRegistration(file)) continue;
       this.executeFile(file);
-      for (const cls of descendantsOfKind(file, SyntaxKind.ClassDeclaration)) {
+      for (const cls of descendants(file, ts.isClassDeclaration)) {
         if (this.hasUnvisitedRegistration(cls)) this.instantiate(cls, []);
       }
       for (const fn of topLevelFunctions(file)) {
@@ -135,7 +135,7 @@ class AppInterpreter {
     for (const file of files.values()) {
       for (const call of callsIn(file)) {
         if (this.visited.has(call) || !this.isRegistrationOnKnownApp(call)) continue;
-        const callee = unwrap(call.getExpression()) as PropertyAccessExpression;
+        const callee = unwrap(call.expression) as ts.PropertyAccessExpression;
         opaque.push(undecidableAt(call, `the route registration \`${shortText(callee.getText(), 60)}(…)\` inside a callback the checker does not follow`));
       }
     }
@@ -157,66 +157,66 @@ class AppInterpreter {
 
   // --- statements -----------------------------------------------------------
 
-  private executeFile(file: SourceFile): void {
-    if (this.executedFiles.has(file) || !this.options.files.has(locationOf(file).path)) return;
+  private executeFile(file: ts.SourceFile): void {
+    if (this.executedFiles.has(file) || !this.options.files.has(repoPathOf(file))) return;
     this.executedFiles.add(file);
     this.frames.push({});
-    this.execStatements(file.getStatements());
+    this.execStatements(file.statements);
     this.frames.pop();
   }
 
-  private execStatements(statements: readonly Node[]): void {
+  private execStatements(statements: readonly ts.Statement[]): void {
     for (const statement of statements) this.execStatement(statement);
   }
 
-  private execStatement(s: Node): void {
-    if (Node.isVariableStatement(s)) {
-      for (const decl of s.getDeclarations()) {
-        const init = decl.getInitializer();
+  private execStatement(s: ts.Statement): void {
+    if (ts.isVariableStatement(s)) {
+      for (const decl of s.declarationList.declarations) {
+        const init = decl.initializer;
         if (init) this.assign(decl, this.evaluate(init), init);
       }
-    } else if (Node.isExpressionStatement(s)) {
-      this.evaluate(s.getExpression());
-    } else if (Node.isReturnStatement(s)) {
-      const expr = s.getExpression();
+    } else if (ts.isExpressionStatement(s)) {
+      this.evaluate(s.expression);
+    } else if (ts.isReturnStatement(s)) {
+      const expr = s.expression;
       const value = expr ? this.evaluate(expr) : undefined;
       const frame = this.frames[this.frames.length - 1];
       if (frame && value && !frame.returned) frame.returned = value;
-    } else if (Node.isExportAssignment(s)) {
-      this.values.set(s, this.evaluate(s.getExpression()));
-    } else if (Node.isBlock(s)) {
-      this.execStatements(s.getStatements());
-    } else if (Node.isIfStatement(s)) {
+    } else if (ts.isExportAssignment(s)) {
+      this.values.set(s, this.evaluate(s.expression));
+    } else if (ts.isBlock(s)) {
+      this.execStatements(s.statements);
+    } else if (ts.isIfStatement(s)) {
       // Both branches (a route registered under a condition exists in some deployment), except a constant condition.
-      const condition = unwrap(s.getExpression()).getKind();
-      if (condition !== SyntaxKind.FalseKeyword) this.execStatement(s.getThenStatement());
-      const otherwise = s.getElseStatement();
-      if (otherwise && condition !== SyntaxKind.TrueKeyword) this.execStatement(otherwise);
-    } else if (Node.isTryStatement(s)) {
-      this.execStatements(s.getTryBlock().getStatements());
-      const finallyBlock = s.getFinallyBlock();
-      if (finallyBlock) this.execStatements(finallyBlock.getStatements());
-    } else if (Node.isForOfStatement(s)) {
-      const list = this.evaluate(s.getExpression());
-      const init = s.getInitializer();
-      const decl = Node.isVariableDeclarationList(init) ? init.getDeclarations()[0] : undefined;
+      const condition = unwrap(s.expression).kind;
+      if (condition !== ts.SyntaxKind.FalseKeyword) this.execStatement(s.thenStatement);
+      const otherwise = s.elseStatement;
+      if (otherwise && condition !== ts.SyntaxKind.TrueKeyword) this.execStatement(otherwise);
+    } else if (ts.isTryStatement(s)) {
+      this.execStatements(s.tryBlock.statements);
+      const finallyBlock = s.finallyBlock;
+      if (finallyBlock) this.execStatements(finallyBlock.statements);
+    } else if (ts.isForOfStatement(s)) {
+      const list = this.evaluate(s.expression);
+      const init = s.initializer;
+      const decl = ts.isVariableDeclarationList(init) ? init.declarations[0] : undefined;
       if (list?.kind === "list" && decl) {
         for (const item of list.items) {
           this.assign(decl, item.value, item.node);
-          this.execStatement(s.getStatement());
+          this.execStatement(s.statement);
         }
-      } else this.execStatement(s.getStatement());
-    } else if (Node.isForInStatement(s) || Node.isForStatement(s) || Node.isWhileStatement(s) || Node.isDoStatement(s)) {
-      this.execStatement(s.getStatement());
+      } else this.execStatement(s.statement);
+    } else if (ts.isForInStatement(s) || ts.isForStatement(s) || ts.isWhileStatement(s) || ts.isDoStatement(s)) {
+      this.execStatement(s.statement);
     }
   }
 
   /** Binds a declaration (plain or destructured) to a value and the expression it came from. */
-  private assign(decl: Node, value: Value, node: Node | undefined): void {
+  private assign(decl: ts.Node, value: Value, node: ts.Node | undefined): void {
     this.values.set(decl, value);
     if (node) this.bound.set(decl, node);
-    const name = Node.isVariableDeclaration(decl) || Node.isParameterDeclaration(decl) ? decl.getNameNode() : undefined;
-    if (name && Node.isObjectBindingPattern(name) && node) {
+    const name = ts.isVariableDeclaration(decl) || ts.isParameter(decl) ? decl.name : undefined;
+    if (name && ts.isObjectBindingPattern(name) && node) {
       // `for (const { path, router } of routes)`: each name stands for the member of the element.
       const fake = bindDestructured(name, node, this.subst);
       for (const [element, member] of fake) {
@@ -228,35 +228,35 @@ class AppInterpreter {
 
   // --- expressions ----------------------------------------------------------
 
-  private evaluate(expr: Node, depth = 0): Value {
+  private evaluate(expr: ts.Node, depth = 0): Value {
     const node = unwrap(expr);
     if (depth > 12) return undefined;
-    if (Node.isNewExpression(node)) return this.evaluateNew(node);
-    if (Node.isCallExpression(node)) return this.evaluateCall(node);
-    if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isThisExpression(node)) return this.valueOfName(node, depth);
-    if (Node.isArrayLiteralExpression(node)) {
-      return { kind: "list", items: node.getElements().map((e) => ({ value: this.evaluate(e, depth + 1), node: e })) };
+    if (ts.isNewExpression(node)) return this.evaluateNew(node);
+    if (ts.isCallExpression(node)) return this.evaluateCall(node);
+    if (node.kind === ts.SyntaxKind.ThisKeyword) return undefined;
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) return this.valueOfName(node, depth);
+    if (ts.isArrayLiteralExpression(node)) {
+      return { kind: "list", items: node.elements.map((e) => ({ value: this.evaluate(e, depth + 1), node: e })) };
     }
-    if (Node.isObjectLiteralExpression(node)) {
+    if (ts.isObjectLiteralExpression(node)) {
       // `export default { fetch: app.fetch }`, `serve({ fetch: app.fetch })`: reading the app is what mounts it.
-      for (const prop of node.getProperties()) {
-        if (Node.isPropertyAssignment(prop) && prop.getInitializer()) this.evaluate(prop.getInitializer()!, depth + 1);
-        else if (Node.isShorthandPropertyAssignment(prop)) this.evaluate(prop.getNameNode(), depth + 1);
+      for (const prop of node.properties) {
+        if (ts.isPropertyAssignment(prop)) this.evaluate(prop.initializer, depth + 1);
+        else if (ts.isShorthandPropertyAssignment(prop)) this.evaluate(prop.name, depth + 1);
       }
       return undefined;
     }
-    if (Node.isConditionalExpression(node)) {
-      const a = this.evaluate(node.getWhenTrue(), depth + 1);
-      const b = this.evaluate(node.getWhenFalse(), depth + 1);
+    if (ts.isConditionalExpression(node)) {
+      const a = this.evaluate(node.whenTrue, depth + 1);
+      const b = this.evaluate(node.whenFalse, depth + 1);
       return a ?? b;
     }
     return undefined;
   }
 
-  private valueOfName(node: Node, depth: number): Value {
-    if (Node.isThisExpression(node)) return undefined;
-    if (Node.isPropertyAccessExpression(node)) {
-      const receiver = this.evaluate(node.getExpression(), depth + 1);
+  private valueOfName(node: ts.Identifier | ts.PropertyAccessExpression, depth: number): Value {
+    if (ts.isPropertyAccessExpression(node)) {
+      const receiver = this.evaluate(node.expression, depth + 1);
       if (receiver?.kind === "app") return undefined; // `app.fetch`, `app.request`: not an app
     }
     const decl = declarationOf(node);
@@ -271,70 +271,70 @@ class AppInterpreter {
       if (this.values.has(decl)) return this.values.get(decl);
     }
     // A member of an object literal (`{ router: tasks, path: "/tasks" }`), e.g. through a loop variable.
-    if (Node.isPropertyAccessExpression(node)) {
+    if (ts.isPropertyAccessExpression(node)) {
       const member = this.memberExpression(node);
       if (member) return this.evaluate(member, depth + 1);
     }
     return undefined;
   }
 
-  private memberExpression(node: PropertyAccessExpression): Node | undefined {
-    const receiver = unwrap(node.getExpression());
-    const decl = Node.isIdentifier(receiver) ? declarationOf(receiver) : undefined;
+  private memberExpression(node: ts.PropertyAccessExpression): ts.Node | undefined {
+    const receiver = unwrap(node.expression);
+    const decl = ts.isIdentifier(receiver) ? declarationOf(receiver) : undefined;
     const source = decl ? this.bound.get(decl) : undefined;
     const obj = source ? unwrap(source) : undefined;
-    if (!obj || !Node.isObjectLiteralExpression(obj)) return undefined;
-    const prop = obj.getProperty(node.getName());
-    if (prop && Node.isPropertyAssignment(prop)) return prop.getInitializer();
-    if (prop && Node.isShorthandPropertyAssignment(prop)) return prop.getNameNode();
+    if (!obj || !ts.isObjectLiteralExpression(obj)) return undefined;
+    const prop = propertyNamed(obj, node.name.text);
+    if (prop && ts.isPropertyAssignment(prop)) return prop.initializer;
+    if (prop && ts.isShorthandPropertyAssignment(prop)) return prop.name;
     return undefined;
   }
 
-  private evaluateNew(node: Node & { getExpression(): Node; getArguments(): Node[] }): Value {
-    const callee = node.getExpression();
+  private evaluateNew(node: ts.NewExpression): Value {
+    const callee = node.expression;
     if (isExportOf(callee, isHonoModule, "OpenAPIHono") || isExportOf(callee, isHonoModule, "Hono")) return this.newApp(node);
+    const args = node.arguments ?? [];
     const cls = declarationOf(callee);
-    if (cls && (Node.isClassDeclaration(cls) || Node.isClassExpression(cls))) this.instantiate(cls, node.getArguments());
-    else for (const arg of node.getArguments()) this.evaluate(arg);
+    if (cls && (ts.isClassDeclaration(cls) || ts.isClassExpression(cls))) this.instantiate(cls, args);
+    else for (const arg of args) this.evaluate(arg);
     return undefined;
   }
 
   /** A class instance: fields initialised, then the constructor (one instance per class is modelled). */
-  private instantiate(cls: ClassDeclaration | ClassExpression, args: readonly Node[]): void {
+  private instantiate(cls: ts.ClassDeclaration | ts.ClassExpression, args: readonly ts.Node[]): void {
     if (this.instantiated.has(cls)) return;
     this.instantiated.add(cls);
-    for (const prop of cls.getProperties()) {
-      const init = prop.getInitializer();
-      if (init && !prop.isStatic()) this.values.set(prop, this.evaluate(init));
+    for (const member of cls.members) {
+      if (ts.isPropertyDeclaration(member) && member.initializer && !hasModifier(member, ts.SyntaxKind.StaticKeyword)) this.values.set(member, this.evaluate(member.initializer));
     }
-    const ctor = cls.getConstructors().find((c) => c.getBody());
+    const ctor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && m.body !== undefined);
     if (ctor) this.callFunction(ctor, args, this.freshAppsFor(ctor, args.length));
     // Methods nothing in the service calls may still register routes on the class's apps.
-    for (const method of cls.getMethods()) {
-      if (!this.calledFunctions.has(method) && this.hasUnvisitedRegistration(method)) this.callFunction(method, [], this.freshAppsFor(method));
+    for (const method of cls.members) {
+      if (ts.isMethodDeclaration(method) && method.body && !this.calledFunctions.has(method) && this.hasUnvisitedRegistration(method)) this.callFunction(method, [], this.freshAppsFor(method));
     }
   }
 
-  private newApp(at: Node): AppRef {
+  private newApp(at: ts.Node): AppRef {
     const app: AppModel = { entries: [], createdAt: locationOf(at), mounted: false };
     this.apps.push(app);
     return { kind: "app", app, base: { value: "/" }, displayBase: { value: "/" } };
   }
 
-  private evaluateCall(call: CallExpression): Value {
-    const callee = unwrap(call.getExpression());
-    if (Node.isPropertyAccessExpression(callee)) {
-      const method = callee.getName();
+  private evaluateCall(call: ts.CallExpression): Value {
+    const callee = unwrap(call.expression);
+    if (ts.isPropertyAccessExpression(callee)) {
+      const method = callee.name.text;
       if (CHAINABLE.has(method)) {
-        const receiver = this.evaluate(callee.getExpression());
+        const receiver = this.evaluate(callee.expression);
         if (receiver?.kind === "app") {
           this.visited.add(call);
           return this.register(call, method, receiver);
         }
       }
       if (method === "forEach" || method === "map") {
-        const list = this.evaluate(callee.getExpression());
-        const callback = call.getArguments()[0];
+        const list = this.evaluate(callee.expression);
+        const callback = call.arguments[0];
         const fn = callback ? functionOf(callback) : undefined;
         if (list?.kind === "list" && fn) {
           for (const item of list.items) this.callFunction(fn, [item.node], [item.value]);
@@ -342,12 +342,12 @@ class AppInterpreter {
         }
       }
     }
-    const args = call.getArguments();
+    const args = call.arguments;
     const fn = functionOf(callee);
     if (fn) return this.callFunction(fn, args);
     const values = args.map((a) => (isFunctionLike(unwrap(a)) ? undefined : this.evaluate(a)));
     // A function from another package receives an app: it may register routes the checker cannot see.
-    const external = resolveName(Node.isPropertyAccessExpression(callee) ? rootOf(callee) : callee).external;
+    const external = resolveName(ts.isPropertyAccessExpression(callee) ? rootOf(callee) : callee).external;
     if (external && !isHonoModule(external.module)) {
       values.forEach((value) => {
         if (value?.kind === "app") {
@@ -362,20 +362,20 @@ class AppInterpreter {
    * Runs a function's body with its parameters bound to the call's arguments
    * (`preset` values win: fresh apps for a function nothing calls).
    */
-  private callFunction(fn: FunctionLike, args: readonly Node[], preset: readonly Value[] = []): Value {
+  private callFunction(fn: FunctionLike, args: readonly ts.Node[], preset: readonly Value[] = []): Value {
     if (this.activeFunctions.has(fn) || this.activeFunctions.size > MAX_CALL_DEPTH) return undefined;
-    const values = fn.getParameters().map((_, i) => preset[i] ?? (args[i] && !isFunctionLike(unwrap(args[i]!)) ? this.evaluate(args[i]!) : undefined));
+    const values = fn.parameters.map((_, i) => preset[i] ?? (args[i] && !isFunctionLike(unwrap(args[i]!)) ? this.evaluate(args[i]!) : undefined));
     this.calledFunctions.add(fn);
     this.activeFunctions.add(fn);
-    fn.getParameters().forEach((param, i) => {
+    fn.parameters.forEach((param, i) => {
       this.values.delete(param);
       this.bound.delete(param);
       this.assign(param, values[i], args[i]);
     });
     const frame: Frame = {};
     this.frames.push(frame);
-    const body = fn.getBody();
-    if (body && Node.isBlock(body)) this.execStatements(body.getStatements());
+    const body = fn.body;
+    if (body && ts.isBlock(body)) this.execStatements(body.statements);
     else if (body) frame.returned = this.evaluate(body);
     this.frames.pop();
     this.activeFunctions.delete(fn);
@@ -384,13 +384,13 @@ class AppInterpreter {
 
   /** Fresh apps for the app-typed parameters of a function called without arguments. */
   private freshAppsFor(fn: FunctionLike, given = 0): Value[] {
-    return fn.getParameters().map((p, i) => (i >= given && isAppTyped(p) ? this.newApp(p) : undefined));
+    return fn.parameters.map((p, i) => (i >= given && isAppTyped(p) ? this.newApp(p) : undefined));
   }
 
   // --- Hono registrations ---------------------------------------------------
 
-  private register(call: CallExpression, method: string, ref: AppRef): Value {
-    const args = call.getArguments();
+  private register(call: ts.CallExpression, method: string, ref: AppRef): Value {
+    const args = call.arguments;
     switch (method) {
       case "openapi":
         this.registerOpenApi(call, ref, args);
@@ -422,7 +422,7 @@ class AppInterpreter {
     }
   }
 
-  private registerOpenApi(call: CallExpression, ref: AppRef, args: readonly Node[]): void {
+  private registerOpenApi(call: ts.CallExpression, ref: AppRef, args: readonly ts.Node[]): void {
     // `.openapi(route, handler, hook?)`: there is no handler chain, only one handler.
     const [routeArg, handler, hook] = args;
     const config = routeArg ? readRouteConfig(routeArg, this.reader) : undefined;
@@ -442,10 +442,10 @@ class AppInterpreter {
     });
   }
 
-  private registerPlain(call: CallExpression, ref: AppRef, method: string, args: readonly Node[]): void {
+  private registerPlain(call: ts.CallExpression, ref: AppRef, method: string, args: readonly ts.Node[]): void {
     const [first, ...rest] = args;
     let path: PathValue;
-    let handlers: readonly Node[];
+    let handlers: readonly ts.Node[];
     if (!first || isFunctionLike(unwrap(first)) || (ref.lastPath && !isPathLike(first, this.subst))) {
       // `app.get(handler)`: Hono reuses the instance's last path.
       path = ref.lastPath ?? { undecidable: undecidableAt(call, "a route registered without a path") };
@@ -464,7 +464,7 @@ class AppInterpreter {
     this.addRoute(ref, call, { method, hono: path, display: path, typed: false, own: this.handlerChain(handlers) });
   }
 
-  private registerOn(call: CallExpression, ref: AppRef, args: readonly Node[]): void {
+  private registerOn(call: ts.CallExpression, ref: AppRef, args: readonly ts.Node[]): void {
     const [methodsArg, pathsArg, ...handlers] = args;
     const own = this.handlerChain(handlers);
     const methods = methodsArg ? this.stringList(methodsArg) : [];
@@ -477,14 +477,14 @@ class AppInterpreter {
     }
   }
 
-  private stringList(expr: Node): PathValue[] {
+  private stringList(expr: ts.Node): PathValue[] {
     const node = unwrap(expr);
-    if (Node.isArrayLiteralExpression(node)) return node.getElements().map((e) => evaluateString(e, this.subst));
+    if (ts.isArrayLiteralExpression(node)) return node.elements.map((e) => evaluateString(e, this.subst));
     return [evaluateString(node, this.subst)];
   }
 
   /** A plain route's handler chain: every handler but the last is middleware; the last is the endpoint, and counts only if it runs requireScope itself. */
-  private handlerChain(args: readonly Node[]): ScopeVerdict {
+  private handlerChain(args: readonly ts.Node[]): ScopeVerdict {
     if (args.length === 0) return NOT_SCOPED;
     const middleware = middlewareListVerdict(args.slice(0, -1), this.reader);
     const handler = middlewareVerdict(args[args.length - 1]!, this.reader);
@@ -493,15 +493,14 @@ class AppInterpreter {
 
   private addRoute(
     ref: AppRef,
-    call: CallExpression,
+    call: ts.CallExpression,
     r: { method: string | undefined; hono: PathValue; display: PathValue; typed: boolean; own: ScopeVerdict; routeUndecidable?: Undecidable; misplacedScope?: Location },
   ): void {
     ref.lastPath = r.hono;
-    const callee = unwrap(call.getExpression()) as PropertyAccessExpression;
-    const receiver = unwrap(callee.getExpression());
-    const chained = !(Node.isIdentifier(receiver) || Node.isThisExpression(receiver) || Node.isPropertyAccessExpression(receiver));
-    const dot = callee.getFirstChildByKind(SyntaxKind.DotToken) ?? callee.getFirstChildByKind(SyntaxKind.QuestionDotToken);
-    const at = chained && dot ? locationOf(dot) : locationOf(call);
+    const callee = unwrap(call.expression) as ts.PropertyAccessExpression;
+    const receiver = unwrap(callee.expression);
+    const chained = !(ts.isIdentifier(receiver) || receiver.kind === ts.SyntaxKind.ThisKeyword || ts.isPropertyAccessExpression(receiver));
+    const at = chained ? dotLocation(callee) : locationOf(call);
     const display = joinPaths(ref.displayBase, r.display);
     ref.app.entries.push({
       kind: "route",
@@ -512,7 +511,7 @@ class AppInterpreter {
         displayPath: "value" in display ? display.value : undefined,
         ...(r.routeUndecidable ? { routeUndecidable: r.routeUndecidable } : {}),
         typed: r.typed,
-        registrar: chained ? `.${callee.getName()}` : `${shortText(receiver.getText(), 60)}.${callee.getName()}`,
+        registrar: chained ? `.${callee.name.text}` : `${shortText(receiver.getText(), 60)}.${callee.name.text}`,
         at,
         scope: NOT_SCOPED,
         ...(r.misplacedScope ? { misplacedScope: r.misplacedScope } : {}),
@@ -520,11 +519,11 @@ class AppInterpreter {
     });
   }
 
-  private registerUse(call: CallExpression, ref: AppRef, args: readonly Node[]): void {
+  private registerUse(call: ts.CallExpression, ref: AppRef, args: readonly ts.Node[]): void {
     const [first, ...rest] = args;
     if (!first) return;
     let pattern: PathValue;
-    let middleware: readonly Node[];
+    let middleware: readonly ts.Node[];
     if (isPathLike(first, this.subst)) {
       pattern = evaluateString(first, this.subst);
       middleware = rest;
@@ -537,7 +536,7 @@ class AppInterpreter {
     ref.app.entries.push({ kind: "use", pattern: joinPaths(ref.base, pattern), middleware: middlewareListVerdict(middleware, this.reader), at: locationOf(call) });
   }
 
-  private mount(call: CallExpression, ref: AppRef, args: readonly Node[]): void {
+  private mount(call: ts.CallExpression, ref: AppRef, args: readonly ts.Node[]): void {
     const [prefixArg, subArg] = args;
     if (!prefixArg || !subArg) return;
     const prefix = evaluateString(prefixArg, this.subst);
@@ -570,23 +569,22 @@ class AppInterpreter {
   // --- helpers ----------------------------------------------------------------
 
   /** A registration on something the interpreter knows to be an app (so `z.object().openapi()` never is). */
-  private isRegistrationOnKnownApp(call: CallExpression): boolean {
-    const callee = unwrap(call.getExpression());
-    if (!Node.isPropertyAccessExpression(callee) || !CHAINABLE.has(callee.getName())) return false;
-    const receiver = unwrap(callee.getExpression());
-    const decl = Node.isIdentifier(receiver) || Node.isPropertyAccessExpression(receiver) ? declarationOf(receiver) : undefined;
+  private isRegistrationOnKnownApp(call: ts.CallExpression): boolean {
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !CHAINABLE.has(callee.name.text)) return false;
+    const receiver = unwrap(callee.expression);
+    const decl = ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver) ? declarationOf(receiver) : undefined;
     return decl !== undefined && this.values.get(decl)?.kind === "app";
   }
 
   /** Whether a scope may hold a registration the interpreter has not followed yet. */
-  private hasUnvisitedRegistration(scope: Node): boolean {
-    // The file's shared call list, narrowed to the scope's range and read on compiler nodes (asked for every file, class and function).
-    const start = scope.getPos();
-    const end = scope.getEnd();
+  private hasUnvisitedRegistration(scope: ts.Node): boolean {
+    // The file's shared call list, narrowed to the scope's range (asked for every file, class and function).
+    const start = scope.pos;
+    const end = scope.end;
     return callsIn(scope.getSourceFile()).some((c) => {
-      const raw = c.compilerNode;
-      if (raw.pos < start || raw.end > end || this.visited.has(c)) return false;
-      const callee = skipOuterExpressions(raw.expression);
+      if (c.pos < start || c.end > end || this.visited.has(c)) return false;
+      const callee = skipOuterExpressions(c.expression);
       return ts.isPropertyAccessExpression(callee) && CHAINABLE.has(callee.name.text) && callee.name.text !== "basePath";
     });
   }
@@ -644,30 +642,47 @@ function dedupeRoutes(routes: ExtractedRoute[]): ExtractedRoute[] {
 }
 
 /** A string-ish first argument: a path, not a handler. */
-function isPathLike(node: Node, subst: Substitution): boolean {
+function isPathLike(node: ts.Node, subst: Substitution): boolean {
   const n = unwrap(node);
-  if (Node.isTemplateExpression(n) || Node.isBinaryExpression(n) || Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n)) return true;
+  if (ts.isTemplateExpression(n) || ts.isBinaryExpression(n) || ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) return true;
   return "value" in evaluateString(n, subst);
 }
 
-function rootOf(expr: PropertyAccessExpression): Node {
-  let root: Node = expr;
-  while (Node.isPropertyAccessExpression(root)) root = unwrap(root.getExpression());
+function rootOf(expr: ts.PropertyAccessExpression): ts.Node {
+  let root: ts.Node = expr;
+  while (ts.isPropertyAccessExpression(root)) root = unwrap(root.expression);
   return root;
 }
 
-function callName(call: CallExpression): string {
-  const callee = unwrap(call.getExpression());
-  return Node.isPropertyAccessExpression(callee) && !Node.isIdentifier(unwrap(callee.getExpression())) ? `.${callee.getName()}` : shortText(callee.getText(), 60);
+function callName(call: ts.CallExpression): string {
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) && !ts.isIdentifier(unwrap(callee.expression)) ? `.${callee.name.text}` : shortText(callee.getText(), 60);
 }
 
-function topLevelFunctions(file: SourceFile): FunctionLike[] {
+/**
+ * Where the `.` (or `?.`) of a chained registration starts. A plain dot is a
+ * token the compiler keeps no node for: it is the one character before the
+ * name's full start (trivia after the dot belongs to the name).
+ */
+function dotLocation(callee: ts.PropertyAccessExpression): Location {
+  const file = callee.getSourceFile();
+  const start = callee.questionDotToken ? callee.questionDotToken.getStart(file) : callee.name.pos - 1;
+  const { line, character } = file.getLineAndCharacterOfPosition(start);
+  return { path: repoPathOf(file), line: line + 1, column: character + 1 };
+}
+
+/** An object literal's member by its name as written: a quoted key keeps its quotes (`"a"`), a computed one its brackets. */
+function propertyNamed(obj: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
+  return obj.properties.find((p) => p.name !== undefined && (ts.isIdentifier(p.name) ? p.name.text : p.name.getText()) === name);
+}
+
+function topLevelFunctions(file: ts.SourceFile): FunctionLike[] {
   const out: FunctionLike[] = [];
-  for (const s of file.getStatements()) {
-    if (Node.isFunctionDeclaration(s)) out.push(s);
-    if (Node.isVariableStatement(s)) {
-      for (const d of s.getDeclarations()) {
-        const init = d.getInitializer();
+  for (const s of file.statements) {
+    if (ts.isFunctionDeclaration(s)) out.push(s);
+    if (ts.isVariableStatement(s)) {
+      for (const d of s.declarationList.declarations) {
+        const init = d.initializer;
         const fn = init ? unwrap(init) : undefined;
         if (fn && isFunctionLike(fn)) out.push(fn);
       }
@@ -677,36 +692,34 @@ function topLevelFunctions(file: SourceFile): FunctionLike[] {
 }
 
 /** A parameter typed as a Hono app: `app: OpenAPIHono`, `app: Hono<Env>`, or a local alias of one (`app: AppOpenAPI`). */
-function isAppTyped(param: Node, depth = 0): boolean {
-  if (!Node.isParameterDeclaration(param)) return false;
-  const type = param.getTypeNode();
+function isAppTyped(param: ts.ParameterDeclaration, depth = 0): boolean {
+  const type = param.type;
   return type !== undefined && typeMentionsApp(type, depth);
 }
 
-function typeMentionsApp(type: Node, depth: number): boolean {
+function typeMentionsApp(type: ts.TypeNode, depth: number): boolean {
   if (/\b(OpenAPIHono|Hono)\b/.test(type.getText())) return true;
-  if (depth > 3 || !Node.isTypeReference(type)) return false;
-  const decl = declarationOf(type.getTypeName());
-  if (decl && Node.isTypeAliasDeclaration(decl)) return typeMentionsApp(decl.getTypeNodeOrThrow(), depth + 1);
+  if (depth > 3 || !ts.isTypeReferenceNode(type)) return false;
+  const decl = declarationOf(type.typeName);
+  if (decl && ts.isTypeAliasDeclaration(decl)) return typeMentionsApp(decl.type, depth + 1);
   return false;
 }
 
 /** `{ path, router }` destructured from an object literal: each binding → the member's expression. */
-function bindDestructured(pattern: Node, source: Node, subst: Substitution): Map<Node, Node> {
-  const out = new Map<Node, Node>();
-  if (!Node.isObjectBindingPattern(pattern)) return out;
+function bindDestructured(pattern: ts.ObjectBindingPattern, source: ts.Node, subst: Substitution): Map<ts.Node, ts.Node> {
+  const out = new Map<ts.Node, ts.Node>();
   let obj = unwrap(source);
-  if (!Node.isObjectLiteralExpression(obj)) {
-    const decl = Node.isIdentifier(obj) ? declarationOf(obj) : undefined;
+  if (!ts.isObjectLiteralExpression(obj)) {
+    const decl = ts.isIdentifier(obj) ? declarationOf(obj) : undefined;
     const bound = decl ? subst(decl) : undefined;
     obj = bound ? unwrap(bound) : obj;
   }
-  if (!Node.isObjectLiteralExpression(obj)) return out;
-  for (const element of pattern.getElements()) {
-    const key = element.getPropertyNameNode()?.getText() ?? element.getName();
-    const prop = obj.getProperty(key);
-    if (prop && Node.isPropertyAssignment(prop) && prop.getInitializer()) out.set(element, prop.getInitializer()!);
-    else if (prop && Node.isShorthandPropertyAssignment(prop)) out.set(element, prop.getNameNode());
+  if (!ts.isObjectLiteralExpression(obj)) return out;
+  for (const element of pattern.elements) {
+    const keyNode = element.propertyName ?? element.name;
+    const prop = propertyNamed(obj, ts.isIdentifier(keyNode) ? keyNode.text : keyNode.getText());
+    if (prop && ts.isPropertyAssignment(prop)) out.set(element, prop.initializer);
+    else if (prop && ts.isShorthandPropertyAssignment(prop)) out.set(element, prop.name);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { Node } from "ts-morph";
+import ts from "typescript";
 import { undecidableAt, type Undecidable } from "../ts/location.js";
 import { returnedExpressions, shortText, unwrap } from "../ts/syntax.js";
 import { bindArguments, evaluateString, functionOf, objectLiteralOf, objectMembers, originOf, valueOf, type Member } from "../ts/values.js";
@@ -16,7 +16,7 @@ export interface RouteConfig {
 
 export interface RouteConfigReader extends ScopeReader {
   /** Whether a callee is @hono/zod-openapi's `createRoute`. */
-  isCreateRoute(callee: Node): boolean;
+  isCreateRoute(callee: ts.Node): boolean;
 }
 
 const MAX_DEPTH = 10;
@@ -28,35 +28,35 @@ const ROUTE_KEYS = ["method", "path", "middleware"];
  * local wrapper around createRoute (`createRouteUtil({ method, path })`), whose
  * parameters are replaced by the call's arguments.
  */
-export function readRouteConfig(expr: Node, reader: RouteConfigReader, depth = 0): RouteConfig {
+export function readRouteConfig(expr: ts.Node, reader: RouteConfigReader, depth = 0): RouteConfig {
   const node = unwrap(expr);
   const unreadable = (): RouteConfig => ({ middleware: NOT_SCOPED, undecidable: undecidableAt(node, `the route \`${shortText(node.getText(), 60)}\`${originOf(node, reader.subst)}`) });
   if (depth > MAX_DEPTH) return unreadable();
-  if (Node.isCallExpression(node)) {
-    const callee = node.getExpression();
+  if (ts.isCallExpression(node)) {
+    const callee = node.expression;
     if (reader.isCreateRoute(callee)) {
-      const arg = node.getArguments()[0];
+      const arg = node.arguments[0];
       return arg ? readRouteConfig(arg, reader, depth + 1) : { middleware: NOT_SCOPED, undecidable: undecidableAt(node, "`createRoute()` without options") };
     }
     const wrapper = functionOf(callee);
     const returned = wrapper ? returnedExpressions(wrapper)[0] : undefined;
     if (!wrapper || !returned) return unreadable();
-    return readRouteConfig(returned, { ...reader, subst: bindArguments(wrapper, node.getArguments(), reader.subst) }, depth + 1);
+    return readRouteConfig(returned, { ...reader, subst: bindArguments(wrapper, node.arguments, reader.subst) }, depth + 1);
   }
-  if (Node.isObjectLiteralExpression(node)) return fromObject(node, reader, objectMembers(node, ROUTE_KEYS, reader.subst));
+  if (ts.isObjectLiteralExpression(node)) return fromObject(node, reader, objectMembers(node, ROUTE_KEYS, reader.subst));
   const value = objectLiteralOf(node, reader.subst);
   if (value) return readRouteConfig(value, reader, depth + 1);
-  const call = Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) ? constantCall(node, reader) : undefined;
+  const call = ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) ? constantCall(node, reader) : undefined;
   return call ? readRouteConfig(call, reader, depth + 1) : unreadable();
 }
 
 /** `const list = createRoute({...})`: the call a constant holds. */
-function constantCall(node: Node, reader: RouteConfigReader): Node | undefined {
+function constantCall(node: ts.Node, reader: RouteConfigReader): ts.CallExpression | undefined {
   const value = valueOf(node, reader.subst);
-  return value && Node.isCallExpression(value) ? value : undefined;
+  return value && ts.isCallExpression(value) ? value : undefined;
 }
 
-function fromObject(node: Node, reader: RouteConfigReader, props: Map<string, Member>): RouteConfig {
+function fromObject(node: ts.Node, reader: RouteConfigReader, props: Map<string, Member>): RouteConfig {
   const method = props.get("method");
   const path = props.get("path");
   const middleware = props.get("middleware");

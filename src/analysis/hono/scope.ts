@@ -1,10 +1,10 @@
-import { Node, SyntaxKind } from "ts-morph";
+import ts from "typescript";
 import { undecidableAt } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
 import { isFunctionLike, returnedExpressions, shortText, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { functionOf, type Substitution } from "../ts/values.js";
 import { NOT_SCOPED, SCOPED, type ScopeVerdict } from "./model.js";
-import { descendantsOfKind } from "../ts/walk.js";
+import { descendants } from "../ts/walk.js";
 
 /**
  * Whether middleware protects a route with requireScope(…). Only
@@ -16,7 +16,7 @@ import { descendantsOfKind } from "../ts/walk.js";
  */
 export interface ScopeReader {
   /** Whether a callee is the scopes module's `requireScope`. */
-  isRequireScope(callee: Node): boolean;
+  isRequireScope(callee: ts.Node): boolean;
   subst: Substitution;
 }
 
@@ -27,32 +27,32 @@ export function combine(a: ScopeVerdict, b: ScopeVerdict): ScopeVerdict {
   return { covered: false, undecidable: [...a.undecidable, ...b.undecidable] };
 }
 
-export function middlewareListVerdict(items: readonly Node[], reader: ScopeReader): ScopeVerdict {
+export function middlewareListVerdict(items: readonly ts.Node[], reader: ScopeReader): ScopeVerdict {
   return items.reduce<ScopeVerdict>((acc, item) => combine(acc, middlewareVerdict(item, reader)), NOT_SCOPED);
 }
 
 /** Whether one middleware expression is requireScope(…) (or certainly runs it). */
-export function middlewareVerdict(expr: Node, reader: ScopeReader, depth = 0): ScopeVerdict {
+export function middlewareVerdict(expr: ts.Node, reader: ScopeReader, depth = 0): ScopeVerdict {
   const node = unwrap(expr);
   if (depth > MAX_DEPTH) return { covered: false, undecidable: [undecidableAt(node, `\`${shortText(node.getText(), 60)}\``)] };
-  if (Node.isCallExpression(node)) {
-    const callee = node.getExpression();
+  if (ts.isCallExpression(node)) {
+    const callee = node.expression;
     if (reader.isRequireScope(callee)) return SCOPED;
     // A local factory that returns requireScope(…) (`const scoped = (s) => requireScope(s)`).
     const fn = functionOf(callee);
     return fn ? { covered: returnsScope(fn, reader, depth + 1), undecidable: [] } : NOT_SCOPED;
   }
   if (isFunctionLike(node)) return { covered: runsScope(node, reader, depth + 1), undecidable: [] };
-  if (Node.isArrayLiteralExpression(node)) return middlewareListVerdict(node.getElements(), reader);
-  if (Node.isSpreadElement(node)) return middlewareVerdict(node.getExpression(), reader, depth + 1);
-  if (Node.isConditionalExpression(node)) {
-    const a = middlewareVerdict(node.getWhenTrue(), reader, depth + 1);
-    const b = middlewareVerdict(node.getWhenFalse(), reader, depth + 1);
+  if (ts.isArrayLiteralExpression(node)) return middlewareListVerdict(node.elements, reader);
+  if (ts.isSpreadElement(node)) return middlewareVerdict(node.expression, reader, depth + 1);
+  if (ts.isConditionalExpression(node)) {
+    const a = middlewareVerdict(node.whenTrue, reader, depth + 1);
+    const b = middlewareVerdict(node.whenFalse, reader, depth + 1);
     if (a.covered && b.covered) return SCOPED;
     if (a.covered || b.covered) return { covered: false, undecidable: [undecidableAt(node, `the conditional middleware \`${shortText(node.getText(), 60)}\``)] };
     return { covered: false, undecidable: [...a.undecidable, ...b.undecidable] };
   }
-  if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
+  if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
     const { declaration, external } = resolveName(node);
     if (!declaration) {
       // A value made in another package may hold requireScope(…) middleware: that cannot be decided here.
@@ -62,12 +62,12 @@ export function middlewareVerdict(expr: Node, reader: ScopeReader, depth = 0): S
     }
     const substituted = reader.subst(declaration);
     if (substituted) return middlewareVerdict(substituted, reader, depth + 1);
-    if (Node.isVariableDeclaration(declaration) || Node.isPropertyAssignment(declaration) || Node.isPropertyDeclaration(declaration)) {
-      const init = declaration.getInitializer();
+    if (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) {
+      const init = declaration.initializer;
       return init ? middlewareVerdict(init, reader, depth + 1) : NOT_SCOPED;
     }
     if (isFunctionLike(declaration)) return { covered: runsScope(declaration, reader, depth + 1), undecidable: [] };
-    if (Node.isParameterDeclaration(declaration) || Node.isBindingElement(declaration)) {
+    if (ts.isParameter(declaration) || ts.isBindingElement(declaration)) {
       return { covered: false, undecidable: [undecidableAt(node, `\`${shortText(node.getText(), 60)}\` (a function parameter)`)] };
     }
   }
@@ -84,19 +84,19 @@ function returnsScope(fn: FunctionLike, reader: ScopeReader, depth: number): boo
  * returns, awaits or calls `requireScope(…)(c, next)` at the top level.
  */
 function runsScope(fn: FunctionLike, reader: ScopeReader, depth: number): boolean {
-  const body = fn.getBody();
+  const body = fn.body;
   if (!body) return false;
-  const candidates: Node[] = [];
-  if (!Node.isBlock(body)) candidates.push(body);
+  const candidates: ts.Node[] = [];
+  if (!ts.isBlock(body)) candidates.push(body);
   else {
-    for (const statement of body.getStatements()) {
-      if (Node.isReturnStatement(statement) && statement.getExpression()) candidates.push(statement.getExpression()!);
-      else if (Node.isExpressionStatement(statement)) candidates.push(statement.getExpression());
+    for (const statement of body.statements) {
+      if (ts.isReturnStatement(statement) && statement.expression) candidates.push(statement.expression);
+      else if (ts.isExpressionStatement(statement)) candidates.push(statement.expression);
     }
   }
   return candidates.some((c) => {
     const call = unwrap(c);
-    return Node.isCallExpression(call) && middlewareVerdict(call.getExpression(), reader, depth).covered;
+    return ts.isCallExpression(call) && middlewareVerdict(call.expression, reader, depth).covered;
   });
 }
 
@@ -104,14 +104,14 @@ function runsScope(fn: FunctionLike, reader: ScopeReader, depth: number): boolea
  * A handler that hands over to the next one (`async (c, next) => { …; await next() }`)
  * is middleware, whatever method registered it.
  */
-export function callsNext(handler: Node): boolean {
+export function callsNext(handler: ts.Node): boolean {
   const fn = unwrap(handler);
   if (!isFunctionLike(fn)) return false;
-  const next = fn.getParameters()[1];
-  if (!next || !Node.isIdentifier(next.getNameNode())) return false;
-  const name = next.getName();
-  return descendantsOfKind(fn, SyntaxKind.CallExpression).some((c) => {
-    const callee = unwrap(c.getExpression());
-    return Node.isIdentifier(callee) && callee.getText() === name;
+  const next = fn.parameters[1];
+  if (!next || !ts.isIdentifier(next.name)) return false;
+  const name = next.name.text;
+  return descendants(fn, ts.isCallExpression).some((c) => {
+    const callee = unwrap(c.expression);
+    return ts.isIdentifier(callee) && callee.text === name;
   });
 }

@@ -1,4 +1,4 @@
-import type { SourceFile } from "ts-morph";
+import type ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
 import { workspacePackages } from "../workspace-packages.js";
 import { interpretServiceApps } from "./app-model.js";
@@ -14,7 +14,7 @@ export function serviceRoutes(ctx: ServiceContext): Promise<ServiceRoutes> {
   return ctx.memo("routes", async () => {
     const srcDir = ctx.path("src/");
     const sources = ctx.files.filter((p) => p.startsWith(srcDir) && isServiceSource(p));
-    const files = new Map<string, SourceFile>();
+    const files = new Map<string, ts.SourceFile>();
     for (const [path, file] of await Promise.all(sources.map(async (p) => [p, await ctx.sourceFile(p)] as const))) {
       if (file) files.set(path, file);
     }
