@@ -1,9 +1,9 @@
 import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
-import { moduleExports, type ModuleExport } from "../ts/module-exports.js";
+import { moduleExports } from "../ts/module-exports.js";
 import { isFunctionValue } from "../ts/static-objects.js";
 import { nodePosition } from "../ts/location.js";
-import { constructText, hasModifier, nameOf } from "../ts/syntax.js";
+import { constructText, hasModifier, isDefaultExport, isExported, nameOf } from "../ts/syntax.js";
 import { forEachDescendant } from "../ts/walk.js";
 
 /**
@@ -77,10 +77,9 @@ function topLevelVariable(file: ts.SourceFile, name: string): ts.VariableDeclara
 function readFragment(file: ts.SourceFile, path: string, camel: string): InfraFragment {
   const result: InfraFragment = { path, otherExports: [] };
   const exports = moduleExports(file);
-  const sites = new ExportSites(file, exports);
   const exported = exports.get(camel);
   if (exported) {
-    const anchor = sites.of(camel);
+    const anchor = exportSite(file, camel);
     const declaration = exported.kind === "declared" ? exported.declarations[0] : undefined;
     if (!declaration) result.fragment = { kind: "foreign", construct: constructText(anchor), at: at(anchor) };
     else if (isFunctionDeclaration(declaration)) result.fragment = { kind: "function", at: at(anchor) };
@@ -89,10 +88,10 @@ function readFragment(file: ts.SourceFile, path: string, camel: string): InfraFr
 
   for (const [name, entry] of exports) {
     if (name === camel || name === "default") continue;
-    if (entry.kind === "declared" && entry.declarations.some(isFunctionDeclaration)) result.otherExports.push({ name, at: at(sites.of(name)) });
+    if (entry.kind === "declared" && entry.declarations.some(isFunctionDeclaration)) result.otherExports.push({ name, at: at(exportSite(file, name)) });
   }
   result.otherExports.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
-  if (exports.has("default")) result.defaultExport = at(sites.of("default"));
+  if (exports.has("default")) result.defaultExport = at(exportSite(file, "default"));
 
   if (!result.fragment) {
     const local = topLevelFunction(file, camel) ?? topLevelVariable(file, camel);
@@ -109,47 +108,25 @@ function isFunctionDeclaration(node: ts.Node): boolean {
   return false;
 }
 
-/** Where `infra.ts` itself exports a name: the declaration's name, the export specifier, the `export *`, or the file's start. */
-class ExportSites {
-  /** Declarations the file exports under any name (`export function f`, `function f; export { f as g }`). */
-  private readonly exported = new Set<ts.Node>();
-  /** Declarations the file exports as `default` (`export default function`, `function f; export default f`). */
-  private readonly asDefault = new Set<ts.Node>();
-
-  constructor(
-    private readonly file: ts.SourceFile,
-    exports: ReadonlyMap<string, ModuleExport>,
-  ) {
-    for (const [name, entry] of exports) {
-      if (entry.kind !== "declared") continue;
-      for (const declaration of entry.declarations) {
-        this.exported.add(declaration);
-        if (name === "default") this.asDefault.add(declaration);
-      }
-    }
+/** Where `infra.ts` itself exports `name`: the declaration's name, the export specifier, the `export *`, or the file's start. */
+function exportSite(file: ts.SourceFile, name: string): ts.Node {
+  for (const stmt of file.statements) {
+    if (ts.isFunctionDeclaration(stmt) && isExported(stmt)) {
+      const isDefault = isDefaultExport(stmt);
+      if (name === "default" && isDefault) return stmt;
+      if (!isDefault && stmt.name?.text === name) return stmt.name;
+    } else if (ts.isVariableStatement(stmt) && isExported(stmt)) {
+      const decl = stmt.declarationList.declarations.find((d) => nameOf(d) === name);
+      if (decl) return decl;
+    } else if (ts.isExportDeclaration(stmt)) {
+      const specs = stmt.exportClause && ts.isNamedExports(stmt.exportClause) ? stmt.exportClause.elements : [];
+      // `name` is the exported name (`b` in `export { a as b }`).
+      const spec = specs.find((s) => s.name.text === name);
+      if (spec) return spec;
+    } else if (ts.isExportAssignment(stmt) && name === "default") return stmt;
   }
-
-  of(name: string): ts.Node {
-    for (const stmt of this.file.statements) {
-      if (ts.isFunctionDeclaration(stmt)) {
-        const isDefault = hasModifier(stmt, ts.SyntaxKind.DefaultKeyword) || this.asDefault.has(stmt);
-        if (!hasModifier(stmt, ts.SyntaxKind.ExportKeyword) && !isDefault && !this.exported.has(stmt)) continue;
-        if (name === "default" && isDefault) return stmt;
-        if (!isDefault && stmt.name?.text === name) return stmt.name;
-      } else if (ts.isVariableStatement(stmt)) {
-        if (!hasModifier(stmt, ts.SyntaxKind.ExportKeyword)) continue;
-        const decl = stmt.declarationList.declarations.find((d) => nameOf(d) === name);
-        if (decl) return decl;
-      } else if (ts.isExportDeclaration(stmt)) {
-        const specs = stmt.exportClause && ts.isNamedExports(stmt.exportClause) ? stmt.exportClause.elements : [];
-        // `name` is the exported name (`b` in `export { a as b }`).
-        const spec = specs.find((s) => s.name.text === name);
-        if (spec) return spec;
-      } else if (ts.isExportAssignment(stmt) && name === "default") return stmt;
-    }
-    // Reached through `export *`: point at the first one.
-    return this.file.statements.find((s) => ts.isExportDeclaration(s) && !(s.exportClause && ts.isNamedExports(s.exportClause))) ?? this.file.statements[0] ?? this.file;
-  }
+  // Reached through `export *`: point at the first one.
+  return file.statements.find((s) => ts.isExportDeclaration(s) && !(s.exportClause && ts.isNamedExports(s.exportClause))) ?? file.statements[0] ?? file;
 }
 
 /** Where to point when something is missing from the fragment: the `new …Service(` call, else the fragment, else line 1. */
