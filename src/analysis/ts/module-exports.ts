@@ -11,8 +11,7 @@ export type ModuleExport =
 /**
  * The exports of a module through the compiler's symbols: local exports,
  * `export { a as b }`, `export { x } from` and `export *` chains across
- * repository files. Used instead of ts-morph's `getExportedDeclarations()`,
- * which recurses without end on a file that exports the same name twice.
+ * repository files (a file that exports the same name twice ends the chain, never loops).
  */
 export function moduleExports(file: ts.SourceFile): Map<string, ModuleExport> {
   const out = new Map<string, ModuleExport>();

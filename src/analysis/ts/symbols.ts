@@ -190,7 +190,7 @@ export function checkerOf(node: ts.Node): ts.TypeChecker {
 
 /** The compiler's symbol for a name or declaration, not followed through aliases. */
 export function symbolAt(node: ts.Node): ts.Symbol | undefined {
-  // As ts-morph's `getSymbol()`: the declaration's bound symbol, else what the checker finds at the node, else at its name.
+  // The declaration's bound symbol, else what the checker finds at the node, else at its name.
   const checker = checkerOf(node); // binds the program's files first
   const bound = (node as { symbol?: ts.Symbol }).symbol;
   if (bound) return bound;
