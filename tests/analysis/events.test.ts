@@ -132,6 +132,44 @@ describe("publishEvent calls, resolved through the program", () => {
     expect(found).toEqual(["lib/retry.ts:4:9 EVENT_NAMES.ORDER_PLACED_V1@retry:4:69 tx=transaction"]);
   });
 
+  it("follows a transaction into an overloaded repository method; a loop variable is not a constant", async () => {
+    const found = await calls(
+      service({
+        "db/invoice.repository.ts": [
+          'import { publishEvent } from "@platform/events";',
+          "export class InvoiceRepository {",
+          "  save(tx: unknown): Promise<void>;",
+          "  save(tx: unknown, id: string): Promise<void>;",
+          "  async save(tx: unknown, id?: string): Promise<void> {",
+          '    await publishEvent("invoice.saved.v1", { id }, { tx });',
+          "  }",
+          "}",
+        ].join("\n"),
+        "services/invoice.service.ts": [
+          'import { publishEvent } from "@platform/events";',
+          'import { InvoiceRepository } from "../db/invoice.repository";',
+          'import { db } from "../db";',
+          "export class InvoiceService {",
+          "  constructor(private readonly repo: InvoiceRepository) {}",
+          "  async create() {",
+          `    ${TX}`,
+          "      await this.repo.save(tx);",
+          '      for (const each of [tx]) await publishEvent("invoice.batched.v1", {}, { tx: each });',
+          "      const same = tx;",
+          '      await publishEvent("invoice.created.v1", {}, { tx: same });',
+          "    });",
+          "  }",
+          "}",
+        ].join("\n"),
+      }),
+    );
+    expect(found).toEqual([
+      'db/invoice.repository.ts:6:11 "invoice.saved.v1" tx=transaction',
+      'services/invoice.service.ts:9:38 "invoice.batched.v1" tx=undecidable',
+      'services/invoice.service.ts:11:13 "invoice.created.v1" tx=transaction',
+    ]);
+  });
+
   it("reads EVENT_NAMES from the workspace's contracts package under a renamed import, a default import and an element access", async () => {
     const found = await calls({
       ...service({

@@ -55,13 +55,18 @@ export function callbackOf(fn: FunctionLike): ts.CallExpression | undefined {
 
 /** The name callers use for a function: its declared name, the const it is assigned to, or its method name. */
 export function functionName(fn: FunctionLike): string | undefined {
-  if (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) return nameOf(fn);
+  if (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) return declaredName(fn);
   if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
     const holder = fn.parent;
     if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
-    if (ts.isPropertyDeclaration(holder)) return nameOf(holder);
+    if (ts.isPropertyDeclaration(holder)) return declaredName(holder);
   }
   return undefined;
+}
+
+/** A declaration's name; a computed one (`['save']`) as written, so messages can still show it. */
+function declaredName(decl: ts.FunctionDeclaration | ts.MethodDeclaration | ts.PropertyDeclaration): string | undefined {
+  return nameOf(decl) ?? decl.name?.getText();
 }
 
 /**
@@ -71,7 +76,7 @@ export function functionName(fn: FunctionLike): string | undefined {
  */
 function calleeDeclaration(callee: ts.Node): ts.Node | undefined {
   const direct = resolveName(callee).declaration;
-  if (direct) return direct;
+  if (direct) return implementationOf(direct);
   const node = unwrap(callee);
   if (!ts.isPropertyAccessExpression(node)) return undefined;
   const receiver = resolveName(node.expression).declaration;
@@ -80,6 +85,16 @@ function calleeDeclaration(callee: ts.Node): ts.Node | undefined {
   const cls = resolveName(type.typeName).declaration;
   if (!cls || !ts.isClassDeclaration(cls)) return undefined;
   return instanceMethod(cls, node.name.text);
+}
+
+/** For an overload signature of a class method, the method's implementation (what a call runs); any other declaration as it is. */
+function implementationOf(decl: ts.Node): ts.Node {
+  if (!ts.isMethodDeclaration(decl) || decl.body || !ts.isClassLike(decl.parent)) return decl;
+  const name = nameOf(decl);
+  const isStatic = hasModifier(decl, ts.SyntaxKind.StaticKeyword);
+  return (
+    decl.parent.members.find((m) => ts.isMethodDeclaration(m) && m.body !== undefined && nameOf(m) === name && hasModifier(m, ts.SyntaxKind.StaticKeyword) === isStatic) ?? decl
+  );
 }
 
 /** A class's instance method of that name: its implementation (overload signatures are not what a call runs). */
