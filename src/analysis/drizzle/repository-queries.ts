@@ -4,7 +4,7 @@ import { readRawSql } from "../sql/brand-filter.js";
 import { pgParser, type PgParser } from "../sql/pg-parser.js";
 import { excerptOf } from "../sql/sql-text.js";
 import { resolveName } from "../ts/symbols.js";
-import { constructText, hasModifier, isFunctionLike, returnedExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { constructText, hasModifier, isFunctionLike, isImplementation, returnedExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, valueOf, type Substitution } from "../ts/values.js";
 import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableNamed, type DrizzleSchema } from "./schema.js";
 import { callsIn, descendants, firstAncestor } from "../ts/walk.js";
@@ -769,18 +769,9 @@ function inheritedMethod(callee: ts.Node): FunctionLike | undefined {
 
 /** A class's method by name: one with a body or an abstract one (any in ambient code), never an overload signature. */
 function methodNamed(cls: ts.ClassLikeDeclaration, name: string): ts.MethodDeclaration | undefined {
-  const ambient = isAmbient(cls);
-  return cls.members.find(
-    (m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && declaredName(m) === name && (m.body !== undefined || ambient || hasModifier(m, ts.SyntaxKind.AbstractKeyword)),
-  );
+  return cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && declaredName(m) === name && isImplementation(m));
 }
 
-/** In a declaration file or under `declare` (`declare class`, `declare module`): methods there have no bodies. */
-function isAmbient(node: ts.Node): boolean {
-  if (node.getSourceFile().isDeclarationFile) return true;
-  for (let current: ts.Node | undefined = node; current; current = current.parent) if (hasModifier(current, ts.SyntaxKind.DeclareKeyword)) return true;
-  return false;
-}
 
 /** The class expression after `extends` (`Base` in `extends Base<T>`). */
 function extendsExpression(cls: ts.ClassLikeDeclaration): ts.Expression | undefined {

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { resolveName } from "../ts/symbols.js";
-import { hasModifier, nameOf, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { hasModifier, isImplementation, nameOf, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { callsIn } from "../ts/walk.js";
 
 /**
@@ -76,7 +76,7 @@ function declaredName(decl: ts.FunctionDeclaration | ts.MethodDeclaration | ts.P
  */
 function calleeDeclaration(callee: ts.Node): ts.Node | undefined {
   const direct = resolveName(callee).declaration;
-  if (direct) return implementationOf(direct);
+  if (direct) return direct;
   const node = unwrap(callee);
   if (!ts.isPropertyAccessExpression(node)) return undefined;
   const receiver = resolveName(node.expression).declaration;
@@ -87,32 +87,8 @@ function calleeDeclaration(callee: ts.Node): ts.Node | undefined {
   return instanceMethod(cls, node.name.text);
 }
 
-/** For an overload signature of a class method, the method's implementation (what a call runs); any other declaration as it is. */
-function implementationOf(decl: ts.Node): ts.Node {
-  if (!ts.isMethodDeclaration(decl) || decl.body || !ts.isClassLike(decl.parent)) return decl;
-  const name = nameOf(decl);
-  const isStatic = hasModifier(decl, ts.SyntaxKind.StaticKeyword);
-  return (
-    decl.parent.members.find((m) => ts.isMethodDeclaration(m) && m.body !== undefined && nameOf(m) === name && hasModifier(m, ts.SyntaxKind.StaticKeyword) === isStatic) ?? decl
-  );
-}
-
 /** A class's instance method of that name: its implementation (overload signatures are not what a call runs). */
 function instanceMethod(cls: ts.ClassDeclaration, name: string): ts.MethodDeclaration | undefined {
-  const ambient = cls.getSourceFile().isDeclarationFile || isDeclared(cls);
-  return cls.members.find(
-    (m): m is ts.MethodDeclaration =>
-      ts.isMethodDeclaration(m) &&
-      nameOf(m) === name &&
-      !hasModifier(m, ts.SyntaxKind.StaticKeyword) &&
-      (ambient || m.body !== undefined || hasModifier(m, ts.SyntaxKind.AbstractKeyword)),
-  );
+  return cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && nameOf(m) === name && !hasModifier(m, ts.SyntaxKind.StaticKeyword) && isImplementation(m));
 }
 
-/** In a `declare` context (`declare class`, inside `declare module`/`declare namespace`): methods there have no bodies. */
-function isDeclared(node: ts.Node): boolean {
-  for (let current: ts.Node | undefined = node; current; current = current.parent) {
-    if (hasModifier(current, ts.SyntaxKind.DeclareKeyword)) return true;
-  }
-  return false;
-}

@@ -1,6 +1,6 @@
 import ts from "typescript";
 import { programOf } from "./program.js";
-import { nameOf, hasModifier, unwrap } from "./syntax.js";
+import { hasModifier, isImplementation, nameOf, unwrap } from "./syntax.js";
 import { firstAncestor } from "./walk.js";
 
 /** One import or re-export a name passes through: `import { b as c } from "m"` is `{ module: "m", name: "b" }`. */
@@ -122,14 +122,18 @@ function isClass(node: ts.Node): node is ts.ClassDeclaration | ts.ClassExpressio
   return ts.isClassDeclaration(node) || ts.isClassExpression(node);
 }
 
-/** A class member by name: property, method, accessor, or a constructor parameter property. */
+/** A class member by name: property, method (its implementation, not an overload signature), accessor, or a constructor parameter property. */
 function classMember(cls: ts.ClassDeclaration | ts.ClassExpression, name: string, isStatic = false): ts.Node | undefined {
   const member = cls.members.find(
-    (m) => (ts.isPropertyDeclaration(m) || ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) && nameOf(m) === name && hasModifier(m, ts.SyntaxKind.StaticKeyword) === isStatic,
+    (m) =>
+      (ts.isPropertyDeclaration(m) || ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) &&
+      nameOf(m) === name &&
+      hasModifier(m, ts.SyntaxKind.StaticKeyword) === isStatic &&
+      isImplementation(m),
   );
   if (member || isStatic) return member;
   for (const ctor of cls.members) {
-    if (!ts.isConstructorDeclaration(ctor)) continue;
+    if (!ts.isConstructorDeclaration(ctor) || !isImplementation(ctor)) continue;
     const param = ctor.parameters.find((p) => ts.isParameterPropertyDeclaration(p, ctor) && nameOf(p) === name);
     if (param) return param;
   }

@@ -63,6 +63,22 @@ export function hasModifier(node: ts.Node, kind: ts.ModifierSyntaxKind): boolean
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
 }
 
+/** In a declaration file or under `declare` (`declare class`, `declare module`): declarations there have no bodies. */
+export function isAmbient(node: ts.Node): boolean {
+  if (node.getSourceFile().isDeclarationFile) return true;
+  for (let current: ts.Node | undefined = node; current; current = current.parent) if (hasModifier(current, ts.SyntaxKind.DeclareKeyword)) return true;
+  return false;
+}
+
+/**
+ * Whether a class member is what a call runs: a method or constructor with a
+ * body, an abstract one, or any in ambient code; never an overload signature.
+ */
+export function isImplementation(member: ts.Node): boolean {
+  if (!ts.isMethodDeclaration(member) && !ts.isConstructorDeclaration(member)) return true;
+  return member.body !== undefined || hasModifier(member, ts.SyntaxKind.AbstractKeyword) || isAmbient(member);
+}
+
 /** The `export` keyword on a declaration (for a variable, on its statement). */
 export function hasExportKeyword(node: ts.Node): boolean {
   const target = ts.isVariableDeclaration(node) && ts.isVariableDeclarationList(node.parent) ? node.parent.parent : node;
