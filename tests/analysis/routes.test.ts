@@ -267,6 +267,22 @@ export default app;
     expect(result.opaque).toEqual([]);
   });
 
+  it("reads { path, router } entries written with quoted keys, and a renamed destructuring", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+import billing from "./billing.routes";
+const app = new OpenAPIHono();
+const mounts = [{ "path": "/billing", "router": billing }];
+for (const { path: prefix, "router": sub } of mounts) app.route(prefix, sub);
+export default app;
+`,
+      "billing.routes.ts": `${HEADER}
+export default new OpenAPIHono().openapi(${route("get", "/invoices")}, (c) => c.json([]));
+`,
+    });
+    expect(summary(await extract(files))).toEqual(["get /billing/invoices typed unscoped @billing.routes.ts:5:33"]);
+  });
+
   it("follows for…of over { path, router } entries and an exported buildApp nothing in the service calls", async () => {
     const files = service({
       "index.ts": `export { buildApp } from "./app";

@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { locationOf, repoPathOf, undecidableAt, type Location, type Undecidable } from "../ts/location.js";
 import { declarationOf, isExportOf, resolveName } from "../ts/symbols.js";
-import { hasModifier, isFunctionLike, shortText, skipOuterExpressions, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { hasModifier, isFunctionLike, shortText, skipOuterExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, type Substitution } from "../ts/values.js";
 import { NOT_SCOPED, type ExtractedRoute, type PathValue, type ScopeVerdict, type ServiceRoutes } from "./model.js";
 import { joinPaths, openApiToHonoPath, patternMatchesPath } from "./paths.js";
@@ -671,9 +671,9 @@ function dotLocation(callee: ts.PropertyAccessExpression): Location {
   return { path: repoPathOf(file), line: line + 1, column: character + 1 };
 }
 
-/** An object literal's member by its name as written: a quoted key keeps its quotes (`"a"`), a computed one its brackets. */
+/** An object literal's member by its static name: `path`, `"path"` and `["path"]` are the same key. */
 function propertyNamed(obj: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
-  return obj.properties.find((p) => p.name !== undefined && (ts.isIdentifier(p.name) ? p.name.text : p.name.getText()) === name);
+  return obj.properties.find((p) => p.name !== undefined && staticPropertyName(p.name) === name);
 }
 
 function topLevelFunctions(file: ts.SourceFile): FunctionLike[] {
@@ -716,8 +716,8 @@ function bindDestructured(pattern: ts.ObjectBindingPattern, source: ts.Node, sub
   }
   if (!ts.isObjectLiteralExpression(obj)) return out;
   for (const element of pattern.elements) {
-    const keyNode = element.propertyName ?? element.name;
-    const prop = propertyNamed(obj, ts.isIdentifier(keyNode) ? keyNode.text : keyNode.getText());
+    const key = staticPropertyName(element.propertyName ?? element.name);
+    const prop = key === undefined ? undefined : propertyNamed(obj, key);
     if (prop && ts.isPropertyAssignment(prop)) out.set(element, prop.initializer);
     else if (prop && ts.isShorthandPropertyAssignment(prop)) out.set(element, prop.name);
   }
