@@ -267,6 +267,51 @@ export default app;
     expect(result.opaque).toEqual([]);
   });
 
+  it("follows apps assigned in a constructor, held in a static field, or made by subclassing OpenAPIHono", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+import { Api } from "./api";
+import { Registry } from "./registry";
+class Server {
+  app: OpenAPIHono;
+  constructor() {
+    this.app = new OpenAPIHono();
+    this.app.get("/health", (c) => c.text("ok"));
+    this.app.route("/api", new Api());
+    this.app.route("/shared", Registry.shared);
+  }
+}
+let fallback;
+fallback = new Hono();
+fallback.post("/late", requireScope(SCOPES.WRITE), (c) => c.text(""));
+export default new Server().app;
+`,
+      "api.ts": `${HEADER}
+export class Api extends OpenAPIHono {
+  constructor() {
+    super();
+    this.openapi(${route("get", "/invoices")}, (c) => c.json([]));
+    this.delete("/invoices/:id", (c) => c.body(null, 204));
+  }
+}
+`,
+      "registry.ts": `${HEADER}
+export class Registry {
+  static shared = new OpenAPIHono();
+}
+Registry.shared.get("/items", (c) => c.json([]));
+`,
+    });
+    // In the order the module runs them: the top-level registration first, then the constructor's.
+    expect(summary(await extract(files))).toEqual([
+      "post /late plain scoped @index.ts:18:1",
+      "get /health plain unscoped @index.ts:11:5",
+      "get /api/invoices typed unscoped @api.ts:8:5",
+      "delete /api/invoices/:id plain unscoped @api.ts:9:5",
+      "get /shared/items plain unscoped @registry.ts:8:1",
+    ]);
+  });
+
   it("reads { path, router } entries written with quoted keys, and a renamed destructuring", async () => {
     const files = service({
       "index.ts": `${HEADER}

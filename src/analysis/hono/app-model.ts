@@ -7,7 +7,7 @@ import { NOT_SCOPED, type ExtractedRoute, type PathValue, type ScopeVerdict, typ
 import { joinPaths, openApiToHonoPath, patternMatchesPath } from "./paths.js";
 import { readRouteConfig, type RouteConfigReader } from "./route-config.js";
 import { callsNext, combine, middlewareListVerdict, middlewareVerdict } from "./scope.js";
-import { callsIn, descendants } from "../ts/walk.js";
+import { callsIn, descendants, firstAncestor } from "../ts/walk.js";
 
 /**
  * The Hono apps of a service, followed as the code composes them, without
@@ -27,6 +27,8 @@ import { callsIn, descendants } from "../ts/walk.js";
 const HTTP_METHODS = ["get", "post", "put", "delete", "patch", "options", "head", "all"] as const;
 const CHAINABLE = new Set<string>([...HTTP_METHODS, "openapi", "use", "route", "on", "basePath", "mount", "onError", "notFound", "doc", "doc31"]);
 const isHonoModule = (m: string) => m === "hono" || m.startsWith("hono/") || m.startsWith("@hono/");
+/** `Hono` or `OpenAPIHono` from hono's packages, however imported. */
+const isHonoApp = (expr: ts.Node) => isExportOf(expr, isHonoModule, "OpenAPIHono") || isExportOf(expr, isHonoModule, "Hono");
 const MAX_CALL_DEPTH = 25;
 
 interface AppModel {
@@ -99,6 +101,8 @@ class AppInterpreter {
   private readonly calledFunctions = new Set<ts.Node>();
   private readonly activeFunctions = new Set<ts.Node>();
   private readonly instantiated = new Set<ts.Node>();
+  /** Classes that extend a Hono app: `this` in them is their (one modelled) instance. */
+  private readonly appClasses = new Map<ts.Node, AppRef>();
   private readonly visited = new Set<ts.CallExpression>();
   private readonly frames: Frame[] = [];
   private readonly subst: Substitution = (decl) => this.bound.get(decl);
@@ -233,8 +237,20 @@ class AppInterpreter {
     if (depth > 12) return undefined;
     if (ts.isNewExpression(node)) return this.evaluateNew(node);
     if (ts.isCallExpression(node)) return this.evaluateCall(node);
-    if (node.kind === ts.SyntaxKind.ThisKeyword) return undefined;
+    if (node.kind === ts.SyntaxKind.ThisKeyword) {
+      // Inside `class Api extends OpenAPIHono`, `this` is the app.
+      const cls = firstAncestor(node, ts.isClassLike);
+      return cls ? this.appClasses.get(cls) : undefined;
+    }
     if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) return this.valueOfName(node, depth);
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      // `this.app = new Hono()` in a constructor, `app = createApp()` after `let app`: the name now holds the app.
+      const value = this.evaluate(node.right, depth + 1);
+      const target = unwrap(node.left);
+      const decl = ts.isIdentifier(target) || ts.isPropertyAccessExpression(target) ? declarationOf(target) : undefined;
+      if (decl) this.assign(decl, value, node.right);
+      return value;
+    }
     if (ts.isArrayLiteralExpression(node)) {
       return { kind: "list", items: node.elements.map((e) => ({ value: this.evaluate(e, depth + 1), node: e })) };
     }
@@ -264,6 +280,13 @@ class AppInterpreter {
     if (this.values.has(decl)) return this.values.get(decl);
     const bound = this.bound.get(decl);
     if (bound) return this.evaluate(bound, depth + 1);
+    if (ts.isPropertyDeclaration(decl) && decl.initializer && hasModifier(decl, ts.SyntaxKind.StaticKeyword)) {
+      // `static shared = new Hono()`, read as `Server.shared`: initialised once, when first read.
+      this.values.set(decl, undefined);
+      const value = this.evaluate(decl.initializer, depth + 1);
+      this.values.set(decl, value);
+      return value;
+    }
     // A top-level declaration of a file not run yet (imported, or declared in another file of the service).
     const file = decl.getSourceFile();
     if (!this.executedFiles.has(file)) {
@@ -292,11 +315,21 @@ class AppInterpreter {
 
   private evaluateNew(node: ts.NewExpression): Value {
     const callee = node.expression;
-    if (isExportOf(callee, isHonoModule, "OpenAPIHono") || isExportOf(callee, isHonoModule, "Hono")) return this.newApp(node);
+    if (isHonoApp(callee)) return this.newApp(node);
     const args = node.arguments ?? [];
     const cls = declarationOf(callee);
-    if (cls && (ts.isClassDeclaration(cls) || ts.isClassExpression(cls))) this.instantiate(cls, args);
-    else for (const arg of args) this.evaluate(arg);
+    if (cls && (ts.isClassDeclaration(cls) || ts.isClassExpression(cls))) {
+      // `class Api extends OpenAPIHono { constructor() { super(); this.get(…) } }`: an instance is an app.
+      const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+      let app = this.appClasses.get(cls);
+      if (!app && base && isHonoApp(base)) {
+        app = this.newApp(node);
+        this.appClasses.set(cls, app);
+      }
+      this.instantiate(cls, args);
+      return app;
+    }
+    for (const arg of args) this.evaluate(arg);
     return undefined;
   }
 
