@@ -86,4 +86,20 @@ describe("sst.config.ts read through the program", () => {
       "returns: b, n, s",
     ]);
   });
+
+  it("reads what run returns when run is a function expression, not what a function nested in it returns", async () => {
+    const config = await read(
+      [
+        "export default $config({",
+        "  run: async function () {",
+        "    const shared = {};",
+        '    const billing = await import("./services/billing-ledger/infra").then((m) => m.billingLedger(shared));',
+        "    const describe = function () { return { ignored: true }; };",
+        "    return { billingLedgerService: billing };",
+        "  },",
+        "});",
+      ].join("\n"),
+    );
+    expect(summary(config)).toEqual(["billing-ledger <- ./services/billing-ledger/infra @4: billingLedger→billing", "returns: billingLedgerService"]);
+  });
 });

@@ -388,12 +388,13 @@ function returnsOf(body: ts.Node): ts.ReturnStatement[] {
   return descendants(body, ts.isReturnStatement).filter((r) => firstAncestor(r, isFunctionLikeDeclaration) === owner);
 }
 
-/** The function kinds a `return` belongs to (declarations, accessors and arrows; function expressions are not among them, as before the compiler-API move). */
+/** The function kinds a `return` belongs to. */
 function isFunctionLikeDeclaration(node: ts.Node): node is ts.SignatureDeclaration {
   switch (node.kind) {
     case ts.SyntaxKind.ArrowFunction:
     case ts.SyntaxKind.Constructor:
     case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
     case ts.SyntaxKind.GetAccessor:
     case ts.SyntaxKind.MethodDeclaration:
     case ts.SyntaxKind.SetAccessor:
