@@ -27,6 +27,30 @@ async function findingsFor(body: string, prelude = ""): Promise<string[]> {
   return describeFindings(await runRule(rule, files));
 }
 
+const VALIDATORS = `import { createInsertSchema } from "drizzle-zod";
+import { z } from "zod";
+import { invoices } from "./schema";
+export const insertInvoice = createInsertSchema(invoices).omit({ id: true, createdAt: true }).openapi("NewInvoice");
+export const withoutBrand = createInsertSchema(invoices).omit({ brandId: true });
+export const amountOnly = createInsertSchema(invoices).pick({ amountCents: true });
+export const draft = createInsertSchema(invoices).partial();
+export const rebranded = createInsertSchema(invoices).omit({ brandId: true }).extend({ brandId: z.string() });
+`;
+
+/** The example plus validators.ts and a ledger repository whose class body is `body` (line 9 is the first line of the body). */
+async function findingsWithValidators(body: string): Promise<string[]> {
+  const files = exampleFiles();
+  files["services/billing-ledger/src/db/validators.ts"] = VALIDATORS;
+  files[REPO] = `${HEADER}import type { z } from "zod";
+import { amountOnly, draft, insertInvoice, rebranded, withoutBrand } from "./validators";
+type NewInvoice = typeof invoices.$inferInsert;
+export class LedgerRepository {
+  constructor(private readonly db: Db) {}
+${body}}
+`;
+  return describeFindings(await runRule(rule, files));
+}
+
 describe("repository-brand-filter", () => {
   describe("valid", () => {
     it("leaves the example monorepo clean under the whole engine", async () => {
@@ -177,6 +201,15 @@ export class LedgerRepository {
         `${REPO}:15:20 error ${ID} \`c\` inserts into \`ledgerEntries\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`,
       ]);
     });
+    it("reads insert types through Omit, Pick and Readonly, and zod chains that omit, extend or add OpenAPI metadata", async () => {
+      const body = `  a(row: Omit<NewInvoice, "id" | "createdAt">) { return this.db.insert(invoices).values(row); }
+  b(row: Pick<NewInvoice, "brandId" | "amountCents">) { return this.db.insert(invoices).values(row); }
+  c(row: Readonly<NewInvoice>) { return this.db.insert(invoices).values(row); }
+  d(row: z.infer<typeof insertInvoice>) { return this.db.insert(invoices).values(row); }
+  e(row: z.infer<typeof rebranded>) { return this.db.insert(invoices).values(row); }
+`;
+      expect(await findingsWithValidators(body)).toEqual([]);
+    });
   });
 
   describe("invalid", () => {
@@ -316,6 +349,28 @@ export class LedgerRepository extends BaseRepository<typeof invoices> {
       expect(await findingsFor(body)).toEqual([
         `${REPO}:7:20 error ${ID} \`a\` inserts into \`invoices\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`,
         `${REPO}:10:20 error ${ID} \`b\` inserts into \`ledgerEntries\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`,
+      ]);
+    });
+
+    it("reports inserts typed without brandId (Omit of it, a Pick without it, zod .omit/.pick) and warns where it is optional (Partial, .partial())", async () => {
+      const body = `  a(row: Omit<NewInvoice, "brandId">) { return this.db.insert(invoices).values(row); }
+  b(row: Pick<NewInvoice, "amountCents">) { return this.db.insert(invoices).values(row); }
+  c(row: z.infer<typeof withoutBrand>) { return this.db.insert(invoices).values(row); }
+  d(row: z.infer<typeof amountOnly>) { return this.db.insert(invoices).values(row); }
+  e(row: Partial<NewInvoice>) { return this.db.insert(invoices).values(row); }
+  f(row: z.infer<typeof draft>) { return this.db.insert(invoices).values(row); }
+`;
+      const missing = (method: string, line: number, column: number) =>
+        `${REPO}:${line}:${column} error ${ID} \`${method}\` inserts into \`invoices\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`;
+      const optional = (method: string, line: number, column: number, type: string) =>
+        `${REPO}:${line}:${column} warning ${ID} \`${method}\` inserts into \`invoices\` values from \`${type}\` (brandId is optional there), and platform-checks cannot tell whether they set brandId. Set \`brandId\` explicitly in \`.values({ …, brandId })\` or type the parameter with a brandId field.`;
+      expect(await findingsWithValidators(body)).toEqual([
+        missing("a", 9, 56),
+        missing("b", 10, 60),
+        missing("c", 11, 57),
+        missing("d", 12, 55),
+        optional("e", 13, 48, "Partial<NewInvoice>"),
+        optional("f", 14, 50, "z.infer<typeof draft>"),
       ]);
     });
 

@@ -79,6 +79,24 @@ function baseClassFiles(files: readonly ts.SourceFile[]): ts.SourceFile[] {
 type Verdict = { kind: "yes" } | { kind: "no" } | { kind: "unknown"; construct: string };
 const YES: Verdict = { kind: "yes" };
 const NO: Verdict = { kind: "no" };
+
+/** zod methods on a schema whose effect on its keys is known (the rest make a schema this analysis does not read). */
+const SCHEMA_STEPS = new Set(["extend", "omit", "pick", "partial", "required", "strict", "passthrough", "strip", "describe", "openapi", "meta", "readonly", "brand"]);
+/** Of those, the ones that need a literal `{ key: … }` argument to be read. */
+const KEYED_SCHEMA_STEPS = new Set(["extend", "omit", "pick"]);
+/** TypeScript's global utility types an insert parameter is typed with. */
+const UTILITY_TYPES = new Set(["Omit", "Pick", "Partial", "Readonly", "Required", "NonNullable"]);
+
+/** `"id"`, `"id" | "createdAt"`: the keys a type names, or undefined when one is not a string literal. */
+function literalKeys(type: ts.TypeNode): string[] | undefined {
+  const parts = ts.isUnionTypeNode(type) ? type.types : [type];
+  const keys: string[] = [];
+  for (const part of parts) {
+    if (!ts.isLiteralTypeNode(part) || !ts.isStringLiteral(part.literal)) return undefined;
+    keys.push(part.literal.text);
+  }
+  return keys;
+}
 const unknown = (node: ts.Node, what?: string): Verdict => ({ kind: "unknown", construct: what ?? `\`${constructText(node, 60)}\`` });
 const NO_SUBST: Substitution = () => undefined;
 
@@ -564,7 +582,7 @@ class FileQueries {
       if (brand && brand.notNull && !brand.hasDefault) return YES;
       return unknown(type, `\`${constructText(type, 60)}\` (brandId is optional there)`);
     }
-    const fromSchema = this.validatorTypeVerdict(type);
+    const fromSchema = this.validatorTypeVerdict(type) ?? this.utilityTypeVerdict(type, depth);
     if (fromSchema) return fromSchema;
     if (ts.isTypeReferenceNode(type)) {
       const name = type.typeName;
@@ -586,7 +604,11 @@ class FileQueries {
    * `z.infer<typeof s>` (also `z.input`, `z.output`) of a validator written in
    * the repository: drizzle-zod's `createInsertSchema(table, …)` requires
    * brandId when the table's column is NOT NULL without default;
-   * `z.object({ … })` (and `.extend({ … })`) has the keys it lists.
+   * `z.object({ … })` has the keys it lists; then the chain's methods apply
+   * in order: `.extend({ … })` adds keys, `.omit({ … })` / `.pick({ … })`
+   * remove them, `.partial()` / `.required()` change whether they are
+   * optional, and metadata (`.openapi("Name")`, `.describe`, `.strict`…)
+   * changes nothing.
    */
   private validatorTypeVerdict(type: ts.TypeNode): Verdict | undefined {
     if (!ts.isTypeReferenceNode(type)) return undefined;
@@ -596,25 +618,69 @@ class FileQueries {
     const name = arg.exprName;
     const value = ts.isIdentifier(name) ? valueOf(name) : undefined;
     if (!value || !ts.isCallExpression(value)) return undefined;
-    const keys: string[] = [];
+    // The chain from its last call inwards, down to the call that makes the schema.
+    const steps: { method: string; keys: string[] | undefined }[] = [];
+    let brand: { exists: boolean; required: boolean } | undefined;
     let call: ts.Node = value;
-    for (let hops = 0; ts.isCallExpression(call) && hops < MAX_DEPTH; hops++) {
+    for (let hops = 0; ts.isCallExpression(call) && hops < MAX_DEPTH && !brand; hops++) {
       const callee = unwrap(call.expression);
-      const first = call.arguments[0];
+      const first = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+      const keys = first && ts.isObjectLiteralExpression(first) ? first.properties.flatMap((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? [declaredName(p)!] : [])) : undefined;
       if ((ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) && resolveName(callee).imports.some((s) => s.name === "createInsertSchema" && s.module.includes("zod"))) {
         const table = first ? tableNamed(this.schema, first) : undefined;
-        const brand = table?.columns.find(isBrandIdColumn);
-        if (keys.some((k) => this.brandKeys.has(k)) || (brand && brand.notNull && !brand.hasDefault)) return YES;
-        return table ? NO : undefined;
+        if (!table) return undefined;
+        const column = table.columns.find(isBrandIdColumn);
+        const required = column !== undefined && column.notNull && !column.hasDefault;
+        brand = { exists: required, required };
+        break;
       }
       const method = methodName(call);
-      const object = first && ts.isObjectLiteralExpression(unwrap(first)) ? (unwrap(first) as ts.ObjectLiteralExpression) : undefined;
-      if ((method === "object" || method === "extend") && object) keys.push(...object.properties.flatMap((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? [declaredName(p)!] : [])));
-      else if (method !== "strict" && method !== "passthrough" && method !== "strip" && method !== "describe") return undefined;
-      if (method === "object") return keys.some((k) => this.brandKeys.has(k)) ? YES : NO;
+      if (method === "object") {
+        if (!keys) return undefined;
+        const has = keys.some((k) => this.brandKeys.has(k));
+        brand = { exists: has, required: has };
+        break;
+      }
+      if (method === undefined || !SCHEMA_STEPS.has(method)) return undefined;
+      if (KEYED_SCHEMA_STEPS.has(method) && !keys) return undefined;
+      steps.push({ method, keys });
       call = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : callee;
     }
-    return undefined;
+    if (!brand) return undefined;
+    for (const { method, keys } of steps.reverse()) {
+      const namesBrand = keys === undefined || keys.some((k) => this.brandKeys.has(k));
+      if (method === "extend" && namesBrand) brand = { exists: true, required: true };
+      else if (method === "omit" && namesBrand) brand = { exists: false, required: false };
+      else if (method === "pick" && !namesBrand) brand = { exists: false, required: false };
+      else if (method === "partial" && namesBrand) brand = { ...brand, required: false };
+      else if (method === "required" && namesBrand) brand = { ...brand, required: brand.exists };
+    }
+    if (brand.required) return YES;
+    return brand.exists ? unknown(type, `\`${constructText(type, 60)}\` (brandId is optional there)`) : NO;
+  }
+
+  /**
+   * TypeScript's utility types over an insert type: `Omit<T, "id">` keeps T's
+   * brandId unless it omits it, `Pick<T, "brandId" | …>` keeps it only when
+   * it picks it, `Partial<T>` makes it optional, `Readonly<T>`,
+   * `Required<T>` and `NonNullable<T>` keep it. Undefined for other types,
+   * and for a local type that happens to share the name.
+   */
+  private utilityTypeVerdict(type: ts.TypeNode, depth: number): Verdict | undefined {
+    if (!ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+    const utility = type.typeName.text;
+    const [inner, keysType] = type.typeArguments ?? [];
+    if (!inner || !UTILITY_TYPES.has(utility) || resolveName(type.typeName).declaration) return undefined;
+    if (utility === "Omit" || utility === "Pick") {
+      const keys = keysType ? literalKeys(keysType) : undefined;
+      if (!keys) return unknown(type);
+      const namesBrand = keys.some((k) => this.brandKeys.has(k));
+      if (utility === "Omit") return namesBrand ? NO : this.typeVerdict(inner, depth + 1);
+      return namesBrand ? this.typeVerdict(inner, depth + 1) : NO;
+    }
+    const verdict = this.typeVerdict(inner, depth + 1);
+    if (utility === "Partial" && verdict.kind === "yes") return unknown(type, `\`${constructText(type, 60)}\` (brandId is optional there)`);
+    return verdict;
   }
 
   /** The table of `typeof t.$inferInsert` / `InferInsertModel<typeof t>` (null when `t` is not a schema table), or undefined for other types. */
@@ -771,7 +837,6 @@ function inheritedMethod(callee: ts.Node): FunctionLike | undefined {
 function methodNamed(cls: ts.ClassLikeDeclaration, name: string): ts.MethodDeclaration | undefined {
   return cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && declaredName(m) === name && isImplementation(m));
 }
-
 
 /** The class expression after `extends` (`Base` in `extends Base<T>`). */
 function extendsExpression(cls: ts.ClassLikeDeclaration): ts.Expression | undefined {
