@@ -88,6 +88,30 @@ describe("infra-scaling-declared", () => {
       edit(files, NOTIFICATIONS, "link: [shared.database, shared.nats, shared.alarmTopic],", "link: [shared.database, shared.nats],");
       expect(await runRule(rule, files)).toEqual([]);
     });
+    it("reads a sizing helper that returns one object per `switch` case, spread into scaling or given as it, and a helper returning a number per stage", async () => {
+      const files = exampleFiles();
+      const sizing = [
+        "const sizing = () => {",
+        "  switch ($app.stage) {",
+        '    case "production":',
+        "      return { min: 4, max: 16, cpuUtilization: 60 };",
+        '    case "staging":',
+        "      return { min: 1, max: 2 };",
+        "    default: {",
+        "      return { min: 1, max: 1 };",
+        "    }",
+        "  }",
+        "};",
+        "",
+      ].join("\n");
+      edit(files, NOTIFICATIONS, "export function notifications", `${sizing}export function notifications`);
+      edit(files, NOTIFICATIONS, /scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\}/, "scaling: { ...sizing(), cpuUtilization: 70 }");
+      edit(files, BILLING, "scaling: { min: SCALING[stage].min, max: SCALING[stage].max },", "scaling: tasks(stage),");
+      edit(files, BILLING, "export function billingLedger", 'function tasks(stage: string) {\n  if (stage === "production") return { min: 2, max: 10 };\n  return { min: 1, max: 2 };\n}\n\nexport function billingLedger');
+      edit(files, BILLING, "return { min: 1, max: 2 };", "return { min: 1, max: maxTasks() };");
+      edit(files, BILLING, "export function billingLedger", 'function maxTasks(): number {\n  if ($app.stage === "staging") return 4;\n  return 2;\n}\n\nexport function billingLedger');
+      expect(describeFindings(await runRule(rule, files))).toEqual([]);
+    });
   });
 
   describe("invalid", () => {
@@ -109,6 +133,15 @@ describe("infra-scaling-declared", () => {
       ]);
     });
 
+
+    it("reports a `switch` case of a sizing helper that returns no max, at that object", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, "export function notifications", 'const sizing = () => {\n  switch ($app.stage) {\n    case "production":\n      return { min: 4, max: 16 };\n    default:\n      return { min: 1 };\n  }\n};\n\nexport function notifications');
+      edit(files, NOTIFICATIONS, /scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\}/, "scaling: { ...sizing() }");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${NOTIFICATIONS}:8:14 error ${RULE} \`scaling\` has no \`max\`. Set \`scaling: { min, max }\` with the task counts per stage (guide step 6), e.g. \`scaling: { min: production ? 2 : 1, max: production ? 4 : 2 }\`.`,
+      ]);
+    });
 
     it("reports a stage map missing a stage, once, at the map", async () => {
       const files = exampleFiles();

@@ -297,14 +297,14 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
       problems.push(...objects.problems);
       for (const variant of objects.variants) {
         for (const key of ["min", "max"] as const) {
-          const member = memberOf(variant.object, key, 0, variant.subst);
+          const member = memberOf(variant.object, key, 0, variant.subst, variant.spreads);
           if (member.kind === "unknown") {
             problems.push({ kind: "notStatic", key, construct: member.construct, at: member.at });
           } else if (member.kind === "missing") {
             problems.push(
               variant.stage
                 ? { kind: "stageMissing", stage: variant.stage, key, map: variant.map ?? "", at: at(variant.object) }
-                : { kind: "keyMissing", key, at: at(variant.object) },
+                : { kind: "keyMissing", key, at: at(supplierOf(variant)) },
             );
           } else {
             for (const p of numberProblems(member.value, 0, variant.subst)) problems.push(p.kind === "notStatic" ? { ...p, key } : p);
@@ -323,6 +323,8 @@ interface Variant {
   /** Set when the object is a stage's entry of a per-stage map. */
   stage?: string;
   map?: string;
+  /** The variant chosen for each spread of the object whose value has several (`{ ...sizing() }`, sizing returning one object per case). */
+  spreads?: ReadonlyMap<ts.Node, Variant>;
 }
 
 interface Variants {
@@ -334,7 +336,15 @@ interface Variants {
 function objectVariants(expr: ts.Node, depth: number, subst: Substitution = NO_SUBSTITUTION): Variants {
   const { node, subst: bindings } = follow(expr, subst);
   if (depth > 8) return notStatic(expr);
-  if (ts.isObjectLiteralExpression(node)) return { variants: [{ object: node, subst: bindings }], problems: [] };
+  if (ts.isObjectLiteralExpression(node)) return spreadVariants(node, depth, bindings);
+  if (ts.isCallExpression(node)) {
+    // A helper returning one object per branch (`switch (stage) { case "production": return { … }; … }`): every return is a variant.
+    const fn = functionOf(node.expression);
+    const returned = returnedValues(node);
+    if (!fn || !returned || returned.length < 2) return notStatic(node);
+    const called = bindArguments(fn, node.arguments, bindings);
+    return returned.map((r) => objectVariants(r, depth + 1, called)).reduce(merge);
+  }
   if (ts.isConditionalExpression(node)) return merge(objectVariants(node.whenTrue, depth + 1, bindings), objectVariants(node.whenFalse, depth + 1, bindings));
   if (ts.isBinaryExpression(node) && isFallbackOperator(node.operatorToken.kind)) {
     // `SCALING[stage] ?? DEFAULT`: a missing stage falls back to the right side.
@@ -349,7 +359,7 @@ function objectVariants(expr: ts.Node, depth: number, subst: Substitution = NO_S
     const argument = ts.isElementAccessExpression(node) ? node.argumentExpression : undefined;
     for (const variant of base.variants) {
       if (key !== undefined) {
-        const member = memberOf(variant.object, key, 0, variant.subst);
+        const member = memberOf(variant.object, key, 0, variant.subst, variant.spreads);
         if (member.kind === "present") {
           const inner = objectVariants(member.value, depth + 1, variant.subst);
           out.variants.push(...inner.variants.map((v) => ({ ...v, stage: v.stage ?? variant.stage, map: v.map ?? variant.map })));
@@ -360,7 +370,7 @@ function objectVariants(expr: ts.Node, depth: number, subst: Substitution = NO_S
         // A lookup by stage: every stage must have an entry.
         const mapName = constructText(node.expression, 40);
         for (const stage of STAGES) {
-          const member = stageMember(variant.object, stage, variant.subst);
+          const member = stageMember(variant.object, stage, variant.subst, variant.spreads);
           if (member.kind === "present") {
             const inner = objectVariants(member.value, depth + 1, variant.subst);
             out.variants.push(...inner.variants.map((v) => ({ ...v, stage: v.stage ?? stage, map: v.map ?? mapName })));
@@ -378,11 +388,40 @@ function objectVariants(expr: ts.Node, depth: number, subst: Substitution = NO_S
   return notStatic(node);
 }
 
+/** The object a key missing from a variant should come from: the last spread variant chosen (`{ ...sizing() }` → the case sizing returns), else the object itself. */
+function supplierOf(variant: Variant): ts.Node {
+  const chosen = [...(variant.spreads?.values() ?? [])].at(-1);
+  return chosen ? supplierOf(chosen) : variant.object;
+}
+
+/** An object literal once per combination of the variants of its spreads that have several (see Variant.spreads). */
+function spreadVariants(object: ts.ObjectLiteralExpression, depth: number, subst: Substitution): Variants {
+  let out: Variants = { variants: [{ object, subst }], problems: [] };
+  for (const prop of object.properties) {
+    if (!ts.isSpreadAssignment(prop) || ts.isObjectLiteralExpression(follow(prop.expression, subst).node)) continue;
+    const inner = objectVariants(prop.expression, depth + 1, subst);
+    // Unreadable spreads are named by memberOf, key by key.
+    if (inner.variants.length === 0 || out.variants.length * inner.variants.length > 64) continue;
+    out = {
+      variants: out.variants.flatMap((v) => inner.variants.map((choice) => ({ ...v, spreads: new Map([...(v.spreads ?? []), [prop, choice]]) }))),
+      problems: [...out.problems, ...inner.problems],
+    };
+  }
+  return out;
+}
+
 function numberProblems(expr: ts.Node, depth: number, subst: Substitution = NO_SUBSTITUTION): ScalingProblem[] {
   const { node, subst: bindings } = follow(expr, subst);
   if (depth > 8) return notStatic(expr).problems;
   if (ts.isNumericLiteral(node)) return [];
   if (ts.isPrefixUnaryExpression(node) && ts.isNumericLiteral(node.operand)) return [];
+  const returned = ts.isCallExpression(node) ? returnedValues(node) : undefined;
+  const fn = ts.isCallExpression(node) && returned && returned.length > 1 ? functionOf(node.expression) : undefined;
+  if (fn && ts.isCallExpression(node)) {
+    // `min: minTasks()` returning one number per stage.
+    const called = bindArguments(fn, node.arguments, bindings);
+    return returned!.flatMap((r) => numberProblems(r, depth + 1, called));
+  }
   if (ts.isConditionalExpression(node)) return [...numberProblems(node.whenTrue, depth + 1, bindings), ...numberProblems(node.whenFalse, depth + 1, bindings)];
   if (ts.isBinaryExpression(node) && isFallbackOperator(node.operatorToken.kind)) {
     const right = numberProblems(node.right, depth + 1, bindings);
@@ -395,7 +434,7 @@ function numberProblems(expr: ts.Node, depth: number, subst: Substitution = NO_S
     const base = objectVariants(node.expression, depth + 1, bindings);
     const problems = [...base.problems];
     for (const variant of base.variants) {
-      const member = memberOf(variant.object, key, 0, variant.subst);
+      const member = memberOf(variant.object, key, 0, variant.subst, variant.spreads);
       if (member.kind === "present") problems.push(...numberProblems(member.value, depth + 1, variant.subst));
       else if (member.kind === "unknown") problems.push({ kind: "notStatic", construct: member.construct, at: member.at });
       else if (variant.stage && (key === "min" || key === "max")) problems.push({ kind: "stageMissing", stage: variant.stage, key, map: variant.map ?? "", at: at(variant.object) });
@@ -409,10 +448,16 @@ function numberProblems(expr: ts.Node, depth: number, subst: Substitution = NO_S
 type Member = { kind: "present"; value: ts.Node } | { kind: "missing" } | { kind: "unknown"; construct: string; at: Location };
 
 /** A member of an object literal, following spreads of local objects (later members win). */
-function memberOf(object: ts.Node, key: string, depth = 0, subst: Substitution = NO_SUBSTITUTION): Member {
+function memberOf(object: ts.Node, key: string, depth = 0, subst: Substitution = NO_SUBSTITUTION, spreads?: ReadonlyMap<ts.Node, Variant>): Member {
   if (!ts.isObjectLiteralExpression(object)) return { kind: "missing" };
   let result: Member = { kind: "missing" };
   for (const prop of object.properties) {
+    const chosen = spreads?.get(prop);
+    if (chosen && depth < 5) {
+      const nested = memberOf(chosen.object, key, depth + 1, chosen.subst, chosen.spreads);
+      if (nested.kind !== "missing") result = nested;
+      continue;
+    }
     if (ts.isSpreadAssignment(prop)) {
       const inner = follow(prop.expression, subst);
       if (ts.isObjectLiteralExpression(inner.node) && depth < 5) {
@@ -429,10 +474,10 @@ function memberOf(object: ts.Node, key: string, depth = 0, subst: Substitution =
   return result;
 }
 
-function stageMember(object: ts.Node, stage: string, subst: Substitution): Member {
+function stageMember(object: ts.Node, stage: string, subst: Substitution, spreads?: ReadonlyMap<ts.Node, Variant>): Member {
   let unknown: Member | undefined;
   for (const alias of STAGE_ALIASES[stage] ?? [stage]) {
-    const member = memberOf(object, alias, 0, subst);
+    const member = memberOf(object, alias, 0, subst, spreads);
     if (member.kind === "present") return member;
     if (member.kind === "unknown") unknown ??= member;
   }
