@@ -73,6 +73,13 @@ describe(ID, () => {
       expect(await lines(starterService())).toEqual([]);
     });
 
+    it("does not report the API reference page a docs package serves (Scalar, Swagger UI): like app.doc, it is not part of the spec", async () => {
+      const files = starterService();
+      edit(files, CONFIGURE, "\n}\n", '\n  app.get("/reference", Scalar({ url: "/doc" }));\n  app.get("/ui", swaggerUI({ url: "/doc" }));\n}\n');
+      edit(files, CONFIGURE, "import type", 'import { Scalar } from "@scalar/hono-api-reference";\nimport { swaggerUI } from "@hono/swagger-ui";\nimport type');
+      expect(await lines(files)).toEqual([]);
+    });
+
     it("reports a plain route that a function receiving the app registers", async () => {
       const files = starterService();
       edit(files, CONFIGURE, "\n}\n", '\n  app.get("/reference", (c) => c.html("<html></html>"));\n}\n');

@@ -121,6 +121,72 @@ describe(ID, () => {
       expect(await lines(starterService("\n  middleware: [requireScope(SCOPES.READ_NOTES)] as const,"))).toEqual([]);
     });
 
+    it("does not report the API reference page (Scalar, Swagger UI) served beside the spec document", async () => {
+      const files = starterService("\n  middleware: [requireScope(SCOPES.READ_NOTES)] as const,");
+      edit(files, "services/svc/src/lib/configure-open-api.ts", "\n}\n", '\n  app.get("/reference", Scalar({ url: "/doc" }));\n  app.get("/ui", swaggerUI({ url: "/doc" }));\n}\n');
+      edit(files, "services/svc/src/lib/configure-open-api.ts", "import type", 'import { Scalar } from "@scalar/hono-api-reference";\nimport { swaggerUI } from "@hono/swagger-ui";\nimport type');
+      expect(await lines(files)).toEqual([]);
+    });
+
+    it("follows requireScope through hono/factory's createMiddleware and hono/combine's every(…)", async () => {
+      const files = service({
+        "auth.ts": `import { createFactory, createMiddleware } from "hono/factory";
+import { every } from "hono/combine";
+import { bearerAuth } from "hono/bearer-auth";
+import { SCOPES, requireScope } from "@platform/scopes";
+
+export const readNotes = createMiddleware(async (c, next) => {
+  await requireScope(SCOPES.READ_NOTES)(c, next);
+});
+const factory = createFactory();
+export const writeNotes = factory.createMiddleware((c, next) => requireScope(SCOPES.WRITE_NOTES)(c, next));
+export const tokenAndScope = every(bearerAuth({ token: "t" }), requireScope(SCOPES.ADMIN));
+export const onlyLogs = createMiddleware(async (c, next) => {
+  console.log(c.req.path);
+  await next();
+});
+`,
+        "index.ts": `import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { onlyLogs, readNotes, tokenAndScope, writeNotes } from "./auth";
+
+const app = new OpenAPIHono();
+app.openapi(createRoute({ method: "get", path: "/notes", middleware: [readNotes] as const, responses: {} }), (c) => c.json([]));
+app.openapi(createRoute({ method: "post", path: "/notes", middleware: [writeNotes] as const, responses: {} }), (c) => c.json({}));
+app.use("/admin/*", tokenAndScope);
+app.get("/admin/stats", (c) => c.json({}));
+app.openapi(createRoute({ method: "delete", path: "/notes/{id}", middleware: [onlyLogs] as const, responses: {} }), (c) => c.body(null, 204));
+export default app;
+`,
+      });
+      expect(await lines(files)).toEqual([`services/svc/src/index.ts:9:1 error ${ID} DELETE /notes/{id} is not protected by requireScope(…). ${HOW} /notes/{id} before this line.`]);
+    });
+
+    it("reads a middleware list parameter the caller leaves out as its default, not as an unknown value", async () => {
+      const files = service({
+        "create-app.ts": `import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+
+export function createBaseApp(middlewares: MiddlewareHandler[] = []) {
+  const app = new OpenAPIHono();
+  app.use(...middlewares);
+  return app;
+}
+`,
+        "index.ts": `import { createRoute } from "@hono/zod-openapi";
+import { SCOPES, requireScope } from "@platform/scopes";
+import { createBaseApp } from "./create-app";
+
+const app = createBaseApp();
+app.openapi(createRoute({ method: "get", path: "/notes", responses: {} }), (c) => c.json([]));
+const admin = createBaseApp([requireScope(SCOPES.ADMIN)]);
+admin.openapi(createRoute({ method: "get", path: "/stats", responses: {} }), (c) => c.json({}));
+app.route("/admin", admin);
+export default app;
+`,
+      });
+      expect(await lines(files)).toEqual([`services/svc/src/index.ts:6:1 error ${ID} GET /notes is not protected by requireScope(…). ${HOW} /notes before this line.`]);
+    });
+
     it("does not count requireScope from a local look-alike, a dropped call in a handler, or one under if (false)", async () => {
       const files = service({
         "lib/noop.ts": "export const requireScope = (_s: string) => async (_c: unknown, next: () => Promise<void>) => next();\n",

@@ -397,13 +397,15 @@ class AppInterpreter {
    */
   private callFunction(fn: FunctionLike, args: readonly ts.Node[], preset: readonly Value[] = []): Value {
     if (this.activeFunctions.has(fn) || this.activeFunctions.size > MAX_CALL_DEPTH) return undefined;
-    const values = fn.parameters.map((_, i) => preset[i] ?? (args[i] && !isFunctionLike(unwrap(args[i]!)) ? this.evaluate(args[i]!) : undefined));
+    // A parameter the call leaves out holds its default (`middlewares: MiddlewareHandler[] = []`).
+    const given = fn.parameters.map((param, i) => args[i] ?? param.initializer);
+    const values = given.map((arg, i) => preset[i] ?? (arg && !isFunctionLike(unwrap(arg)) ? this.evaluate(arg) : undefined));
     this.calledFunctions.add(fn);
     this.activeFunctions.add(fn);
     fn.parameters.forEach((param, i) => {
       this.values.delete(param);
       this.bound.delete(param);
-      this.assign(param, values[i], args[i]);
+      this.assign(param, values[i], given[i]);
     });
     const frame: Frame = {};
     this.frames.push(frame);
@@ -488,6 +490,11 @@ class AppInterpreter {
       handlers = rest;
     }
     const last = handlers[handlers.length - 1];
+    if (last && isApiReferencePage(last)) {
+      // `app.get("/reference", Scalar({ url: "/doc" }))`: the spec's reference page, like `app.doc`, is not an API route.
+      ref.lastPath = path;
+      return;
+    }
     if (last && (callsNext(last) || middlewareVerdict(last, this.reader).covered)) {
       // The chain hands over to what comes next: middleware for this method and path, not an endpoint.
       ref.lastPath = path;
@@ -672,6 +679,17 @@ function dedupeRoutes(routes: ExtractedRoute[]): ExtractedRoute[] {
     if (!before || (before.scope.covered && !route.scope.covered)) seen.set(key, route);
   }
   return [...seen.values()];
+}
+
+/** Packages whose handlers serve a page rendering the spec (Scalar, Swagger UI). */
+const API_REFERENCE_MODULES = new Set(["@scalar/hono-api-reference", "@hono/swagger-ui"]);
+
+/** A handler made by an API reference package: `Scalar({ url })`, `apiReference({ spec })`, `swaggerUI({ url })`. */
+function isApiReferencePage(handler: ts.Node): boolean {
+  const node = unwrap(handler);
+  if (!ts.isCallExpression(node)) return false;
+  const external = resolveName(node.expression).external;
+  return external !== undefined && API_REFERENCE_MODULES.has(external.module);
 }
 
 /** A string-ish first argument: a path, not a handler. */

@@ -1,8 +1,8 @@
 import ts from "typescript";
 import { undecidableAt } from "../ts/location.js";
-import { resolveName } from "../ts/symbols.js";
+import { isExportOf, resolveName } from "../ts/symbols.js";
 import { isFunctionLike, returnedExpressions, shortText, unwrap, type FunctionLike } from "../ts/syntax.js";
-import { functionOf, type Substitution } from "../ts/values.js";
+import { functionOf, valueOf, type Substitution } from "../ts/values.js";
 import { NOT_SCOPED, SCOPED, type ScopeVerdict } from "./model.js";
 import { descendants } from "../ts/walk.js";
 
@@ -38,6 +38,11 @@ export function middlewareVerdict(expr: ts.Node, reader: ScopeReader, depth = 0)
   if (ts.isCallExpression(node)) {
     const callee = node.expression;
     if (reader.isRequireScope(callee)) return SCOPED;
+    // `createMiddleware(async (c, next) => …)` (hono/factory) is the function it wraps.
+    const wrapped = node.arguments[0];
+    if (isCreateMiddleware(callee)) return wrapped ? middlewareVerdict(wrapped, reader, depth + 1) : NOT_SCOPED;
+    // `every(a, b)` (hono/combine) runs each of them: one requireScope among them protects.
+    if (isExportOf(callee, "hono/combine", "every")) return middlewareListVerdict(node.arguments, reader);
     // A local factory that returns requireScope(…) (`const scoped = (s) => requireScope(s)`).
     const fn = functionOf(callee);
     return fn ? { covered: returnsScope(fn, reader, depth + 1), undecidable: [] } : NOT_SCOPED;
@@ -72,6 +77,15 @@ export function middlewareVerdict(expr: ts.Node, reader: ScopeReader, depth = 0)
     }
   }
   return NOT_SCOPED;
+}
+
+/** hono/factory's `createMiddleware`, imported or on a `createFactory()` instance (`factory.createMiddleware`). */
+function isCreateMiddleware(callee: ts.Node): boolean {
+  if (isExportOf(callee, "hono/factory", "createMiddleware")) return true;
+  const node = unwrap(callee);
+  if (!ts.isPropertyAccessExpression(node) || node.name.text !== "createMiddleware") return false;
+  const factory = valueOf(node.expression);
+  return factory !== undefined && ts.isCallExpression(factory) && isExportOf(factory.expression, "hono/factory", "createFactory");
 }
 
 /** A factory whose returned value is requireScope(…) middleware. */
