@@ -406,6 +406,61 @@ export class LedgerRepository extends BaseRepository<typeof invoices> {
     });
   });
 
+  describe("condition lists and table helpers, as real Drizzle code builds them", () => {
+    const prelude = `import type { SQL } from "drizzle-orm";
+function byBrand(table: { brandId: unknown }, brandId: string) {
+  return eq(table.brandId, brandId);
+}
+function byId(table: { id: unknown }, id: string) {
+  return eq(table.id, id);
+}
+`;
+
+    it("accepts a brand condition pushed onto a list, a helper given the table, and a literal list filtered with Boolean", async () => {
+      const body = `  constructor(private readonly db: Db) {}
+  search(brandId: string, currency?: string) {
+    const conditions: SQL[] = [];
+    conditions.push(eq(invoices.brandId, brandId));
+    if (currency) conditions.push(eq(invoices.currency, currency));
+    return this.db.select().from(invoices).where(and(...conditions));
+  }
+  scoped(brandId: string) {
+    return this.db.update(invoices).set({ currency: "EUR" }).where(and(byBrand(invoices, brandId), eq(invoices.currency, "USD")));
+  }
+  some(brandId: string, id?: string) {
+    const where = [eq(invoices.brandId, brandId), id ? eq(invoices.id, id) : undefined].filter(Boolean) as SQL[];
+    return this.db.delete(invoices).where(and(...where));
+  }
+`;
+      expect(await findingsFor(body, prelude)).toEqual([]);
+    });
+
+    it("reports a brand condition pushed only under a condition, pushes without one, and a table helper comparing another column", async () => {
+      const body = `  constructor(private readonly db: Db) {}
+  search(brandId?: string) {
+    const conditions: SQL[] = [];
+    if (brandId) conditions.push(eq(invoices.brandId, brandId));
+    return this.db.select().from(invoices).where(and(...conditions));
+  }
+  byCurrency(currency: string) {
+    const conditions = [eq(invoices.currency, currency)];
+    conditions.push(eq(invoices.amountCents, 1));
+    return this.db.select().from(invoices).where(and(...conditions));
+  }
+  one(id: string) {
+    return this.db.select().from(invoices).where(byId(invoices, id));
+  }
+`;
+      const noFilter = (line: number, method: string) =>
+        `${REPO}:${line}:20 error ${ID} \`${method}\` reads \`invoices\` without filtering by brand id. Add \`eq(invoices.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`;
+      expect(await findingsFor(body, prelude)).toEqual([
+        `${REPO}:16:20 warning ${ID} \`search\` reads \`invoices\` with a filter built from \`conditions.push(eq(invoices.brandId, brandId))\`, run only under a condition, which platform-checks cannot read statically. Put \`eq(invoices.brandId, brandId)\` directly in the where so the brand filter is visible.`,
+        noFilter(21, "byCurrency"),
+        noFilter(24, "one"),
+      ]);
+    });
+  });
+
   it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, "services/billing-ledger/src/db/invoice.repository.ts", ".where(eq(invoices.brandId, brandId))", "");

@@ -343,11 +343,35 @@ class FileQueries {
     return unknown(expr);
   }
 
-  /** `and(...conditions)`: the array's elements, when it is a literal the analysis can read. */
+  /**
+   * `and(...conditions)`: the list's elements, when the analysis can read
+   * them: a literal array, `[…].filter(Boolean)` (drizzle conditions are
+   * objects, so it only drops the `undefined` ones), or a list variable with
+   * the conditions its function pushes onto it (`conditions.push(eq(…))`).
+   */
   private spreadVerdict(expr: ts.Node, scope: FilterScope, subst: Substitution, depth: number): Verdict {
-    const value = unwrap(expr);
-    const list = ts.isArrayLiteralExpression(value) ? value : valueOf(value, subst);
-    if (list && ts.isArrayLiteralExpression(list)) return combineAny(list.elements.map((e) => this.filterVerdict(e, scope, subst, depth + 1)));
+    let value = unwrap(expr);
+    if (ts.isIdentifier(value) && depth <= MAX_DEPTH) {
+      const found = resolveName(value).declaration;
+      const declaration = found && ts.isVariableDeclaration(found) ? found : undefined;
+      const pushed = declaration ? pushesOnto(declaration) : [];
+      const initial = valueOf(value, subst) ?? declaration?.initializer;
+      if (initial) {
+        const parts = [this.spreadVerdict(initial, scope, subst, depth + 1)];
+        for (const push of pushed) {
+          const verdict = combineAny(push.arguments.map((a) => (ts.isSpreadElement(a) ? this.spreadVerdict(a.expression, scope, subst, depth + 1) : this.filterVerdict(a, scope, subst, depth + 1))));
+          // A condition pushed inside an if, a loop or a callback may never be pushed.
+          parts.push(verdict.kind === "yes" && declaration && isConditional(push, declaration) ? unknown(push, `\`${constructText(push, 60)}\`, run only under a condition`) : verdict);
+        }
+        return combineAny(parts);
+      }
+    }
+    if (ts.isCallExpression(value) && methodName(value) === "filter" && value.arguments.length === 1 && keepsEveryCondition(value.arguments[0]!)) {
+      value = unwrap((unwrap(value.expression) as ts.PropertyAccessExpression).expression);
+    }
+    if (ts.isArrayLiteralExpression(value)) {
+      return combineAny(value.elements.map((e) => (ts.isSpreadElement(e) ? this.spreadVerdict(e.expression, scope, subst, depth + 1) : this.filterVerdict(e, scope, subst, depth + 1))));
+    }
     return unknown(expr, `the spread \`...${constructText(expr, 60)}\``);
   }
 
@@ -394,7 +418,7 @@ class FileQueries {
     if (depth > MAX_DEPTH) return undefined;
     if (ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr)) {
       const key = ts.isPropertyAccessExpression(expr) ? expr.name.text : staticPropertyName(expr.argumentExpression);
-      if (key !== undefined && this.isTableExpression(expr.expression, scope)) return key;
+      if (key !== undefined && this.isTableExpression(expr.expression, scope, subst)) return key;
     }
     if (ts.isIdentifier(expr)) {
       const value = valueOf(expr, subst);
@@ -404,11 +428,14 @@ class FileQueries {
   }
 
   /** A table whose columns a filter compares: one of the schema's, `this.table`, or a relational callback's table parameter. */
-  private isTableExpression(node: ts.Node, scope: FilterScope): boolean {
+  private isTableExpression(node: ts.Node, scope: FilterScope, subst: Substitution = NO_SUBST): boolean {
     const expr = unwrap(node);
     if (ts.isIdentifier(expr)) {
       const declaration = resolveName(expr).declaration;
       if (declaration && scope.tables.has(declaration)) return true;
+      // A helper's table parameter (`byBrand(table, brandId)` → `eq(table.brandId, …)`) is the table its caller passes.
+      const passed = declaration && ts.isParameter(declaration) ? subst(declaration) : undefined;
+      if (passed && passed !== expr) return this.isTableExpression(passed, scope);
     }
     if (ts.isPropertyAccessExpression(expr) && expr.expression.kind === ts.SyntaxKind.ThisKeyword) return expr.name.text === "table";
     return tableNamed(this.schema, expr) !== undefined;
@@ -732,6 +759,43 @@ class FilterScope {
     }
     return scope;
   }
+}
+
+/** `conditions.push(…)` calls on a list variable, in the function (or file) that declares it. */
+function pushesOnto(declaration: ts.VariableDeclaration): ts.CallExpression[] {
+  const scope = firstAncestor(declaration, isFunctionLike) ?? declaration.getSourceFile();
+  return descendants(scope, ts.isCallExpression).filter((call) => {
+    const callee = unwrap(call.expression);
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === "push" && ts.isIdentifier(callee.expression) && resolveName(callee.expression).declaration === declaration;
+  });
+}
+
+/** Whether a call may not run every time its list's function does: under an if, a loop, a switch, a `&&` / `?:`, a catch, or in a callback. */
+function isConditional(call: ts.Node, declaration: ts.VariableDeclaration): boolean {
+  const scope = firstAncestor(declaration, isFunctionLike) ?? declaration.getSourceFile();
+  for (let node = call.parent; node && node !== scope; node = node.parent) {
+    if (isFunctionLike(node) || ts.isIfStatement(node) || ts.isIterationStatement(node, false) || ts.isSwitchStatement(node) || ts.isConditionalExpression(node) || ts.isCatchClause(node)) return true;
+    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind)) return true;
+  }
+  return false;
+}
+
+/** `.filter(Boolean)`, `.filter((c) => c)`, `.filter((c) => !!c)`, `.filter((c) => c !== undefined)`: predicates that keep every condition object. */
+function keepsEveryCondition(predicate: ts.Node): boolean {
+  const fn = unwrap(predicate);
+  if (ts.isIdentifier(fn)) return fn.text === "Boolean" && !resolveName(fn).declaration;
+  if (!ts.isArrowFunction(fn) || fn.parameters.length !== 1 || !ts.isIdentifier(fn.parameters[0]!.name)) return false;
+  const param = fn.parameters[0]!.name.text;
+  let body = ts.isBlock(fn.body) ? undefined : unwrap(fn.body);
+  while (body && ts.isPrefixUnaryExpression(body) && body.operator === ts.SyntaxKind.ExclamationToken && ts.isPrefixUnaryExpression(unwrap(body.operand))) body = unwrap((unwrap(body.operand) as ts.PrefixUnaryExpression).operand);
+  if (!body) return false;
+  if (ts.isIdentifier(body)) return body.text === param;
+  if (!ts.isBinaryExpression(body)) return false;
+  const operator = body.operatorToken.kind;
+  const left = unwrap(body.left);
+  const right = unwrap(body.right);
+  const nothing = right.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(right) && right.text === "undefined");
+  return ts.isIdentifier(left) && left.text === param && nothing && [ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(operator);
 }
 
 /** At least one part scopes to a brand (`and(…)`). */
