@@ -45,6 +45,9 @@ export default defineServiceRule({
           report({ messageId: "scalingStageMissing", data: { what, stages }, ...problem.at });
           break;
         }
+        case "empty":
+          report({ messageId: "scalingStageMissing", data: { what: `\`scaling\` is \`${problem.construct}\` on a branch, so the stages it covers get no \`min\` or \`max\`.`, stages }, ...problem.at });
+          break;
         case "notStatic":
           report({
             messageId: "scalingNotStatic",

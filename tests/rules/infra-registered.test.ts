@@ -36,6 +36,12 @@ describe("infra-registered", () => {
       files["infra/fragments.ts"] = 'export { notifications as deployNotifications } from "../services/notifications/infra";\n';
       expect(await runRule(rule, files)).toEqual([]);
     });
+    it("accepts an output of the fragment's result (`billingLedgerService: billingLedger.url`), the shape SST outputs take", async () => {
+      const files = exampleFiles();
+      edit(files, SST, "billingLedgerService: billingLedger,", "billingLedgerService: billingLedger.url,");
+      edit(files, SST, "notificationsService: notifications,", "notificationsService: notifications.nodes.service?.arn,");
+      expect(await runRule(rule, files)).toEqual([]);
+    });
   });
 
   describe("cannot decide", () => {
@@ -86,7 +92,11 @@ describe("infra-registered", () => {
       expect(describeFindings(await runRule(rule, files))).toEqual([
         `${SST}:18:7 error ${RULE} The result of \`billingLedger(shared)\` is returned under \`billingService\`; the platform expects \`billingLedgerService\`. Rename the key.`,
       ]);
-      edit(files, SST, "      billingService: billingLedger,\n", "");
+      edit(files, SST, "billingService: billingLedger", "billingUrl: billingLedger.url");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${SST}:18:7 error ${RULE} The result of \`billingLedger(shared)\` is returned under \`billingUrl\`; the platform expects \`billingLedgerService\`. Rename the key.`,
+      ]);
+      edit(files, SST, "      billingUrl: billingLedger.url,\n", "");
       edit(files, SST, "notificationsService: notifications", "notificationsService: shared");
       expect(describeFindings(await runRule(rule, files))).toEqual([
         `${SST}:17:12 error ${RULE} run() does not return billing-ledger's resources under \`billingLedgerService\`. Add \`billingLedgerService: billingLedger\` to the returned object (guide step 6).`,

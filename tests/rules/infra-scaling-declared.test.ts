@@ -143,6 +143,14 @@ describe("infra-scaling-declared", () => {
       ]);
     });
 
+    it("reports scaling set on one branch only (`production ? { … } : undefined`), at the empty branch", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, /scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\}/, "scaling: production ? { min: 2, max: 6 } : undefined");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${NOTIFICATIONS}:9:48 error ${RULE} \`scaling\` is \`undefined\` on a branch, so the stages it covers get no \`min\` or \`max\`. ${STAGE_HINT}`,
+      ]);
+    });
+
     it("reports a stage map missing a stage, once, at the map", async () => {
       const files = exampleFiles();
       edit(files, BILLING, "  staging: { min: 1, max: 4 },\n", "");

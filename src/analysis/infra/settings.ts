@@ -272,6 +272,8 @@ export type ScalingProblem =
   | { kind: "keyMissing"; key: "min" | "max"; at: Location }
   /** A per-stage map without a stage, or a stage entry without min/max. */
   | { kind: "stageMissing"; stage: string; key?: "min" | "max"; map: string; at: Location }
+  /** A branch that gives no scaling at all (`production ? { … } : undefined`). */
+  | { kind: "empty"; construct: string; at: Location }
   /** A value that cannot be read statically. */
   | { kind: "notStatic"; key?: "min" | "max"; construct: string; at: Location };
 
@@ -337,6 +339,7 @@ function objectVariants(expr: ts.Node, depth: number, subst: Substitution = NO_S
   const { node, subst: bindings } = follow(expr, subst);
   if (depth > 8) return notStatic(expr);
   if (ts.isObjectLiteralExpression(node)) return spreadVariants(node, depth, bindings);
+  if (isNothing(node)) return { variants: [], problems: [{ kind: "empty", construct: constructText(node), at: at(node) }] };
   if (ts.isCallExpression(node)) {
     // A helper returning one object per branch (`switch (stage) { case "production": return { … }; … }`): every return is a variant.
     const fn = functionOf(node.expression);
@@ -521,6 +524,11 @@ function dedupe(problems: ScalingProblem[]): ScalingProblem[] {
     seen.add(key);
     return true;
   });
+}
+
+/** `undefined`, `null`, `void 0`: no value at all. */
+function isNothing(node: ts.Node): boolean {
+  return (ts.isIdentifier(node) && node.text === "undefined") || node.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(node);
 }
 
 /** The text of a string literal (after following constants), or undefined. */

@@ -54,7 +54,18 @@ export interface ServiceInfraImport {
 export interface ReturnedObject {
   at: SstAt;
   object: ts.ObjectLiteralExpression;
-  keys: ReadonlyMap<string, { at: SstAt; value: ts.Node }>;
+  keys: ReadonlyMap<string, ReturnedEntry>;
+}
+
+export interface ReturnedEntry {
+  at: SstAt;
+  value: ts.Node;
+  /**
+   * The variable the value reads: `billingLedger`, or an output of it
+   * (`billingLedger.url`, `billingLedger.nodes.service?.arn`), as SST outputs
+   * are usually written.
+   */
+  reads?: string;
 }
 
 export interface SstConfig {
@@ -134,7 +145,7 @@ function readSstConfig(file: ts.SourceFile, servicesDir: string): SstConfig {
       if (run) result.returnUndecidable.push({ construct: constructText(expr), ...at(expr) });
       continue;
     }
-    const keys = new Map<string, { at: SstAt; value: ts.Node }>();
+    const keys = new Map<string, ReturnedEntry>();
     for (const prop of value.properties) {
       if (ts.isSpreadAssignment(prop)) {
         result.returnUndecidable.push({ construct: constructText(prop), ...at(prop) });
@@ -142,12 +153,18 @@ function readSstConfig(file: ts.SourceFile, servicesDir: string): SstConfig {
       }
       const key = memberKey(prop);
       const propValue = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined;
-      if (key !== undefined && propValue) keys.set(key, { at: at(prop), value: propValue });
+      if (key !== undefined && propValue) keys.set(key, { at: at(prop), value: propValue, ...readsOf(propValue) });
       else result.returnUndecidable.push({ construct: constructText(prop), ...at(prop) });
     }
     result.returned.push({ at: at(value), object: value, keys });
   }
   return result;
+}
+
+function readsOf(value: ts.Node): { reads?: string } {
+  let node = value;
+  while (ts.isPropertyAccessExpression(node) || ts.isNonNullExpression(node) || ts.isParenthesizedExpression(node)) node = node.expression;
+  return ts.isIdentifier(node) ? { reads: node.text } : {};
 }
 
 /** How a dynamic `import("./services/x/infra")` is used: `.then((m) => m.x(shared))`, `const m = await import(…)`, `(await import(…)).x(shared)`. */
