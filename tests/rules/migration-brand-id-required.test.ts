@@ -197,6 +197,21 @@ ALTER TABLE "archive"."ledger_entries" ADD COLUMN;
       expect(await findings(files)).toEqual([]);
     });
 
+    it("reads drizzle-kit 1.0's layout, one folder per migration (<timestamp>_<name>/migration.sql beside snapshot.json), in folder order", async () => {
+      const files = exampleFiles();
+      files[`${DRIZZLE}/20251222212715_drop_brand/migration.sql`] = `ALTER TABLE "billing"."invoices" DROP COLUMN "brand_id";\n`;
+      files[`${DRIZZLE}/20251222212715_drop_brand/snapshot.json`] = `{ "version": "8", "dialect": "postgres" }\n`;
+      files[`${DRIZZLE}/20251222213451_payouts/migration.sql`] = `ALTER TABLE "billing"."invoices" ADD COLUMN "brand_id" text NOT NULL;--> statement-breakpoint\nCREATE TABLE "billing"."payouts" (\n\t"id" uuid PRIMARY KEY\n);\n`;
+      expect(await findings(files)).toEqual([
+        `${DRIZZLE}/20251222213451_payouts/migration.sql:2:1 error ${ID} After the migrations in drizzle/, table \`billing.payouts\` has no brand_id column (this CREATE TABLE has none and no later migration adds it). Add \`"brand_id" text NOT NULL\` here, or in a new migration with \`ALTER TABLE … ADD COLUMN "brand_id" text NOT NULL\`.`,
+      ]);
+      // Without the second migration, the first one's DROP is reported where it is.
+      delete files[`${DRIZZLE}/20251222213451_payouts/migration.sql`];
+      expect(await findings(files)).toEqual([
+        `${DRIZZLE}/20251222212715_drop_brand/migration.sql:1:34 error ${ID} This statement drops column brand_id of table \`billing.invoices\`, and no later migration adds brand_id back. Every table needs brand_id (guide step 3): drop this change or add the column again in a new migration.`,
+      ]);
+    });
+
     it("applies migrations in numeric file order and reads plain SQL files without breakpoints", async () => {
       const files = exampleFiles();
       // Plain string order would run 10_readd before 2_drop and lose brand_id; drizzle numbering means numeric order.

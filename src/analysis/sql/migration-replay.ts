@@ -49,8 +49,12 @@ export interface MigrationReplay {
   unfollowable: UnfollowableStatement[];
 }
 
-/** `services/<name>/drizzle/*.sql` (drizzle-kit's output folder; `meta/` holds JSON only). */
-const MIGRATION_FILE = /^drizzle\/[^/]+\.sql$/;
+/**
+ * `services/<name>/drizzle/*.sql` (drizzle-kit's output folder; `meta/` holds
+ * JSON only), or drizzle-kit 1.0's one folder per migration:
+ * `drizzle/<timestamp>_<name>/migration.sql` beside its `snapshot.json`.
+ */
+const MIGRATION_FILE = /^drizzle\/(?:[^/]+\.sql|[^/]+\/migration\.sql)$/;
 
 /**
  * Replays a service's SQL migrations in file-name order (drizzle-kit numbers
