@@ -161,6 +161,31 @@ export default app;
       expect(await lines(files)).toEqual([`services/svc/src/index.ts:9:1 error ${ID} DELETE /notes/{id} is not protected by requireScope(…). ${HOW} /notes/{id} before this line.`]);
     });
 
+    it("reads hono/combine's except(paths, requireScope(…)) as covering every route but those paths (full request paths)", async () => {
+      const files = service({
+        "index.ts": `import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { except } from "hono/combine";
+import { SCOPES, requireScope } from "@platform/scopes";
+
+const auth = new OpenAPIHono().openapi(createRoute({ method: "post", path: "/login", responses: {} }), (c) => c.json({}));
+const notes = new OpenAPIHono().openapi(createRoute({ method: "get", path: "/notes/{id}", responses: {} }), (c) => c.json({}));
+const app = new OpenAPIHono().basePath("/api");
+app.use("*", except(["/api/auth/*", "/healthz"], requireScope(SCOPES.READ_NOTES)));
+app.route("/auth", auth);
+app.route("/", notes);
+app.get("/healthz", (c) => c.text("ok"));
+const dynamic = new OpenAPIHono();
+dynamic.use(except((c) => c.req.path.startsWith("/public"), requireScope(SCOPES.READ_NOTES)));
+dynamic.get("/reports", (c) => c.text("r"));
+export default app;
+`,
+      });
+      expect(await lines(files)).toEqual([
+        `services/svc/src/index.ts:5:31 error ${ID} POST /api/auth/login is not protected by requireScope(…). ${HOW} /api/auth/login before this line.`,
+        `services/svc/src/index.ts:14:1 warning ${ID} Cannot tell whether GET /reports is protected by requireScope(…): the \`except(…)\` condition \`(c) => c.req.path.startsWith("/public")\` at services/svc/src/index.ts:13 cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.`,
+      ]);
+    });
+
     it("reads a middleware list parameter the caller leaves out as its default, not as an unknown value", async () => {
       const files = service({
         "create-app.ts": `import { OpenAPIHono } from "@hono/zod-openapi";

@@ -633,8 +633,9 @@ class AppInterpreter {
 // --- pure helpers -------------------------------------------------------------
 
 function coverage(route: ExtractedRoute, own: ScopeVerdict, usesBefore: readonly Extract<Entry, { kind: "use" }>[]): ScopeVerdict {
-  if (own.covered) return { covered: true, undecidable: [] };
-  const undecidable = [...own.undecidable];
+  const undecidable: Undecidable[] = [];
+  if (own.covered && !skips(own, route, undecidable)) return { covered: true, undecidable: [] };
+  undecidable.push(...own.undecidable);
   for (const use of usesBefore) {
     if (!use.middleware.covered && use.middleware.undecidable.length === 0) continue; // no requireScope in it, certainly
     if (use.method && use.method !== "all" && route.method !== undefined && use.method !== route.method) continue;
@@ -651,12 +652,33 @@ function coverage(route: ExtractedRoute, own: ScopeVerdict, usesBefore: readonly
     else matches = false;
     if (matches === false) continue;
     if (matches !== true) undecidable.push(matches);
-    else if (use.middleware.covered) return { covered: true, undecidable: [] };
-    else undecidable.push(...use.middleware.undecidable);
+    else if (use.middleware.covered) {
+      if (!skips(use.middleware, route, undecidable)) return { covered: true, undecidable: [] };
+    } else undecidable.push(...use.middleware.undecidable);
   }
   if (route.routeUndecidable) undecidable.push(route.routeUndecidable);
   if ("undecidable" in route.path) undecidable.push(route.path.undecidable);
   return { covered: false, undecidable: dedupe(undecidable) };
+}
+
+/**
+ * Whether a covering middleware skips the route (`except(paths, …)`): a skip
+ * pattern matching the route's path, or one the route's path could meet but
+ * cannot be compared with (recorded in `undecidable`).
+ */
+function skips(verdict: ScopeVerdict, route: ExtractedRoute, undecidable: Undecidable[]): boolean {
+  for (const pattern of verdict.unless ?? []) {
+    if ("undecidable" in route.path) {
+      undecidable.push(route.path.undecidable);
+      return true;
+    }
+    if ("undecidable" in pattern) {
+      undecidable.push(pattern.undecidable);
+      return true;
+    }
+    if (patternMatchesPath(pattern.value, route.path.value)) return true;
+  }
+  return false;
 }
 
 function dedupe(items: Undecidable[]): Undecidable[] {

@@ -9,6 +9,11 @@ export interface ScopeVerdict {
   covered: boolean;
   /** Why coverage cannot be decided (only meaningful when not covered). */
   undecidable: Undecidable[];
+  /**
+   * Covered except for request paths matching these Hono patterns (hono/combine's
+   * `except("/v1/public/*", requireScope(…))`), matched on the full request path.
+   */
+  unless?: PathValue[];
 }
 
 export const NOT_SCOPED: ScopeVerdict = { covered: false, undecidable: [] };

@@ -2,8 +2,8 @@ import ts from "typescript";
 import { undecidableAt } from "../ts/location.js";
 import { isExportOf, resolveName } from "../ts/symbols.js";
 import { isFunctionLike, returnedExpressions, shortText, unwrap, type FunctionLike } from "../ts/syntax.js";
-import { functionOf, valueOf, type Substitution } from "../ts/values.js";
-import { NOT_SCOPED, SCOPED, type ScopeVerdict } from "./model.js";
+import { evaluateString, functionOf, valueOf, type Substitution } from "../ts/values.js";
+import { NOT_SCOPED, SCOPED, type PathValue, type ScopeVerdict } from "./model.js";
 import { descendants } from "../ts/walk.js";
 
 /**
@@ -23,7 +23,9 @@ export interface ScopeReader {
 const MAX_DEPTH = 10;
 
 export function combine(a: ScopeVerdict, b: ScopeVerdict): ScopeVerdict {
-  if (a.covered || b.covered) return SCOPED;
+  if ((a.covered && !a.unless) || (b.covered && !b.unless)) return SCOPED;
+  // Both skip some paths: a route either skips stays in doubt, so it is read as skipped (the stricter reading).
+  if (a.covered || b.covered) return { covered: true, undecidable: [], unless: [...(a.covered ? a.unless ?? [] : []), ...(b.covered ? b.unless ?? [] : [])] };
   return { covered: false, undecidable: [...a.undecidable, ...b.undecidable] };
 }
 
@@ -43,6 +45,8 @@ export function middlewareVerdict(expr: ts.Node, reader: ScopeReader, depth = 0)
     if (isCreateMiddleware(callee)) return wrapped ? middlewareVerdict(wrapped, reader, depth + 1) : NOT_SCOPED;
     // `every(a, b)` (hono/combine) runs each of them: one requireScope among them protects.
     if (isExportOf(callee, "hono/combine", "every")) return middlewareListVerdict(node.arguments, reader);
+    // `except(paths, …middleware)` (hono/combine) runs them for every request path but those.
+    if (isExportOf(callee, "hono/combine", "except")) return exceptVerdict(node, reader);
     // A local factory that returns requireScope(…) (`const scoped = (s) => requireScope(s)`).
     const fn = functionOf(callee);
     return fn ? { covered: returnsScope(fn, reader, depth + 1), undecidable: [] } : NOT_SCOPED;
@@ -77,6 +81,24 @@ export function middlewareVerdict(expr: ts.Node, reader: ScopeReader, depth = 0)
     }
   }
   return NOT_SCOPED;
+}
+
+/** `except("/auth/*", requireScope(…))`: covered but for the paths the condition names, when it names them statically. */
+function exceptVerdict(call: ts.CallExpression, reader: ScopeReader): ScopeVerdict {
+  const [condition, ...middleware] = call.arguments;
+  const inner = middlewareListVerdict(middleware, reader);
+  if (!condition || !inner.covered) return inner;
+  const list = unwrap(condition);
+  const items = ts.isArrayLiteralExpression(list) ? list.elements : [condition];
+  const unless: PathValue[] = [...(inner.unless ?? [])];
+  for (const item of items) {
+    const path = isFunctionLike(unwrap(item)) ? undefined : evaluateString(item, reader.subst);
+    if (!path || "undecidable" in path) {
+      return { covered: false, undecidable: [path && "undecidable" in path ? path.undecidable : undecidableAt(item, `the \`except(…)\` condition \`${shortText(item.getText(), 60)}\``)] };
+    }
+    unless.push(path);
+  }
+  return { covered: true, undecidable: [], unless };
 }
 
 /** hono/factory's `createMiddleware`, imported or on a `createFactory()` instance (`factory.createMiddleware`). */
