@@ -14,11 +14,11 @@ export default defineServiceRule({
       tableUndecidable:
         'Table {{table}} has no brand_id column that platform-checks can see, and its columns include {{construct}} ({{where}}), which cannot be read statically. Declare `brandId: text("brand_id")` in the table, or make sure {{construct}} provides it.',
       migrationMissing:
-        'After the migrations in drizzle/, table {{table}} has no brand_id column (this CREATE TABLE has none and no later migration adds it). Add `"brand_id" text NOT NULL` here, or in a new migration with `ALTER TABLE … ADD COLUMN "brand_id" text NOT NULL`.',
+        'After the migrations in {{folder}}/, table {{table}} has no brand_id column (this CREATE TABLE has none and no later migration adds it). Add `"brand_id" text NOT NULL` here, or in a new migration with `ALTER TABLE … ADD COLUMN "brand_id" text NOT NULL`.',
       migrationLost:
         "This statement {{how}} of table {{table}}, and no later migration adds brand_id back. Every table needs brand_id (guide step 3): drop this change or add the column again in a new migration.",
       migrationUndecidable:
-        "Table {{table}} takes its columns from {{source}}, which the migrations in drizzle/ do not define, so platform-checks cannot tell whether it has brand_id. Declare `brand_id` in this CREATE TABLE.",
+        "Table {{table}} takes its columns from {{source}}, which the migrations in {{folder}}/ do not define, so platform-checks cannot tell whether it has brand_id. Declare `brand_id` in this CREATE TABLE.",
       migrationUnfollowed:
         "Table {{table}} takes its columns from {{source}}, which platform-checks cannot expand, so it cannot tell whether the table has brand_id. Name the columns (`CREATE TABLE … (id, brand_id, …) AS …`) or select them by name.",
       unfollowable:
@@ -56,9 +56,9 @@ export default defineServiceRule({
       } else if (table.unfollowedColumnsFrom) {
         report({ messageId: "migrationUnfollowed", data: { table: name, source: table.unfollowedColumnsFrom }, ...table.createdAt });
       } else if (table.unknownColumnsFrom) {
-        report({ messageId: "migrationUndecidable", severity: "warning", data: { table: name, source: `\`${table.unknownColumnsFrom}\`` }, ...table.createdAt });
+        report({ messageId: "migrationUndecidable", severity: "warning", data: { table: name, source: `\`${table.unknownColumnsFrom}\``, folder: replay.folder }, ...table.createdAt });
       } else {
-        report({ messageId: "migrationMissing", data: { table: name }, ...table.createdAt });
+        report({ messageId: "migrationMissing", data: { table: name, folder: replay.folder }, ...table.createdAt });
       }
     }
   },

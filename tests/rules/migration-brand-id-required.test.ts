@@ -212,6 +212,21 @@ ALTER TABLE "archive"."ledger_entries" ADD COLUMN;
       ]);
     });
 
+    it("reads the migrations where drizzle.config.ts's out puts them (./src/db/migrations), not drizzle/", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/drizzle.config.ts"] = `import { defineConfig } from "drizzle-kit";
+const OUT = "./src/db/migrations/";
+export default defineConfig({ schema: "./src/db/schema.ts", out: OUT, dialect: "postgresql" });
+`;
+      files["services/billing-ledger/src/db/migrations/0000_init.sql"] = `CREATE TABLE "audit_log" ("id" uuid PRIMARY KEY, "payload" jsonb);\n`;
+      files["services/billing-ledger/src/db/migrations/meta/0000_snapshot.sql"] = `CREATE TABLE "not_a_migration" ("id" uuid);\n`;
+      // drizzle/ is not where this service's migrations are: its DROP is not replayed.
+      files[`${DRIZZLE}/0009_drop.sql`] = `ALTER TABLE "billing"."invoices" DROP COLUMN "brand_id";\n`;
+      expect(await findings(files)).toEqual([
+        `services/billing-ledger/src/db/migrations/0000_init.sql:1:1 error ${ID} After the migrations in src/db/migrations/, table \`public.audit_log\` has no brand_id column (this CREATE TABLE has none and no later migration adds it). Add \`"brand_id" text NOT NULL\` here, or in a new migration with \`ALTER TABLE … ADD COLUMN "brand_id" text NOT NULL\`.`,
+      ]);
+    });
+
     it("applies migrations in numeric file order and reads plain SQL files without breakpoints", async () => {
       const files = exampleFiles();
       // Plain string order would run 10_readd before 2_drop and lose brand_id; drizzle numbering means numeric order.

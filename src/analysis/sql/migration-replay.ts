@@ -1,5 +1,9 @@
 import type { AlterTableStmt, CreateFunctionStmt, CreateStmt, CreateTableAsStmt, DoStmt, DropStmt, Node, RangeVar, RenameStmt, SelectStmt, VariableSetStmt } from "libpg-query";
+import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
+import { staticPropertyName } from "../ts/syntax.js";
+import { evaluateString } from "../ts/values.js";
+import { descendants } from "../ts/walk.js";
 import { constantString, nameTokenCount, namesOf, parseSearchPath, stringConstantsUnder, writtenName } from "./pg-nodes.js";
 import { pgParser, type PgParser } from "./pg-parser.js";
 import { walkPlPgSql } from "./plpgsql.js";
@@ -49,28 +53,59 @@ export interface MigrationReplay {
   unfollowable: UnfollowableStatement[];
 }
 
-/**
- * `services/<name>/drizzle/*.sql` (drizzle-kit's output folder; `meta/` holds
- * JSON only), or drizzle-kit 1.0's one folder per migration:
- * `drizzle/<timestamp>_<name>/migration.sql` beside its `snapshot.json`.
- */
-const MIGRATION_FILE = /^drizzle\/(?:[^/]+\.sql|[^/]+\/migration\.sql)$/;
+/** drizzle-kit's default `out`, used when the service has no drizzle.config.ts naming another. */
+const DEFAULT_MIGRATIONS_FOLDER = "drizzle";
+const DRIZZLE_CONFIGS = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.cts"];
+
+/** Where a service's migrations are: `drizzle/`, or the folder its drizzle.config.ts names in `out`. */
+export interface MigrationsFolder {
+  /** Service-relative, without `./` or a trailing slash: `drizzle`, `src/db/migrations`. */
+  folder: string;
+}
 
 /**
  * Replays a service's SQL migrations in file-name order (drizzle-kit numbers
  * them 0000_, 0001_, …) with PostgreSQL's own parser, tracking each table's
- * columns. Shared by every rule that needs the migrated schema.
+ * columns. Shared by every rule that needs the migrated schema. The files
+ * are `<out>/*.sql` (drizzle-kit's flat layout; `meta/` holds JSON only) or
+ * `<out>/<timestamp>_<name>/migration.sql` (drizzle-kit 1.0, beside a
+ * `snapshot.json`), where `out` is drizzle.config.ts's, `drizzle` by default.
  */
-export function migrationReplay(ctx: ServiceContext): Promise<MigrationReplay> {
+export function migrationReplay(ctx: ServiceContext): Promise<MigrationReplay & MigrationsFolder> {
   return ctx.memo("sql-migrations", async () => {
     const prefix = `${ctx.service.dir}/`;
+    const folder = await migrationsFolder(ctx);
+    const inFolder = `${folder}/`;
     const paths = ctx.files
-      .filter((p) => MIGRATION_FILE.test(p.slice(prefix.length)))
+      .filter((p) => {
+        const relative = p.slice(prefix.length);
+        if (!p.startsWith(prefix) || !relative.startsWith(inFolder)) return false;
+        const rest = relative.slice(inFolder.length).split("/");
+        return (rest.length === 1 && rest[0]!.endsWith(".sql")) || (rest.length === 2 && rest[1] === "migration.sql");
+      })
       .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
     const files: SqlFile[] = [];
     for (const path of paths) files.push(new SqlFile(path, (await ctx.read(path)) ?? ""));
-    return replayMigrations(files);
+    return { ...(await replayMigrations(files)), folder };
   });
+}
+
+/**
+ * The `out` of the service's drizzle.config.ts (`defineConfig({ out: "./migrations" })`,
+ * or a plain exported object), when it is a string inside the service; drizzle-kit's default otherwise.
+ */
+async function migrationsFolder(ctx: ServiceContext): Promise<string> {
+  const config = DRIZZLE_CONFIGS.map((name) => ctx.path(name)).find((path) => ctx.files.includes(path));
+  const file = config ? await ctx.sourceFile(config) : undefined;
+  if (!file) return DEFAULT_MIGRATIONS_FOLDER;
+  for (const property of descendants(file, ts.isPropertyAssignment)) {
+    if (staticPropertyName(property.name) !== "out") continue;
+    const out = evaluateString(property.initializer);
+    if (!("value" in out)) continue;
+    const folder = out.value.replace(/^(?:\.\/)+/, "").replace(/\/+$/, "");
+    if (folder && !folder.startsWith("/") && !folder.split("/").includes("..")) return folder;
+  }
+  return DEFAULT_MIGRATIONS_FOLDER;
 }
 
 /**
