@@ -61,6 +61,18 @@ describe(ID, () => {
       ]);
     });
 
+    it("reports a container health command probing another path, with or without a scheme, at the command", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFY_INFRA, '      health: { "8080/http": { path: "/healthz" } },\n', "");
+      edit(files, NOTIFY_INFRA, "    loadBalancer: {", '    health: { command: ["CMD-SHELL", "curl -f localhost:8080/health || exit 1"] },\n    loadBalancer: {');
+      edit(files, BILLING_INFRA, '      health: { "8080/http": { path: "/healthz", interval: "10 seconds" } },\n', "");
+      edit(files, BILLING_INFRA, "    loadBalancer: {", '    health: { command: ["CMD-SHELL", "curl -f http://localhost:8080 || exit 1"] },\n    loadBalancer: {');
+      expect(await lines(files)).toEqual([
+        `${BILLING_INFRA}:17:38 error ${ID} infra.ts sets the health path to \`/\`, but the service's health route is GET /healthz. Set it to "/healthz".`,
+        `${NOTIFY_INFRA}:13:38 error ${ID} infra.ts sets the health path to \`/health\`, but the service's health route is GET /healthz. Set it to "/healthz".`,
+      ]);
+    });
+
     it("reports infra.ts without a health path at its fragment function, and a missing infra.ts without a line", async () => {
       const files = exampleFiles();
       edit(files, NOTIFY_INFRA, '      health: { "8080/http": { path: "/healthz" } },\n', "");

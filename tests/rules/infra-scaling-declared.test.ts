@@ -112,6 +112,15 @@ describe("infra-scaling-declared", () => {
       edit(files, BILLING, "export function billingLedger", 'function maxTasks(): number {\n  if ($app.stage === "staging") return 4;\n  return 2;\n}\n\nexport function billingLedger');
       expect(describeFindings(await runRule(rule, files))).toEqual([]);
     });
+    it("reads the health path of a container health command whose URL holds the port in a template (`http://localhost:${PORT}/healthz`) or no scheme (`curl -f localhost:8080/healthz`)", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, '      health: { "8080/http": { path: "/healthz" } },\n', "");
+      edit(files, NOTIFICATIONS, "    loadBalancer: {", "    health: { command: [\"CMD-SHELL\", `wget -q --spider http://localhost:${PORT}/healthz || exit 1`], retries: 3 },\n    loadBalancer: {");
+      edit(files, NOTIFICATIONS, "export function notifications", "const PORT = 8080;\n\nexport function notifications");
+      edit(files, BILLING, '      health: { "8080/http": { path: "/healthz", interval: "10 seconds" } },\n', "");
+      edit(files, BILLING, "    loadBalancer: {", '    health: { command: ["CMD-SHELL", "curl -f localhost:8080/healthz || exit 1"] },\n    loadBalancer: {');
+      expect(describeFindings(await runRule(rule, files))).toEqual([]);
+    });
   });
 
   describe("invalid", () => {
@@ -148,6 +157,15 @@ describe("infra-scaling-declared", () => {
       edit(files, NOTIFICATIONS, /scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\}/, "scaling: production ? { min: 2, max: 6 } : undefined");
       expect(describeFindings(await runRule(rule, files))).toEqual([
         `${NOTIFICATIONS}:9:48 error ${RULE} \`scaling\` is \`undefined\` on a branch, so the stages it covers get no \`min\` or \`max\`. ${STAGE_HINT}`,
+      ]);
+    });
+
+    it("warns about a health command whose URL path is built at run time, naming it", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, '      health: { "8080/http": { path: "/healthz" } },\n', "");
+      edit(files, NOTIFICATIONS, "    loadBalancer: {", "    health: { command: [\"CMD-SHELL\", `curl -f http://localhost:8080${probe} || exit 1`] },\n    loadBalancer: {");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${NOTIFICATIONS}:13:38 warning ${RULE} Cannot tell statically which health path \`\`curl -f http://localhost:8080\${probe} || exit 1\`\` sets. Write the path as a string literal, e.g. \`path: "/healthz"\`.`,
       ]);
     });
 

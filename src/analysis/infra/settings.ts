@@ -163,6 +163,13 @@ function collectHealth(expr: ts.Node, out: InfraHealthChecks, depth: number, sub
     if (path !== undefined) out.paths.push({ value: path, ...at(value) });
     return;
   }
+  if (ts.isTemplateExpression(value)) {
+    // `http://localhost:${PORT}/healthz`: substitutions in the host and port do not change the path.
+    const path = healthPathIn([value.head.text, ...value.templateSpans.map((span) => `${SUBSTITUTION}${span.literal.text}`)].join(""));
+    if (path?.includes(SUBSTITUTION)) out.undecidable.push({ construct: constructText(value), ...at(value) });
+    else if (path !== undefined) out.paths.push({ value: path, ...at(value) });
+    return;
+  }
   if (ts.isObjectLiteralExpression(value)) {
     for (const prop of value.properties) {
       if (ts.isSpreadAssignment(prop)) {
@@ -188,11 +195,21 @@ function collectHealth(expr: ts.Node, out: InfraHealthChecks, depth: number, sub
   }
 }
 
-/** A health path in a string: the string itself when it is a path, or the path of an http(s) URL in it (a health command). */
+/** Stands for a template substitution while a health command is read. */
+const SUBSTITUTION = "\u0000";
+
+/**
+ * A health path in a string: the string itself when it is a path, or the path
+ * of the URL a health command probes: `http://localhost:8080/healthz`, or
+ * without a scheme `localhost:8080/healthz` (curl's default); `/` when the URL
+ * has none.
+ */
 function healthPathIn(text: string): string | undefined {
   if (text.startsWith("/")) return text;
-  const url = /https?:\/\/[^\s/'"]+(\/[^\s'"|&;]*)/.exec(text);
-  return url?.[1];
+  const url = /(?:https?:\/\/[^\s/'"]+|(?<![\w.-])(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::[^\s/'"]+)?)(\/[^\s'"|&;]*)?/.exec(text);
+  if (!url) return undefined;
+  // `http://localhost:8080${path}`: a substitution ending the host may be the path.
+  return url[1] ?? (url[0].includes(SUBSTITUTION) ? SUBSTITUTION : "/");
 }
 
 /**
