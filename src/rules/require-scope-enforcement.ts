@@ -11,6 +11,8 @@ export default defineServiceRule({
         "{{route}} is not protected by requireScope(…). Add `middleware: [requireScope(SCOPES.…)]` to its createRoute (plain Hono routes: pass requireScope(SCOPES.…) before the handler), or register `app.use(pattern, requireScope(SCOPES.…))` with a pattern matching {{path}} before this line.",
       undecidable:
         "Cannot tell whether {{route}} is protected by requireScope(…): {{construct}} at {{where}} cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.",
+      openApiPattern:
+        "{{route}} is not protected by requireScope(…): the app.use at {{where}} has the pattern `{{pattern}}`, in OpenAPI syntax, which Hono matches literally (`{…}` is no parameter to it), so its requireScope(…) never runs for this route. Pass the route's `getRoutingPath()` (or write the parameter as `:name`) instead of its `path`.",
       misplaced:
         "{{route}} passes requireScope(…) as its handler: @hono/zod-openapi's `openapi(route, handler, hook)` takes no middleware there, so the real handler becomes the validation hook and the route never answers. Move it into the route: `createRoute({ …, middleware: [requireScope(SCOPES.…)] })`.",
       opaque:
@@ -34,6 +36,9 @@ export default defineServiceRule({
           data: { route: describeRoute(route), construct: first.construct, where: `${first.path}:${first.line}` },
           ...route.at,
         });
+      } else if (route.scope.openApiPattern) {
+        const { pattern, at } = route.scope.openApiPattern;
+        report({ messageId: "openApiPattern", data: { route: describeRoute(route), pattern, where: `${at.path}:${at.line}` }, ...route.at });
       } else {
         report({ messageId: "unprotected", data: { route: describeRoute(route), path: route.displayPath ?? "its path" }, ...route.at });
       }

@@ -186,6 +186,32 @@ export default app;
       ]);
     });
 
+    it("reads app.use(routes.x.path, …) as the route's OpenAPI path, which Hono matches literally; getRoutingPath() is the Hono form", async () => {
+      const files = service({
+        "routes.ts": `import { createRoute } from "@hono/zod-openapi";
+export const list = createRoute({ method: "get", path: "/bots", responses: {} });
+export const one = createRoute({ method: "get", path: "/bots/{id}", responses: {} });
+export const remove = createRoute({ method: "delete", path: "/tokens/{id}", responses: {} });
+`,
+        "index.ts": `import { OpenAPIHono } from "@hono/zod-openapi";
+import { SCOPES, requireScope } from "@platform/scopes";
+import * as routes from "./routes";
+
+const app = new OpenAPIHono();
+app.use(routes.list.path, requireScope(SCOPES.READ_BOTS));
+app.use(routes.one.path, requireScope(SCOPES.READ_BOTS));
+app.use(routes.remove.getRoutingPath(), requireScope(SCOPES.ADMIN));
+app.openapi(routes.list, (c) => c.json([]));
+app.openapi(routes.one, (c) => c.json({}));
+app.openapi(routes.remove, (c) => c.body(null, 204));
+export default app;
+`,
+      });
+      expect(await lines(files)).toEqual([
+        `services/svc/src/index.ts:10:1 error ${ID} GET /bots/{id} is not protected by requireScope(…): the app.use at services/svc/src/index.ts:7 has the pattern \`/bots/{id}\`, in OpenAPI syntax, which Hono matches literally (\`{…}\` is no parameter to it), so its requireScope(…) never runs for this route. Pass the route's \`getRoutingPath()\` (or write the parameter as \`:name\`) instead of its \`path\`.`,
+      ]);
+    });
+
     it("reads a middleware list parameter the caller leaves out as its default, not as an unknown value", async () => {
       const files = service({
         "create-app.ts": `import { OpenAPIHono } from "@hono/zod-openapi";

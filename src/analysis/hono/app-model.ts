@@ -481,12 +481,13 @@ class AppInterpreter {
     const [first, ...rest] = args;
     let path: PathValue;
     let handlers: readonly ts.Node[];
-    if (!first || isFunctionLike(unwrap(first)) || (ref.lastPath && !isPathLike(first, this.subst))) {
+    const given = first ? this.pathArgument(first) : undefined;
+    if (!first || isFunctionLike(unwrap(first)) || (ref.lastPath && !given)) {
       // `app.get(handler)`: Hono reuses the instance's last path.
       path = ref.lastPath ?? { undecidable: undecidableAt(call, "a route registered without a path") };
       handlers = args;
     } else {
-      path = evaluateString(first, this.subst);
+      path = given ?? evaluateString(first, this.subst);
       handlers = rest;
     }
     const last = handlers[handlers.length - 1];
@@ -562,18 +563,30 @@ class AppInterpreter {
   private registerUse(call: ts.CallExpression, ref: AppRef, args: readonly ts.Node[]): void {
     const [first, ...rest] = args;
     if (!first) return;
-    let pattern: PathValue;
-    let middleware: readonly ts.Node[];
-    if (isPathLike(first, this.subst)) {
-      pattern = evaluateString(first, this.subst);
-      middleware = rest;
-    } else {
-      // `app.use(mw, …)`: Hono applies it to "*".
-      pattern = { value: "*" };
-      middleware = args;
-    }
+    const given = this.pathArgument(first);
+    // `app.use(mw, …)`: Hono applies it to "*".
+    const pattern: PathValue = given ?? { value: "*" };
+    const middleware = given ? rest : args;
     ref.lastPath = pattern;
     ref.app.entries.push({ kind: "use", pattern: joinPaths(ref.base, pattern), middleware: middlewareListVerdict(middleware, this.reader), at: locationOf(call) });
+  }
+
+  /**
+   * The path an argument spells, or undefined when it is no path (a handler).
+   * A route definition's `routes.one.path` is its OpenAPI path, which Hono
+   * reads literally (`{id}` is no parameter to it); `routes.one.getRoutingPath()`
+   * is the Hono form.
+   */
+  private pathArgument(node: ts.Node): PathValue | undefined {
+    const n = unwrap(node);
+    if (isPathLike(n, this.subst)) return evaluateString(n, this.subst);
+    const routing = ts.isCallExpression(n) && n.arguments.length === 0 ? unwrap(n.expression) : undefined;
+    const access =
+      routing && ts.isPropertyAccessExpression(routing) && routing.name.text === "getRoutingPath" ? routing : ts.isPropertyAccessExpression(n) && n.name.text === "path" ? n : undefined;
+    if (!access) return undefined;
+    const config = readRouteConfig(access.expression, this.reader);
+    const path = config.path ?? { undecidable: config.undecidable ?? undecidableAt(n, `the path \`${shortText(n.getText(), 60)}\``) };
+    return access === routing && "value" in path ? { value: openApiToHonoPath(path.value) } : path;
   }
 
   private mount(call: ts.CallExpression, ref: AppRef, args: readonly ts.Node[]): void {
@@ -634,6 +647,7 @@ class AppInterpreter {
 
 function coverage(route: ExtractedRoute, own: ScopeVerdict, usesBefore: readonly Extract<Entry, { kind: "use" }>[]): ScopeVerdict {
   const undecidable: Undecidable[] = [];
+  let openApiPattern: ScopeVerdict["openApiPattern"];
   if (own.covered && !skips(own, route, undecidable)) return { covered: true, undecidable: [] };
   undecidable.push(...own.undecidable);
   for (const use of usesBefore) {
@@ -648,6 +662,11 @@ function coverage(route: ExtractedRoute, own: ScopeVerdict, usesBefore: readonly
     if (pattern === "*" || pattern === "/*") matches = true;
     else if ("undecidable" in route.path) matches = route.path.undecidable;
     else if (patternMatchesPath(pattern, route.path.value)) matches = true;
+    else if (use.middleware.covered && pattern.includes("{") && patternMatchesPath(openApiToHonoPath(pattern), route.path.value)) {
+      // `app.use("/x/{id}", requireScope(…))`: Hono matches `{id}` literally, so the scope never runs for this route.
+      openApiPattern ??= { pattern, at: use.at };
+      matches = false;
+    }
     else if (/:[A-Za-z0-9_]+\{/.test(pattern)) matches = { ...use.at, construct: `the pattern \`${pattern}\` (a regular-expression constraint the route's path cannot be tested against)` };
     else matches = false;
     if (matches === false) continue;
@@ -658,7 +677,7 @@ function coverage(route: ExtractedRoute, own: ScopeVerdict, usesBefore: readonly
   }
   if (route.routeUndecidable) undecidable.push(route.routeUndecidable);
   if ("undecidable" in route.path) undecidable.push(route.path.undecidable);
-  return { covered: false, undecidable: dedupe(undecidable) };
+  return { covered: false, undecidable: dedupe(undecidable), ...(openApiPattern ? { openApiPattern } : {}) };
 }
 
 /**

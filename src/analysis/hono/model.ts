@@ -14,6 +14,11 @@ export interface ScopeVerdict {
    * `except("/v1/public/*", requireScope(…))`), matched on the full request path.
    */
   unless?: PathValue[];
+  /**
+   * A requireScope `app.use` that would cover the route but for its pattern written
+   * in OpenAPI syntax (`/x/{id}`, e.g. `routes.one.path`), which Hono matches literally.
+   */
+  openApiPattern?: { pattern: string; at: Location };
 }
 
 export const NOT_SCOPED: ScopeVerdict = { covered: false, undecidable: [] };
