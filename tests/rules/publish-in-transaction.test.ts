@@ -7,6 +7,20 @@ const INVOICE = "services/billing-ledger/src/services/invoice.service.ts";
 const DELIVERY = "services/notifications/src/services/delivery.service.ts";
 const EXTRA = "services/billing-ledger/src/services/refund.service.ts";
 const HELPER = "services/billing-ledger/src/services/refund-events.ts";
+const WRAPPERS = "services/billing-ledger/src/db/transactions.ts";
+
+/** Transaction wrappers as services write them: two that run the callback in `db.transaction`, one that does not. */
+const wrappers = [
+  'import { db, type Db } from "./client";',
+  "type Tx = Parameters<Parameters<Db[\"transaction\"]>[0]>[0];",
+  "export function withTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {",
+  "  return db.transaction(work);",
+  "}",
+  "export const inTransaction = <T>(work: (tx: Tx) => Promise<T>) => db.transaction(async (tx) => work(tx));",
+  "export async function withoutTransaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {",
+  "  return work(db);",
+  "}",
+].join("\n");
 
 /** A refund service: line 5 opens `run`, whose body (given lines) starts on line 6. */
 function refundService(...body: string[]): string {
@@ -69,6 +83,18 @@ describe("publish-in-transaction", () => {
       ).replace('import { db } from "../db/client";', 'import { db } from "../db/client";\nimport { recordRefund } from "./refund-events";');
       expect(await runRule(rule, files)).toEqual([]);
     });
+    it("accepts a callback given to a wrapper that runs it in `db.transaction` (`withTransaction(async (tx) => …)`)", async () => {
+      const files = exampleFiles();
+      files[WRAPPERS] = wrappers;
+      files[EXTRA] = refundService(
+        "    await withTransaction(async (tx) => {",
+        `      ${publish("{ tx }")}`,
+        "    });",
+        `    await inTransaction(async (t) => ${PUBLISH}, { tx: t }));`,
+      ).replace('import { db } from "../db/client";', 'import { inTransaction, withTransaction } from "../db/transactions";');
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
     it("follows the transaction into a repository method called through a constructor-injected field", async () => {
       const files = exampleFiles();
       files["services/billing-ledger/src/db/refund.repository.ts"] = [
@@ -127,6 +153,18 @@ describe("publish-in-transaction", () => {
         `${EXTRA}:7:87 ${NOT_TX("db", "it is `db`, imported at line 3")}`,
         `${EXTRA}:8:109 ${NOT_TX("row", "it is the parameter `row` of a callback that is not a transaction's")}`,
         `${EXTRA}:11:85 ${NOT_TX("done", "it is `done`, declared at line 10")}`,
+      ]);
+    });
+
+    it("reports the callback's `tx` when the wrapper it is given to runs it outside a transaction", async () => {
+      const files = exampleFiles();
+      files[WRAPPERS] = wrappers;
+      files[EXTRA] = refundService(`    await withoutTransaction(async (tx) => ${PUBLISH}, { tx }));`).replace(
+        'import { db } from "../db/client";',
+        'import { withoutTransaction } from "../db/transactions";',
+      );
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${EXTRA}:6:114 ${NOT_TX("tx", "it is the parameter `tx` of a callback that is not a transaction's")}`,
       ]);
     });
 

@@ -2,6 +2,8 @@ import ts from "typescript";
 import { locationOf, nodePosition, repoPathOf } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
 import { constructText, isConstDeclaration, isFunctionLike, unwrap } from "../ts/syntax.js";
+import { functionOf } from "../ts/values.js";
+import { forEachDescendant } from "../ts/walk.js";
 import { callbackOf, functionName, type ServiceCalls } from "./callers.js";
 
 /**
@@ -59,7 +61,7 @@ function parameterVerdict(parameter: ts.ParameterDeclaration, use: ts.Node, call
 
   const callee = callbackOf(fn);
   if (callee) {
-    if (index === 0 && isTransactionCall(callee)) return { kind: "transaction" };
+    if (index === 0 && runsInTransaction(callee, fn, 0)) return { kind: "transaction" };
     return { kind: "notTransaction", origin: `it is the parameter \`${name}\` of a callback that is not a transaction's` };
   }
 
@@ -92,6 +94,36 @@ function parameterVerdict(parameter: ts.ParameterDeclaration, use: ts.Node, call
 function isTransactionCall(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
   return ts.isPropertyAccessExpression(callee) && callee.name.text === "transaction";
+}
+
+/**
+ * Whether the call runs the callback `fn` (one of its arguments) in a
+ * transaction: `db.transaction(fn)`, or a repository wrapper that hands the
+ * callback on to one (`withTransaction(work) { return db.transaction(work) }`,
+ * `db.transaction((tx) => work(tx))`). A wrapper that calls it with anything
+ * else (`work(db)`) does not.
+ */
+function runsInTransaction(call: ts.CallExpression, fn: ts.Node, depth: number): boolean {
+  if (isTransactionCall(call)) return true;
+  const wrapper = depth < 3 ? functionOf(call.expression) : undefined;
+  const index = call.arguments.findIndex((arg) => unwrap(arg) === fn);
+  const parameter = wrapper?.parameters[index];
+  if (!wrapper?.body || !parameter || !ts.isIdentifier(parameter.name)) return false;
+  const isParameter = (node: ts.Node | undefined) => node !== undefined && ts.isIdentifier(unwrap(node)) && resolveName(unwrap(node)).declaration === parameter;
+  let found = false;
+  forEachDescendant(wrapper.body, (node) => {
+    if (found || !ts.isCallExpression(node)) return;
+    // `db.transaction(work)` (or another wrapper given it)
+    const handed = node.arguments.find(isParameter);
+    if (handed && runsInTransaction(node, handed, depth + 1)) found = true;
+    // `db.transaction(async (tx) => work(tx))`
+    const tx = node.arguments[0];
+    const enclosing = isParameter(node.expression) && tx && ts.isIdentifier(unwrap(tx)) ? resolveName(unwrap(tx)).declaration : undefined;
+    const callback = enclosing && ts.isParameter(enclosing) && enclosing.parent.parameters[0] === enclosing ? enclosing.parent : undefined;
+    const outer = callback && isFunctionLike(callback) ? callbackOf(callback) : undefined;
+    if (outer && runsInTransaction(outer, callback!, depth + 1)) found = true;
+  });
+  return found;
 }
 
 function isNothing(node: ts.Node): boolean {
