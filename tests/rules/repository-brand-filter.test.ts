@@ -461,6 +461,43 @@ function byId(table: { id: unknown }, id: string) {
     });
   });
 
+  it("reads tables held in class fields and aliases: a base class's `entity: T` (T extends PgTable), the schema namespace in a field, alias(t, \"a\")", async () => {
+    const prelude = `import { alias, type PgTable } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+abstract class Base<T extends PgTable> {
+  constructor(protected readonly db: Db, protected readonly entity: T) {}
+}
+export class InvoiceStore extends Base<typeof invoices> {
+  constructor(db: Db, private readonly context: { brandId: string }) {
+    super(db, invoices);
+  }
+  list() {
+    return this.db.select().from(this.entity).where(eq(this.entity.brandId, this.context.brandId));
+  }
+  byId(id: string) {
+    return this.db.select().from(this.entity).where(eq(this.entity.id, id));
+  }
+}
+`;
+    const body = `  private readonly schema = schema;
+  constructor(private readonly db: Db) {}
+  viaNamespace(brandId: string) {
+    return this.db.select().from(this.schema.invoices).where(eq(this.schema.invoices.brandId, brandId));
+  }
+  viaAlias(brandId: string) {
+    const other = alias(invoices, "other");
+    return this.db.select().from(other).where(eq(other.brandId, brandId));
+  }
+  columnAgainstColumn(id: string) {
+    const other = alias(invoices, "other");
+    return this.db.select().from(other).where(and(eq(other.id, id), eq(other.brandId, this.schema.invoices.brandId)));
+  }
+`;
+    const noFilter = (line: number, method: string, table: string) =>
+      `${REPO}:${line}:20 error ${ID} \`${method}\` reads \`${table}\` without filtering by brand id. Add \`eq(${table}.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`;
+    expect(await findingsFor(body, prelude)).toEqual([noFilter(17, "byId", "this.entity"), noFilter(32, "columnAgainstColumn", "other")]);
+  });
+
   it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, "services/billing-ledger/src/db/invoice.repository.ts", ".where(eq(invoices.brandId, brandId))", "");

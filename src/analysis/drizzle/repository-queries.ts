@@ -427,18 +427,53 @@ class FileQueries {
     return undefined;
   }
 
-  /** A table whose columns a filter compares: one of the schema's, `this.table`, or a relational callback's table parameter. */
-  private isTableExpression(node: ts.Node, scope: FilterScope, subst: Substitution = NO_SUBST): boolean {
+  /**
+   * A table whose columns a filter compares: one of the schema's, a
+   * relational callback's table parameter, `alias(t, "a")` of a table, or a
+   * class field holding one: `this.table`, a field initialised with a table
+   * or typed as one (`protected readonly entity: T` with `T extends PgTable`,
+   * `typeof invoices`), or a member of the schema namespace held in a field
+   * (`private readonly schema = schema` … `this.schema.invoices`).
+   */
+  private isTableExpression(node: ts.Node, scope: FilterScope, subst: Substitution = NO_SUBST, depth = 0): boolean {
     const expr = unwrap(node);
+    if (depth > MAX_DEPTH) return false;
     if (ts.isIdentifier(expr)) {
       const declaration = resolveName(expr).declaration;
       if (declaration && scope.tables.has(declaration)) return true;
       // A helper's table parameter (`byBrand(table, brandId)` → `eq(table.brandId, …)`) is the table its caller passes.
       const passed = declaration && ts.isParameter(declaration) ? subst(declaration) : undefined;
-      if (passed && passed !== expr) return this.isTableExpression(passed, scope);
+      if (passed && passed !== expr) return this.isTableExpression(passed, scope, NO_SUBST, depth + 1);
+      const value = valueOf(expr, subst);
+      if (value && ts.isCallExpression(value) && isDrizzleFunction(value.expression, "alias") && value.arguments[0]) return this.isTableExpression(value.arguments[0], scope, NO_SUBST, depth + 1);
     }
-    if (ts.isPropertyAccessExpression(expr) && expr.expression.kind === ts.SyntaxKind.ThisKeyword) return expr.name.text === "table";
-    return tableNamed(this.schema, expr) !== undefined;
+    if (ts.isPropertyAccessExpression(expr) && expr.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      if (expr.name.text === "table") return true;
+      const field = classField(expr);
+      if (!field) return false;
+      if (field.initializer) return this.isTableExpression(field.initializer, scope, NO_SUBST, depth + 1);
+      return field.type !== undefined && this.isTableType(field.type, depth + 1);
+    }
+    if (tableNamed(this.schema, expr) !== undefined) return true;
+    if (ts.isPropertyAccessExpression(expr) && ts.isPropertyAccessExpression(unwrap(expr.expression))) {
+      const holder = classField(unwrap(expr.expression) as ts.PropertyAccessExpression);
+      const init = holder?.initializer ? unwrap(holder.initializer) : undefined;
+      const namespace = init && ts.isIdentifier(init) && resolveName(init).imports.at(-1)?.name === "*";
+      return !!namespace && !!this.schema?.tables.some((t) => t.variable === expr.name.text);
+    }
+    return false;
+  }
+
+  /** A field's declared type names a table: `typeof invoices`, `PgTable`, `AnyPgTable`, `PgTableWithColumns<…>`, or a type parameter constrained to one. */
+  private isTableType(type: ts.TypeNode, depth: number): boolean {
+    if (depth > MAX_DEPTH) return false;
+    if (ts.isTypeQueryNode(type)) return ts.isIdentifier(type.exprName) && tableNamed(this.schema, type.exprName) !== undefined;
+    if (ts.isIntersectionTypeNode(type)) return type.types.some((t) => this.isTableType(t, depth + 1));
+    if (!ts.isTypeReferenceNode(type)) return false;
+    const name = ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right;
+    if (/^(?:Any)?PgTable(?:WithColumns)?$/.test(name.text)) return true;
+    const declaration = ts.isIdentifier(type.typeName) ? resolveName(type.typeName).declaration : undefined;
+    return !!declaration && ts.isTypeParameterDeclaration(declaration) && declaration.constraint !== undefined && this.isTableType(declaration.constraint, depth + 1);
   }
 
   /** Relational queries v2 style: `where: { brandId, AND: [...], OR: [...] }`. */
@@ -759,6 +794,31 @@ class FilterScope {
     }
     return scope;
   }
+}
+
+/** `this.x`'s declaration in its class or a base class: a property or a constructor parameter property. */
+function classField(access: ts.PropertyAccessExpression): { initializer: ts.Expression | undefined; type: ts.TypeNode | undefined } | undefined {
+  if (access.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const name = access.name.text;
+  let cls: ts.Node | undefined = firstAncestor(access, ts.isClassLike);
+  for (let hop = 0; cls && ts.isClassLike(cls) && hop < MAX_DEPTH; hop++) {
+    for (const member of cls.members) {
+      if (ts.isPropertyDeclaration(member) && declaredName(member) === name) return { initializer: member.initializer, type: member.type };
+      if (ts.isConstructorDeclaration(member)) {
+        const param = member.parameters.find((p) => ts.isParameterPropertyDeclaration(p, member) && declaredName(p) === name);
+        if (param) return { initializer: undefined, type: param.type };
+      }
+    }
+    const heritage = extendsExpression(cls);
+    cls = heritage ? resolveName(heritage).declaration : undefined;
+  }
+  return undefined;
+}
+
+/** A call's callee is `name` imported from drizzle (`alias` from drizzle-orm/pg-core). */
+function isDrizzleFunction(callee: ts.Node, name: string): boolean {
+  const node = unwrap(callee);
+  return (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && resolveName(node).imports.some((s) => isDrizzleModule(s.module) && s.name === name);
 }
 
 /** `conditions.push(…)` calls on a list variable, in the function (or file) that declares it. */
