@@ -95,6 +95,20 @@ describe("publish-in-transaction", () => {
       expect(await runRule(rule, files)).toEqual([]);
     });
 
+    it("follows the transaction passed in an options object: a destructured `{ tx }` parameter and `options.tx`", async () => {
+      const files = exampleFiles();
+      files[EXTRA] = refundService(
+        ...inTransaction("trx", "await this.emit(id, { tx: trx });", "await this.record(id, { tx: trx, retries: 1 });"),
+        "  }",
+        "  private async emit(id: string, { tx }: { tx: unknown }) {",
+        `    ${publish("{ tx }")}`,
+        "  }",
+        "  private async record(id: string, options: { tx: unknown; retries: number }) {",
+        `    ${publish("{ tx: options.tx }")}`,
+      );
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
     it("follows the transaction into a repository method called through a constructor-injected field", async () => {
       const files = exampleFiles();
       files["services/billing-ledger/src/db/refund.repository.ts"] = [
@@ -179,6 +193,19 @@ describe("publish-in-transaction", () => {
       );
       expect(describeFindings(await runRule(rule, files))).toEqual([
         `${EXTRA}:12:85 ${NOT_TX("handle", `\`emit\` receives \`db\` at ${EXTRA}:9:21`)}`,
+      ]);
+    });
+
+    it("reports an options object whose `tx` is not the transaction, naming the caller", async () => {
+      const files = exampleFiles();
+      files[EXTRA] = refundService(
+        "    await this.emit(id, { tx: db });",
+        "  }",
+        "  private async emit(id: string, options: { tx: unknown }) {",
+        `    ${publish("{ tx: options.tx }")}`,
+      );
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${EXTRA}:9:85 ${NOT_TX("options.tx", `\`emit\` receives \`{ tx: db }\` at ${EXTRA}:6:25`)}`,
       ]);
     });
 

@@ -2,6 +2,7 @@ import ts from "typescript";
 import { locationOf, nodePosition, repoPathOf } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
 import { constructText, isConstDeclaration, isFunctionLike, unwrap } from "../ts/syntax.js";
+import { objectEntries } from "../ts/static-objects.js";
 import { functionOf } from "../ts/values.js";
 import { forEachDescendant } from "../ts/walk.js";
 import { callbackOf, functionName, type ServiceCalls } from "./callers.js";
@@ -31,6 +32,11 @@ export function transactionVerdict(value: ts.Node, calls: ServiceCalls, depth = 
   if (ts.isConditionalExpression(node)) {
     return worst([transactionVerdict(node.whenTrue, calls, depth + 1, seen), transactionVerdict(node.whenFalse, calls, depth + 1, seen)]);
   }
+  // `options.tx`, where options is a helper's parameter: each caller's `{ tx: … }`.
+  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name)) {
+    const options = resolveName(node.expression).declaration;
+    if (options && ts.isParameter(options) && ts.isIdentifier(options.name)) return parameterVerdict(options, node, calls, depth, seen, node.name.text);
+  }
   if (!ts.isIdentifier(node)) {
     return { kind: "undecidable", reason: `it is \`${constructText(node, 50)}\`, a value computed at run time` };
   }
@@ -42,6 +48,11 @@ export function transactionVerdict(value: ts.Node, calls: ServiceCalls, depth = 
   if (!declaration) return { kind: "undecidable", reason: `\`${name}\` is not declared in the repository` };
 
   if (ts.isParameter(declaration)) return parameterVerdict(declaration, node, calls, depth, seen);
+  // `{ tx }: { tx: Tx }` destructured from a helper's parameter: each caller's `{ tx: … }`.
+  if (ts.isBindingElement(declaration) && !declaration.dotDotDotToken && ts.isObjectBindingPattern(declaration.parent) && ts.isParameter(declaration.parent.parent)) {
+    const key = declaration.propertyName ?? declaration.name;
+    if (ts.isIdentifier(key)) return parameterVerdict(declaration.parent.parent, node, calls, depth, seen, key.text);
+  }
   if (ts.isVariableDeclaration(declaration)) {
     // Only a `const` statement fixes the value (`for (const x of …)` and `catch (x)` do not).
     const isConst = ts.isVariableStatement(declaration.parent.parent) && isConstDeclaration(declaration);
@@ -52,16 +63,21 @@ export function transactionVerdict(value: ts.Node, calls: ServiceCalls, depth = 
   return { kind: "notTransaction", origin: `it is \`${name}\`, declared at ${where(declaration, node)}` };
 }
 
-function parameterVerdict(parameter: ts.ParameterDeclaration, use: ts.Node, calls: ServiceCalls, depth: number, seen: Set<ts.Node>): TxVerdict {
+/**
+ * What a helper's parameter is, from what every caller in the service passes;
+ * with `key`, the member `key` of the options object each caller passes
+ * (`emit(id, { tx })` reaching `options.tx` or `{ tx }: Options`).
+ */
+function parameterVerdict(parameter: ts.ParameterDeclaration, use: ts.Node, calls: ServiceCalls, depth: number, seen: Set<ts.Node>, key?: string): TxVerdict {
   const name = ts.isIdentifier(parameter.name) ? parameter.name.text : parameter.name.getText();
   const fn = parameter.parent;
   if (!isFunctionLike(fn)) return { kind: "undecidable", reason: `it is the parameter \`${name}\`` };
   const index = fn.parameters.indexOf(parameter);
-  if (!ts.isIdentifier(parameter.name)) return { kind: "undecidable", reason: `it is destructured from a parameter` };
+  if (!ts.isIdentifier(parameter.name) && key === undefined) return { kind: "undecidable", reason: `it is destructured from a parameter` };
 
   const callee = callbackOf(fn);
   if (callee) {
-    if (index === 0 && runsInTransaction(callee, fn, 0)) return { kind: "transaction" };
+    if (index === 0 && key === undefined && runsInTransaction(callee, fn, 0)) return { kind: "transaction" };
     return { kind: "notTransaction", origin: `it is the parameter \`${name}\` of a callback that is not a transaction's` };
   }
 
@@ -81,13 +97,27 @@ function parameterVerdict(parameter: ts.ParameterDeclaration, use: ts.Node, call
       verdicts.push({ kind: "undecidable", reason: `\`${fnName}\` receives \`${constructText(arg, 50)}\` at ${where(arg, use)}` });
       continue;
     }
-    const verdict = transactionVerdict(arg, calls, depth + 1, seen);
+    const value = key === undefined ? arg : memberValue(arg, key);
+    if (!value) {
+      verdicts.push({ kind: "undecidable", reason: `\`${fnName}\` receives \`${constructText(arg, 50)}\` at ${where(arg, use)}` });
+      continue;
+    }
+    const verdict = value === "absent" ? ({ kind: "empty" } as const) : transactionVerdict(value, calls, depth + 1, seen);
     if (verdict.kind === "notTransaction" || verdict.kind === "empty") {
       return { kind: "notTransaction", origin: `\`${fnName}\` receives \`${constructText(arg, 50)}\` at ${locationText(arg)}` };
     }
     verdicts.push(verdict);
   }
   return worst(verdicts);
+}
+
+/** The member `key` of an options object a caller passes; "absent" when the literal has no such member, undefined when it cannot be read. */
+function memberValue(arg: ts.Node, key: string): ts.Node | "absent" | undefined {
+  const members = objectEntries(arg);
+  if (!members) return undefined;
+  const entry = members.entries.filter((m) => m.key === key).pop();
+  if (entry) return entry.value;
+  return members.unread.length > 0 ? undefined : "absent";
 }
 
 /** `x.transaction(cb)`: Drizzle's transaction (and nested savepoints on a transaction). */
