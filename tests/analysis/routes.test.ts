@@ -400,6 +400,39 @@ app.get("/v1/public", (c) => c.json([]));
   });
 });
 
+describe("real composition: middleware by method, route tables as a default export", () => {
+  it("takes app.on(methods, pattern, requireScope(…)) for middleware on those methods, not for routes", async () => {
+    const files = service({
+      "index.ts": `${HEADER}
+const app = new Hono();
+app.on(["GET", "HEAD"], "/reports/*", requireScope(SCOPES.READ_REPORTS));
+app.get("/reports/daily", (c) => c.text("d"));
+app.post("/reports/daily", (c) => c.text("p"));
+export default app;
+`,
+    });
+    expect(summary(await extract(files))).toEqual(["get /reports/daily plain scoped @index.ts:7:1", "post /reports/daily plain unscoped @index.ts:8:1"]);
+  });
+
+  it("reads route definitions gathered in a default-exported object (`export default { list, one }`)", async () => {
+    const files = service({
+      "routes.ts": `import { createRoute } from "@hono/zod-openapi";
+const list = ${route("get", "/notes")};
+const one = ${route("get", "/notes/{id}", " middleware: [requireScope(SCOPES.READ_NOTES)] as const,")};
+export default { list, one };
+`.replace('import { createRoute }', 'import { SCOPES, requireScope } from "@platform/scopes";\nimport { createRoute }'),
+      "index.ts": `${HEADER}
+import routes from "./routes";
+const app = new OpenAPIHono();
+app.openapi(routes.list, (c) => c.json([]));
+app.openapi(routes.one, (c) => c.json({}));
+export default app;
+`,
+    });
+    expect(summary(await extract(files))).toEqual(["get /notes typed unscoped @index.ts:7:1", "get /notes/:id typed scoped @index.ts:8:1"]);
+  });
+});
+
 describe("requireScope counts only when it protects", () => {
   const noop = `export function requireScope(_scope: string) {
   return async (_c: unknown, next: () => Promise<void>) => next();

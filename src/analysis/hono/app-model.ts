@@ -510,6 +510,16 @@ class AppInterpreter {
     const own = this.handlerChain(handlers);
     const methods = methodsArg ? this.stringList(methodsArg) : [];
     const paths = pathsArg ? this.stringList(pathsArg) : [];
+    const last = handlers[handlers.length - 1];
+    if (last && (callsNext(last) || middlewareVerdict(last, this.reader).covered)) {
+      // `app.on(["GET", "POST"], "/x/*", requireScope(…))`: middleware for those methods (an unknown method covers nothing).
+      const middleware = middlewareListVerdict(handlers, this.reader);
+      for (const m of methods) {
+        if (!("value" in m)) continue;
+        for (const p of paths) ref.app.entries.push({ kind: "use", pattern: joinPaths(ref.base, p), method: m.value.toLowerCase(), middleware, at: locationOf(call) });
+      }
+      return;
+    }
     for (const m of methods) {
       for (const p of paths) {
         const method = "value" in m ? m.value.toLowerCase() : undefined;

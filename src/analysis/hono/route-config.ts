@@ -46,14 +46,9 @@ export function readRouteConfig(expr: ts.Node, reader: RouteConfigReader, depth 
   if (ts.isObjectLiteralExpression(node)) return fromObject(node, reader, objectMembers(node, ROUTE_KEYS, reader.subst));
   const value = objectLiteralOf(node, reader.subst);
   if (value) return readRouteConfig(value, reader, depth + 1);
-  const call = ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) ? constantCall(node, reader) : undefined;
-  return call ? readRouteConfig(call, reader, depth + 1) : unreadable();
-}
-
-/** `const list = createRoute({...})`: the call a constant holds. */
-function constantCall(node: ts.Node, reader: RouteConfigReader): ts.CallExpression | undefined {
-  const value = valueOf(node, reader.subst);
-  return value && ts.isCallExpression(value) ? value : undefined;
+  // `const list = createRoute({...})`, also through `export default { list }` (`routes.list` → `list` → the call).
+  const held = ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) ? valueOf(node, reader.subst) : undefined;
+  return held && held !== node && (ts.isCallExpression(held) || ts.isIdentifier(held) || ts.isPropertyAccessExpression(held)) ? readRouteConfig(held, reader, depth + 1) : unreadable();
 }
 
 function fromObject(node: ts.Node, reader: RouteConfigReader, props: Map<string, Member>): RouteConfig {
