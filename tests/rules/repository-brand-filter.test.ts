@@ -498,6 +498,29 @@ export class InvoiceStore extends Base<typeof invoices> {
     expect(await findingsFor(body, prelude)).toEqual([noFilter(17, "byId", "this.entity"), noFilter(32, "columnAgainstColumn", "other")]);
   });
 
+  it("reads tables declared outside src/db/schema.ts (a tables file the repository imports): their brand filter counts, and a missing one is still an error", async () => {
+    const files = exampleFiles();
+    files["services/billing-ledger/src/db/tables.ts"] = `import { pgTable, text, uuid } from "drizzle-orm/pg-core";
+export const archives = pgTable("archives", { id: uuid().primaryKey(), brandId: text("brand_id").notNull() }).enableRLS();
+`;
+    files[REPO] = `import { eq } from "drizzle-orm";
+import type { Db } from "./client";
+import { archives } from "./tables";
+export class LedgerRepository {
+  constructor(private readonly db: Db) {}
+  list(brandId: string) {
+    return this.db.select().from(archives).where(eq(archives.brandId, brandId));
+  }
+  byId(id: string) {
+    return this.db.select().from(archives).where(eq(archives.id, id));
+  }
+}
+`;
+    expect(describeFindings(await runRule(rule, files))).toEqual([
+      `${REPO}:10:20 error ${ID} \`byId\` reads \`archives\` without filtering by brand id. Add \`eq(archives.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`,
+    ]);
+  });
+
   it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, "services/billing-ledger/src/db/invoice.repository.ts", ".where(eq(invoices.brandId, brandId))", "");

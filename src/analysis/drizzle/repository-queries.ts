@@ -6,7 +6,7 @@ import { excerptOf } from "../sql/sql-text.js";
 import { resolveName } from "../ts/symbols.js";
 import { constructText, hasModifier, isFunctionLike, isImplementation, returnedExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, valueOf, type Substitution } from "../ts/values.js";
-import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableNamed, type DrizzleSchema } from "./schema.js";
+import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableDeclaredBy, tableNamed, type DrizzleSchema } from "./schema.js";
 import { callsIn, descendants, firstAncestor } from "../ts/walk.js";
 
 const REPOSITORY_FILE = /^src\/db\/[^/]+\.repository\.ts$/;
@@ -757,7 +757,7 @@ class FileQueries {
     }
     if (!query) return undefined;
     const declaration = ts.isIdentifier(query) ? resolveName(query).declaration : undefined;
-    return this.schema?.tables.find((t) => t.declaration === declaration) ?? null;
+    return (declaration && tableDeclaredBy(this.schema, declaration)) ?? null;
   }
 
   /** The function or method a node is in, as engineers name it. */

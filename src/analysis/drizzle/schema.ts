@@ -139,13 +139,38 @@ export function isBrandIdColumn(column: DrizzleColumn): boolean {
   return column.dbName === "brand_id" || (column.nameFromKey && column.key === "brandId");
 }
 
-/** The table an expression names (`invoices`, `schema.invoices`, an imported table), among the schema's tables. */
+/**
+ * The table an expression names (`invoices`, `schema.invoices`, an imported
+ * table): among the schema's tables, or any variable of the repository
+ * initialised with a table call (a service that keeps its tables outside
+ * `src/db/schema.ts` still has tables its repositories query).
+ */
 export function tableNamed(schema: DrizzleSchema | undefined, expr: ts.Node): DrizzleTable | undefined {
-  if (!schema) return undefined;
   const node = unwrap(expr);
   if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return undefined;
   const declaration = resolveName(node).declaration;
-  return declaration ? schema.tables.find((t) => t.declaration === declaration) : undefined;
+  return declaration ? tableDeclaredBy(schema, declaration) : undefined;
+}
+
+const tablesOutsideSchema = new WeakMap<ts.Node, DrizzleTable | null>();
+
+/** The table a declaration holds: the schema's, or read from `const t = pgTable(…)` (also `….enableRLS()`) wherever it is. */
+export function tableDeclaredBy(schema: DrizzleSchema | undefined, declaration: ts.Node): DrizzleTable | undefined {
+  const known = schema?.tables.find((t) => t.declaration === declaration);
+  if (known) return known;
+  if (!ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  let table = tablesOutsideSchema.get(declaration);
+  if (table === undefined) {
+    let call: ts.Node = unwrap(declaration.initializer);
+    for (let hops = 0; ts.isCallExpression(call) && !tableCallKind(call) && ts.isPropertyAccessExpression(unwrap(call.expression)) && hops < MAX_DEPTH; hops++) {
+      call = unwrap((unwrap(call.expression) as ts.PropertyAccessExpression).expression);
+    }
+    const kind = ts.isCallExpression(call) ? tableCallKind(call) : undefined;
+    const schemaName = kind?.schemaCall?.arguments[0] ? evaluateString(kind.schemaCall.arguments[0]) : undefined;
+    table = kind ? readTable(call as ts.CallExpression, schemaName && "value" in schemaName ? schemaName.value : undefined) : null;
+    tablesOutsideSchema.set(declaration, table);
+  }
+  return table ?? undefined;
 }
 
 function isPgSchemaCall(call: ts.CallExpression): boolean {
