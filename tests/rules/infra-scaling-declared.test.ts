@@ -121,6 +121,12 @@ describe("infra-scaling-declared", () => {
       edit(files, BILLING, "    loadBalancer: {", '    health: { command: ["CMD-SHELL", "curl -f localhost:8080/healthz || exit 1"] },\n    loadBalancer: {');
       expect(describeFindings(await runRule(rule, files))).toEqual([]);
     });
+    it("leaves the ACU scaling of a database the service declares (`new sst.aws.Aurora(…, { scaling: { min: \"0.5 ACU\" } })`) to SST", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFICATIONS, "  return new sst.aws.Service(", '  const db = new sst.aws.Aurora("NotificationsDb", {\n    engine: "postgres",\n    scaling: { min: "0.5 ACU", max: production ? "8 ACU" : "2 ACU" },\n  });\n  return new sst.aws.Service(');
+      edit(files, NOTIFICATIONS, "link: [shared.database,", "link: [db,");
+      expect(describeFindings(await runRule(rule, files))).toEqual([]);
+    });
   });
 
   describe("invalid", () => {

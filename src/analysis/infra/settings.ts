@@ -3,7 +3,7 @@ import type { ServiceContext } from "../../engine/context.js";
 import { memberKey, returnedValues } from "../ts/static-objects.js";
 import { locationOf, repoPathOf, type Location } from "../ts/location.js";
 import { importedFile } from "../ts/program.js";
-import { constructText, unwrap } from "../ts/syntax.js";
+import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";
 import { bindArguments, functionOf, valueOf as constantValue, type Substitution } from "../ts/values.js";
 import { infraSourceFile } from "./fragment.js";
 import { forEachDescendant } from "../ts/walk.js";
@@ -308,7 +308,8 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
   return ctx.memo("infra:scaling", async () => {
     const files = await infraFiles(ctx);
     if (!files) return undefined;
-    const found = propertiesNamed(files, "scaling");
+    // Task counts are a Service's; a database's `scaling` is in ACU (`new sst.aws.Aurora(…, { scaling: { min: "0.5 ACU" } })`).
+    const found = propertiesNamed(files, "scaling").filter(({ prop }) => !inOtherConstruct(prop));
     const problems: ScalingProblem[] = [];
     if (found.length === 0) problems.push({ kind: "missing" });
     for (const { value } of found) {
@@ -334,6 +335,17 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
     return { scalingProperties: found.map((f) => at(f.prop)), problems: dedupe(problems) };
   });
 }
+
+/** Whether a property is written in the arguments of a construct other than a Service (`new sst.aws.Aurora(…)`). */
+function inOtherConstruct(prop: ts.Node): boolean {
+  for (let node = prop.parent; !ts.isSourceFile(node); node = node.parent) {
+    if (isFunctionLike(node)) return false;
+    if (ts.isNewExpression(node)) return !SERVICE_CONSTRUCT.test(node.expression.getText());
+  }
+  return false;
+}
+
+const SERVICE_CONSTRUCT = /(^|\.)Service$/;
 
 interface Variant {
   object: ts.Node;
