@@ -47,7 +47,7 @@ export default defineServiceRule({
 
     // Code → spec: every typed route must be in the spec (plain app.get routes cannot be; openapi-route-typed warns about them).
     for (const route of routes) {
-      if (!route.typed) continue;
+      if (!route.typed || route.hidden) continue; // `hide: true` routes are left out of the generated document
       if (route.method === undefined || !("value" in route.path)) {
         const construct = route.routeUndecidable ?? ("undecidable" in route.path ? route.path.undecidable : undefined);
         report({ messageId: "routeUndecidable", severity: "warning", data: { ...base, route: describeRoute(route), construct: construct?.construct ?? "the route" }, ...route.at });

@@ -115,6 +115,22 @@ describe(ID, () => {
     });
   });
 
+  it("does not ask for a route declared with hide: true (left out of the generated document) in the spec", async () => {
+    const files = { ...starterService(), "services/svc/openapi.yaml": STARTER_SPEC };
+    const ROUTES = "services/svc/src/routes/notes/notes.routes.ts";
+    const INDEX = "services/svc/src/routes/notes/notes.index.ts";
+    files[ROUTES] += `
+const INTERNAL = true;
+export const reindex = createRoute({ method: "post", path: "/notes/reindex", hide: true, responses: {} });
+export const purge = createRoute({ method: "post", path: "/notes/purge", hide: INTERNAL, responses: {} });
+export const exportAll = createRoute({ method: "post", path: "/notes/export", hide: false, responses: {} });
+`;
+    edit(files, INDEX, "  .openapi(routes.getOne, handlers.getOne);", "  .openapi(routes.getOne, handlers.getOne)\n  .openapi(routes.reindex, handlers.list)\n  .openapi(routes.purge, handlers.list)\n  .openapi(routes.exportAll, handlers.list);");
+    expect(await lines(files)).toEqual([
+      `${INDEX}:10:3 error ${ID} POST /notes/export is declared here but missing from services/svc/openapi.yaml. Regenerate the spec with ${REGEN("svc")} and commit it.`,
+    ]);
+  });
+
   it("a deliberately broken copy of the example yields one finding per break, through the whole engine", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, SPEC, POST_OP, "");

@@ -471,6 +471,7 @@ class AppInterpreter {
       hono,
       display: declared,
       typed: true,
+      ...(config?.hidden ? { hidden: true } : {}),
       own,
       ...(config?.undecidable ? { routeUndecidable: config.undecidable } : {}),
       ...(misplaced ? { misplacedScope: misplaced } : {}),
@@ -545,7 +546,7 @@ class AppInterpreter {
   private addRoute(
     ref: AppRef,
     call: ts.CallExpression,
-    r: { method: string | undefined; hono: PathValue; display: PathValue; typed: boolean; own: ScopeVerdict; routeUndecidable?: Undecidable; misplacedScope?: Location },
+    r: { method: string | undefined; hono: PathValue; display: PathValue; typed: boolean; hidden?: boolean; own: ScopeVerdict; routeUndecidable?: Undecidable; misplacedScope?: Location },
   ): void {
     ref.lastPath = r.hono;
     const callee = unwrap(call.expression) as ts.PropertyAccessExpression;
@@ -562,6 +563,7 @@ class AppInterpreter {
         displayPath: "value" in display ? display.value : undefined,
         ...(r.routeUndecidable ? { routeUndecidable: r.routeUndecidable } : {}),
         typed: r.typed,
+        ...(r.hidden ? { hidden: true } : {}),
         registrar: chained ? `.${callee.name.text}` : `${shortText(receiver.getText(), 60)}.${callee.name.text}`,
         at,
         scope: NOT_SCOPED,

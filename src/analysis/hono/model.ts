@@ -35,6 +35,8 @@ export interface ExtractedRoute {
   routeUndecidable?: Undecidable;
   /** Declared with createRoute + `.openapi()`, so it reaches the generated spec. */
   typed: boolean;
+  /** Declared with `hide: true`: a typed route @hono/zod-openapi leaves out of the document. */
+  hidden?: boolean;
   /** How it was registered, for messages: `app.openapi`, `.openapi`, `app.get`. */
   registrar: string;
   /** The registration call: `app.openapi(`, the `.openapi(` of a chain, `app.get(`. */

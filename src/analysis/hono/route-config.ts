@@ -12,6 +12,8 @@ export interface RouteConfig {
   middleware: ScopeVerdict;
   /** Why the method is unknown. */
   undecidable?: Undecidable;
+  /** `hide: true`: @hono/zod-openapi leaves the route out of the generated document. */
+  hidden?: boolean;
 }
 
 export interface RouteConfigReader extends ScopeReader {
@@ -20,7 +22,7 @@ export interface RouteConfigReader extends ScopeReader {
 }
 
 const MAX_DEPTH = 10;
-const ROUTE_KEYS = ["method", "path", "middleware"];
+const ROUTE_KEYS = ["method", "path", "middleware", "hide"];
 
 /**
  * Reads a route definition wherever it is written: inline, in a constant, in
@@ -55,10 +57,13 @@ function fromObject(node: ts.Node, reader: RouteConfigReader, props: Map<string,
   const method = props.get("method");
   const path = props.get("path");
   const middleware = props.get("middleware");
+  const hide = props.get("hide");
+  const hiddenValue = hide && "node" in hide ? (valueOf(hide.node, reader.subst) ?? unwrap(hide.node)) : undefined;
   const methodValue = method ? ("node" in method ? evaluateString(method.node, reader.subst) : { undecidable: method.undecidable }) : undefined;
   return {
     ...(methodValue && "value" in methodValue ? { method: methodValue.value.toLowerCase() } : {}),
     ...(path ? { path: "node" in path ? evaluateString(path.node, reader.subst) : { undecidable: path.undecidable } } : {}),
+    ...(hiddenValue?.kind === ts.SyntaxKind.TrueKeyword ? { hidden: true } : {}),
     middleware: !middleware ? NOT_SCOPED : "node" in middleware ? middlewareVerdict(middleware.node, reader) : { covered: false, undecidable: [middleware.undecidable] },
     ...(methodValue && "undecidable" in methodValue
       ? { undecidable: methodValue.undecidable }
