@@ -227,6 +227,22 @@ export default defineConfig({ schema: "./src/db/schema.ts", out: OUT, dialect: "
       ]);
     });
 
+    it("reads tables from the files drizzle.config.ts's schema names (a glob, or a list), besides src/db/schema.ts", async () => {
+      const files = exampleFiles();
+      files["services/billing-ledger/drizzle.config.ts"] = `import { defineConfig } from "drizzle-kit";
+export default defineConfig({ schema: ["./src/db/schema.ts", "./src/db/tables/*.ts"], dialect: "postgresql" });
+`;
+      files["services/billing-ledger/src/db/tables/audit.ts"] = `import { pgTable, text, uuid } from "drizzle-orm/pg-core";
+export const audit = pgTable("audit", { id: uuid().primaryKey(), payload: text() });
+`;
+      files["services/billing-ledger/src/db/tables/notes.ts"] = `import { pgTable, text } from "drizzle-orm/pg-core";
+export const notes = pgTable("notes", { brandId: text().notNull(), body: text() });
+`;
+      expect(await findings(files)).toEqual([
+        `services/billing-ledger/src/db/tables/audit.ts:2:22 error ${ID} Table \`audit\` (audit) has no brand_id column. Every table needs one (guide step 3): add \`brandId: text("brand_id").notNull()\` to its columns.`,
+      ]);
+    });
+
     it("applies migrations in numeric file order and reads plain SQL files without breakpoints", async () => {
       const files = exampleFiles();
       // Plain string order would run 10_readd before 2_drop and lose brand_id; drizzle numbering means numeric order.

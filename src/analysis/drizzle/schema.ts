@@ -1,5 +1,6 @@
 import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
+import { drizzleConfig, matchesSchemaEntry } from "./config.js";
 import { repoPathOf, undecidableAt, type Undecidable } from "../ts/location.js";
 import { importedFile } from "../ts/program.js";
 import { resolveName } from "../ts/symbols.js";
@@ -68,15 +69,22 @@ export interface DrizzleSchema {
 
 /**
  * The service's Drizzle schema, analysed once per check: `src/db/schema.ts`
- * (or `src/db/schema/index.ts`), every file it re-exports, and every file
- * under `src/db/schema/`. `undefined` when the service has none of these.
+ * (or `src/db/schema/index.ts`), every file it re-exports, every file
+ * under `src/db/schema/`, and the files drizzle.config.ts's `schema` names.
+ * `undefined` when the service has none of these.
  */
 export function drizzleSchema(ctx: ServiceContext): Promise<DrizzleSchema | undefined> {
   return ctx.memo("drizzle-schema", async () => {
     const folder = ctx.path("src/db/schema/");
     const candidates = [ctx.path("src/db/schema.ts"), ctx.path("src/db/schema/index.ts")];
     const entryPath = candidates.find((p) => ctx.files.includes(p));
-    const folderFiles = ctx.files.filter((p) => p.startsWith(folder) && /\.[cm]?tsx?$/.test(p) && !p.endsWith(".d.ts"));
+    // drizzle.config.ts's `schema` may name other files, folders or globs (`./src/db/tables/*.ts`).
+    const configured = (await drizzleConfig(ctx)).schema;
+    const prefix = `${ctx.service.dir}/`;
+    const isSource = (p: string) => /\.[cm]?tsx?$/.test(p) && !p.endsWith(".d.ts");
+    const folderFiles = ctx.files.filter(
+      (p) => isSource(p) && p !== entryPath && (p.startsWith(folder) || (p.startsWith(prefix) && configured.some((entry) => matchesSchemaEntry(entry, p.slice(prefix.length))))),
+    );
     if (!entryPath && folderFiles.length === 0) return undefined;
     const loaded: ts.SourceFile[] = [];
     for (const path of entryPath ? [entryPath, ...folderFiles] : folderFiles) {

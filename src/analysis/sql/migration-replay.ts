@@ -1,9 +1,6 @@
 import type { AlterTableStmt, CreateFunctionStmt, CreateStmt, CreateTableAsStmt, DoStmt, DropStmt, Node, RangeVar, RenameStmt, SelectStmt, VariableSetStmt } from "libpg-query";
-import ts from "typescript";
 import type { ServiceContext } from "../../engine/context.js";
-import { staticPropertyName } from "../ts/syntax.js";
-import { evaluateString } from "../ts/values.js";
-import { descendants } from "../ts/walk.js";
+import { drizzleConfig } from "../drizzle/config.js";
 import { constantString, nameTokenCount, namesOf, parseSearchPath, stringConstantsUnder, writtenName } from "./pg-nodes.js";
 import { pgParser, type PgParser } from "./pg-parser.js";
 import { walkPlPgSql } from "./plpgsql.js";
@@ -55,7 +52,6 @@ export interface MigrationReplay {
 
 /** drizzle-kit's default `out`, used when the service has no drizzle.config.ts naming another. */
 const DEFAULT_MIGRATIONS_FOLDER = "drizzle";
-const DRIZZLE_CONFIGS = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.cts"];
 
 /** Where a service's migrations are: `drizzle/`, or the folder its drizzle.config.ts names in `out`. */
 export interface MigrationsFolder {
@@ -74,7 +70,7 @@ export interface MigrationsFolder {
 export function migrationReplay(ctx: ServiceContext): Promise<MigrationReplay & MigrationsFolder> {
   return ctx.memo("sql-migrations", async () => {
     const prefix = `${ctx.service.dir}/`;
-    const folder = await migrationsFolder(ctx);
+    const folder = (await drizzleConfig(ctx)).out ?? DEFAULT_MIGRATIONS_FOLDER;
     const inFolder = `${folder}/`;
     const paths = ctx.files
       .filter((p) => {
@@ -88,24 +84,6 @@ export function migrationReplay(ctx: ServiceContext): Promise<MigrationReplay & 
     for (const path of paths) files.push(new SqlFile(path, (await ctx.read(path)) ?? ""));
     return { ...(await replayMigrations(files)), folder };
   });
-}
-
-/**
- * The `out` of the service's drizzle.config.ts (`defineConfig({ out: "./migrations" })`,
- * or a plain exported object), when it is a string inside the service; drizzle-kit's default otherwise.
- */
-async function migrationsFolder(ctx: ServiceContext): Promise<string> {
-  const config = DRIZZLE_CONFIGS.map((name) => ctx.path(name)).find((path) => ctx.files.includes(path));
-  const file = config ? await ctx.sourceFile(config) : undefined;
-  if (!file) return DEFAULT_MIGRATIONS_FOLDER;
-  for (const property of descendants(file, ts.isPropertyAssignment)) {
-    if (staticPropertyName(property.name) !== "out") continue;
-    const out = evaluateString(property.initializer);
-    if (!("value" in out)) continue;
-    const folder = out.value.replace(/^(?:\.\/)+/, "").replace(/\/+$/, "");
-    if (folder && !folder.startsWith("/") && !folder.split("/").includes("..")) return folder;
-  }
-  return DEFAULT_MIGRATIONS_FOLDER;
 }
 
 /**
