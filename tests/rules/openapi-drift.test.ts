@@ -116,7 +116,7 @@ describe(ID, () => {
   });
 
   it("does not ask for a route declared with hide: true (left out of the generated document) in the spec", async () => {
-    const files = { ...starterService(), "services/svc/openapi.yaml": STARTER_SPEC };
+    const files: Record<string, string> = { ...starterService(), "services/svc/openapi.yaml": STARTER_SPEC };
     const ROUTES = "services/svc/src/routes/notes/notes.routes.ts";
     const INDEX = "services/svc/src/routes/notes/notes.index.ts";
     files[ROUTES] += `
