@@ -42,6 +42,17 @@ describe("infra-registered", () => {
       edit(files, SST, "notificationsService: notifications,", "notificationsService: notifications.nodes.service?.arn,");
       expect(await runRule(rule, files)).toEqual([]);
     });
+    it("follows modules loaded together: `const [billing, notificationsInfra] = await Promise.all([import(…), import(…)])`", async () => {
+      const files = exampleFiles();
+      edit(files, SST, /    const billingLedger = await import[^;]+;\n/, "");
+      edit(
+        files,
+        SST,
+        NOTIFICATIONS_IMPORT,
+        '    const [billing, , notificationsInfra] = await Promise.all([\n      import("./services/billing-ledger/infra"),\n      import("./infra/shared"),\n      import("./services/notifications/infra"),\n    ]);\n    const billingLedger = billing.billingLedger(shared);\n    const notifications = notificationsInfra.notifications(shared);\n',
+      );
+      expect(await runRule(rule, files)).toEqual([]);
+    });
   });
 
   describe("cannot decide", () => {

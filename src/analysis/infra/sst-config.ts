@@ -201,22 +201,39 @@ function followDynamicImport(file: ts.SourceFile, call: ts.CallExpression): { ca
     }
   }
 
+  // const [m, n] = await Promise.all([import(…), import(…)])
+  const loadedTogether = ts.isArrayLiteralExpression(parent) ? promiseAllBinding(parent, parent.elements.indexOf(outer as ts.Expression)) : undefined;
+  if (loadedTogether) return followModuleBinding(file, loadedTogether.declaration, loadedTogether.name);
+
   // const m = await import(…) / const { billingLedger } = await import(…)
-  if (ts.isVariableDeclaration(parent)) {
-    const nameNode = parent.name;
-    const scope = firstAncestor(parent, isBlockOrFile) ?? file;
-    if (ts.isIdentifier(nameNode)) {
-      const calls = callsOnNamespace(scope, nameNode.text).map(toFragmentCall);
-      const computed = calls.length === 0 ? computedAccessOn(scope, nameNode.text) : undefined;
-      return computed ? { calls, unfollowed: { construct: constructText(computed), ...at(computed) } } : { calls };
-    }
-    if (ts.isObjectBindingPattern(nameNode)) {
-      return {
-        calls: nameNode.elements.flatMap((el) => callsOfIdentifier(scope, nameText(el.name), nameText(el.propertyName ?? el.name))).map(toFragmentCall),
-      };
-    }
-  }
+  if (ts.isVariableDeclaration(parent)) return followModuleBinding(file, parent, parent.name, call);
   return { calls: [], unfollowed: { construct: constructText(parent), ...at(call) } };
+}
+
+/** The name an element of `const [a, b] = await Promise.all([…])` is bound to, with its declaration. */
+function promiseAllBinding(list: ts.ArrayLiteralExpression, index: number): { declaration: ts.VariableDeclaration; name: ts.BindingName } | undefined {
+  const all = list.parent;
+  if (!ts.isCallExpression(all) || all.arguments[0] !== list || all.expression.getText() !== "Promise.all") return undefined;
+  const declaration = climb(all).parent;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isArrayBindingPattern(declaration.name)) return undefined;
+  const element = declaration.name.elements[index];
+  return element && ts.isBindingElement(element) && !element.dotDotDotToken ? { declaration, name: element.name } : undefined;
+}
+
+/** The calls on a module bound by a declaration: `m.x(…)` for a name, `x(…)` for `{ x }`. */
+function followModuleBinding(file: ts.SourceFile, declaration: ts.VariableDeclaration, nameNode: ts.BindingName, call?: ts.CallExpression): { calls: FragmentCall[]; unfollowed?: SstUndecidable } {
+  const scope = firstAncestor(declaration, isBlockOrFile) ?? file;
+  if (ts.isIdentifier(nameNode)) {
+    const calls = callsOnNamespace(scope, nameNode.text).map(toFragmentCall);
+    const computed = calls.length === 0 ? computedAccessOn(scope, nameNode.text) : undefined;
+    return computed ? { calls, unfollowed: { construct: constructText(computed), ...at(computed) } } : { calls };
+  }
+  if (ts.isObjectBindingPattern(nameNode)) {
+    return {
+      calls: nameNode.elements.flatMap((el) => callsOfIdentifier(scope, nameText(el.name), nameText(el.propertyName ?? el.name))).map(toFragmentCall),
+    };
+  }
+  return { calls: [], unfollowed: { construct: constructText(declaration), ...at(call ?? declaration) } };
 }
 
 function isBlockOrFile(node: ts.Node): node is ts.Block | ts.SourceFile {
