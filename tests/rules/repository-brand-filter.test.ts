@@ -521,6 +521,47 @@ export class LedgerRepository {
     ]);
   });
 
+  it("reads insert types through the schema namespace (typeof schema.invoices.$inferInsert) and DTO classes (fields, parameter properties)", async () => {
+    const prelude = `import type { InferInsertModel } from "drizzle-orm";
+import * as schema from "./schema";
+class CreateInvoiceDto {
+  brandId!: string;
+  amountCents!: number;
+}
+class EntryDto {
+  constructor(public readonly brand_id: string, public readonly invoiceId: string) {}
+}
+class NoteDto {
+  amountCents?: number;
+}
+class DraftDto extends NoteDto {}
+`;
+    const body = `  constructor(private readonly db: Db) {}
+  a(input: typeof schema.invoices.$inferInsert) {
+    return this.db.insert(schema.invoices).values(input);
+  }
+  b(input: InferInsertModel<typeof schema.invoices>[]) {
+    return this.db.insert(invoices).values(input);
+  }
+  c(dto: CreateInvoiceDto) {
+    return this.db.insert(invoices).values({ ...dto });
+  }
+  d(dto: EntryDto) {
+    return this.db.insert(ledgerEntries).values(dto);
+  }
+  e(dto: NoteDto) {
+    return this.db.insert(invoices).values(dto);
+  }
+  f(dto: DraftDto) {
+    return this.db.insert(invoices).values(dto);
+  }
+`;
+    expect(await findingsFor(body, prelude)).toEqual([
+      `${REPO}:32:20 error ${ID} \`e\` inserts into \`invoices\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`,
+      `${REPO}:35:20 warning ${ID} \`f\` inserts into \`invoices\` values from the type \`DraftDto\` (it extends \`NoteDto\`), and platform-checks cannot tell whether they set brandId. Set \`brandId\` explicitly in \`.values({ …, brandId })\` or type the parameter with a brandId field.`,
+    ]);
+  });
+
   it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, "services/billing-ledger/src/db/invoice.repository.ts", ".where(eq(invoices.brandId, brandId))", "");

@@ -6,7 +6,7 @@ import { excerptOf } from "../sql/sql-text.js";
 import { resolveName } from "../ts/symbols.js";
 import { constructText, hasModifier, isFunctionLike, isImplementation, returnedExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, valueOf, type Substitution } from "../ts/values.js";
-import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableDeclaredBy, tableNamed, type DrizzleSchema } from "./schema.js";
+import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableDeclaredBy, tableNamed, type DrizzleSchema, type DrizzleTable } from "./schema.js";
 import { callsIn, descendants, firstAncestor } from "../ts/walk.js";
 
 const REPOSITORY_FILE = /^src\/db\/[^/]+\.repository\.ts$/;
@@ -467,7 +467,7 @@ class FileQueries {
   /** A field's declared type names a table: `typeof invoices`, `PgTable`, `AnyPgTable`, `PgTableWithColumns<…>`, or a type parameter constrained to one. */
   private isTableType(type: ts.TypeNode, depth: number): boolean {
     if (depth > MAX_DEPTH) return false;
-    if (ts.isTypeQueryNode(type)) return ts.isIdentifier(type.exprName) && tableNamed(this.schema, type.exprName) !== undefined;
+    if (ts.isTypeQueryNode(type)) return this.tableOfTypeQuery(type.exprName) !== undefined;
     if (ts.isIntersectionTypeNode(type)) return type.types.some((t) => this.isTableType(t, depth + 1));
     if (!ts.isTypeReferenceNode(type)) return false;
     const name = ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right;
@@ -639,8 +639,9 @@ class FileQueries {
     if (ts.isArrayTypeNode(type)) return this.typeVerdict(type.elementType, depth + 1);
     // typeof invoices.$inferInsert / InferInsertModel<typeof invoices>: brandId is required when the column is NOT NULL without default.
     const inferred = this.inferredInsertTable(type);
+    if (inferred === null) return unknown(type, `\`${constructText(type, 60)}\` (a table platform-checks did not find in the schema)`);
     if (inferred !== undefined) {
-      const brand = inferred?.columns.find(isBrandIdColumn);
+      const brand = inferred.columns.find(isBrandIdColumn);
       if (brand && brand.notNull && !brand.hasDefault) return YES;
       return unknown(type, `\`${constructText(type, 60)}\` (brandId is optional there)`);
     }
@@ -652,6 +653,15 @@ class FileQueries {
       if (declaration && ts.isTypeAliasDeclaration(declaration)) {
         const aliased = declaration.type;
         return aliased ? this.typeVerdict(aliased, depth + 1) : unknown(type);
+      }
+      // A DTO class (`class CreateInvoiceDto { brandId!: string }`): its fields and constructor parameter properties.
+      if (declaration && ts.isClassDeclaration(declaration)) {
+        const ctor = declaration.members.find(ts.isConstructorDeclaration);
+        const fields = declaration.members.filter(ts.isPropertyDeclaration).map((m) => declaredName(m));
+        const parameters = (ctor?.parameters ?? []).filter((p) => ts.isParameterPropertyDeclaration(p, ctor!)).map((p) => declaredName(p));
+        if ([...fields, ...parameters].some((k) => k !== undefined && this.brandKeys.has(k))) return YES;
+        const base = extendsExpression(declaration);
+        return base ? unknown(type, `the type \`${name.getText()}\` (it extends \`${constructText(base, 60)}\`)`) : NO;
       }
       if (declaration && ts.isInterfaceDeclaration(declaration)) {
         if (this.hasBrandProperty(declaration.members)) return YES;
@@ -756,8 +766,17 @@ class FileQueries {
       if (arg && ts.isTypeQueryNode(arg)) query = arg.exprName;
     }
     if (!query) return undefined;
-    const declaration = ts.isIdentifier(query) ? resolveName(query).declaration : undefined;
-    return (declaration && tableDeclaredBy(this.schema, declaration)) ?? null;
+    return this.tableOfTypeQuery(query) ?? null;
+  }
+
+  /** The table `typeof invoices` or `typeof schema.invoices` (a namespace import of the schema) names. */
+  private tableOfTypeQuery(name: ts.Node): DrizzleTable | undefined {
+    if (ts.isIdentifier(name)) {
+      const declaration = resolveName(name).declaration;
+      return declaration ? tableDeclaredBy(this.schema, declaration) : undefined;
+    }
+    if (!ts.isQualifiedName(name) || !ts.isIdentifier(name.left) || resolveName(name.left).imports.at(-1)?.name !== "*") return undefined;
+    return this.schema?.tables.find((t) => t.variable === name.right.text);
   }
 
   /** The function or method a node is in, as engineers name it. */
