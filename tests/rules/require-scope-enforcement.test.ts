@@ -212,6 +212,23 @@ export default app;
       ]);
     });
 
+    it("takes a run-time string as app.use's pattern (a warning), not as middleware that would cover every route", async () => {
+      const files = service({
+        "index.ts": `import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { SCOPES, requireScope } from "@platform/scopes";
+
+const ADMIN = process.env.ADMIN_PREFIX ?? "/admin";
+const app = new OpenAPIHono();
+app.use(ADMIN, requireScope(SCOPES.ADMIN));
+app.openapi(createRoute({ method: "get", path: "/notes", responses: {} }), (c) => c.json([]));
+export default app;
+`,
+      });
+      expect(await lines(files)).toEqual([
+        `services/svc/src/index.ts:7:1 warning ${ID} Cannot tell whether GET /notes is protected by requireScope(…): \`ADMIN\` at services/svc/src/index.ts:6 cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.`,
+      ]);
+    });
+
     it("reads a middleware list parameter the caller leaves out as its default, not as an unknown value", async () => {
       const files = service({
         "create-app.ts": `import { OpenAPIHono } from "@hono/zod-openapi";

@@ -2,7 +2,7 @@ import ts from "typescript";
 import { locationOf, repoPathOf, undecidableAt, type Location, type Undecidable } from "../ts/location.js";
 import { declarationOf, isExportOf, resolveName } from "../ts/symbols.js";
 import { hasModifier, isFunctionLike, shortText, skipOuterExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
-import { evaluateString, functionOf, originOf, type Substitution } from "../ts/values.js";
+import { evaluateString, functionOf, originOf, valueOf, type Substitution } from "../ts/values.js";
 import { NOT_SCOPED, type ExtractedRoute, type PathValue, type ScopeVerdict, type ServiceRoutes } from "./model.js";
 import { joinPaths, openApiToHonoPath, patternMatchesPath } from "./paths.js";
 import { readRouteConfig, type RouteConfigReader } from "./route-config.js";
@@ -746,10 +746,15 @@ function isApiReferencePage(handler: ts.Node): boolean {
 }
 
 /** A string-ish first argument: a path, not a handler. */
-function isPathLike(node: ts.Node, subst: Substitution): boolean {
+function isPathLike(node: ts.Node, subst: Substitution, depth = 0): boolean {
   const n = unwrap(node);
   if (ts.isTemplateExpression(n) || ts.isBinaryExpression(n) || ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) return true;
-  return "value" in evaluateString(n, subst);
+  if ("value" in evaluateString(n, subst)) return true;
+  // An environment variable, or a constant holding a string-ish expression (`const API = process.env.API_PREFIX ?? "/api"`):
+  // a path read at run time, not middleware that would cover every route.
+  if (ts.isPropertyAccessExpression(n) && /^process\.env\b/.test(n.getText())) return true;
+  const held = depth < 5 && (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) ? valueOf(n, subst) : undefined;
+  return held !== undefined && held !== n && isPathLike(held, subst, depth + 1);
 }
 
 function rootOf(expr: ts.PropertyAccessExpression): ts.Node {
