@@ -1,5 +1,5 @@
 import { infraPath, infraSourceFile, topLevelFunction } from "../analysis/infra/fragment.js";
-import { infraHealthPaths } from "../analysis/infra/settings.js";
+import { infraHealthChecks } from "../analysis/infra/settings.js";
 import { nodePosition } from "../analysis/ts/location.js";
 import { describeRoute, serviceRoutes } from "../analysis/hono/routes.js";
 import { defineServiceRule } from "../engine/rule.js";
@@ -23,6 +23,8 @@ export default defineServiceRule({
       infraNoHealth:
         "infra.ts declares no health path. Add `health: { \"8080/http\": { path: \"/healthz\" } }` to the service's loadBalancer (guide step 6: health endpoint paths).",
       infraWrongPath: "infra.ts sets the health path to `{{value}}`, but the service's health route is GET /healthz. Set it to \"/healthz\".",
+      loadBalancerNoHealth:
+        "The load balancer declares no health check, so it probes `/` (the AWS default), not GET /healthz. Add `health: { \"8080/http\": { path: \"/healthz\" } }` under `loadBalancer`.",
     },
   },
   async check(ctx, report) {
@@ -46,7 +48,8 @@ export default defineServiceRule({
       }
     }
 
-    const declared = await infraHealthPaths(ctx);
+    const checks = await infraHealthChecks(ctx);
+    const declared = checks?.paths;
     const infra = infraPath(ctx);
     if (declared === undefined) {
       report({ messageId: "infraMissing", path: infra });
@@ -56,6 +59,9 @@ export default defineServiceRule({
       report({ messageId: "infraNoHealth", path: infra, ...(fn ? nodePosition(fn) : { line: 1, column: 1 }) });
     } else if (!declared.some((d) => d.value === HEALTH_PATH)) {
       for (const d of declared) report({ messageId: "infraWrongPath", data: { value: d.value }, path: d.path, line: d.line, column: d.column });
+    }
+    if (declared && declared.length > 0) {
+      for (const lb of checks.loadBalancersWithoutHealth) report({ messageId: "loadBalancerNoHealth", path: lb.path, line: lb.line, column: lb.column });
     }
   },
 });

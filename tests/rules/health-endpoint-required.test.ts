@@ -12,6 +12,9 @@ const NOTIFY_INDEX = "services/notifications/src/index.ts";
 const NOTIFY_INFRA = "services/notifications/infra.ts";
 const NOTIFY_HEALTH = '  .openapi(\n    createRoute({ method: "get", path: "/healthz", responses: { 200: { description: "OK" } } }),\n    (c) => c.json({ ok: true }, 200),\n  )\n';
 
+const LB_NO_HEALTH =
+  'The load balancer declares no health check, so it probes `/` (the AWS default), not GET /healthz. Add `health: { "8080/http": { path: "/healthz" } }` under `loadBalancer`.';
+
 const lines = async (files: Record<string, string>) => describeFindings(await runRule(rule, files));
 
 describe(ID, () => {
@@ -69,7 +72,18 @@ describe(ID, () => {
       edit(files, BILLING_INFRA, "    loadBalancer: {", '    health: { command: ["CMD-SHELL", "curl -f http://localhost:8080 || exit 1"] },\n    loadBalancer: {');
       expect(await lines(files)).toEqual([
         `${BILLING_INFRA}:17:38 error ${ID} infra.ts sets the health path to \`/\`, but the service's health route is GET /healthz. Set it to "/healthz".`,
+        `${BILLING_INFRA}:18:5 error ${ID} ${LB_NO_HEALTH}`,
         `${NOTIFY_INFRA}:13:38 error ${ID} infra.ts sets the health path to \`/health\`, but the service's health route is GET /healthz. Set it to "/healthz".`,
+        `${NOTIFY_INFRA}:14:5 error ${ID} ${LB_NO_HEALTH}`,
+      ]);
+    });
+
+    it("reports a load balancer without a health check when only the container's health command names /healthz, at the loadBalancer", async () => {
+      const files = exampleFiles();
+      edit(files, NOTIFY_INFRA, '      health: { "8080/http": { path: "/healthz" } },\n', "");
+      edit(files, NOTIFY_INFRA, "    loadBalancer: {", '    health: { command: ["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"] },\n    loadBalancer: {');
+      expect(await lines(files)).toEqual([
+        `${NOTIFY_INFRA}:14:5 error ${ID} ${LB_NO_HEALTH}`,
       ]);
     });
 

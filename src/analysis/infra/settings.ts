@@ -132,6 +132,12 @@ export interface InfraHealthChecks {
   undecidable: InfraUndecidable[];
   /** `health` properties found (whether or not they hold a path). */
   healthProperties: Location[];
+  /**
+   * `loadBalancer` properties whose object has no `health` member: the load
+   * balancer then probes `/`, the AWS default, whatever the container's own
+   * health command checks.
+   */
+  loadBalancersWithoutHealth: Location[];
 }
 
 /**
@@ -145,10 +151,15 @@ export function infraHealthChecks(ctx: ServiceContext): Promise<InfraHealthCheck
   return ctx.memo("infra:health", async () => {
     const files = await infraFiles(ctx);
     if (!files) return undefined;
-    const result: InfraHealthChecks = { paths: [], undecidable: [], healthProperties: [] };
+    const result: InfraHealthChecks = { paths: [], undecidable: [], healthProperties: [], loadBalancersWithoutHealth: [] };
     for (const { prop, value } of propertiesNamed(files, "health")) {
       result.healthProperties.push(at(prop));
       collectHealth(value, result, 0);
+    }
+    for (const { prop, value } of propertiesNamed(files, "loadBalancer")) {
+      // Only an object this check can read to its end: a spread or helper it cannot see into may hold the health check.
+      const object = valueOf(value);
+      if (ts.isObjectLiteralExpression(object) && memberOf(object, "health").kind === "missing") result.loadBalancersWithoutHealth.push(at(prop));
     }
     return result;
   });
