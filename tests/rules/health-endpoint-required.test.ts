@@ -82,6 +82,10 @@ describe(ID, () => {
       const files = exampleFiles();
       edit(files, NOTIFY_INFRA, '      health: { "8080/http": { path: "/healthz" } },\n', "");
       edit(files, NOTIFY_INFRA, "    loadBalancer: {", '    health: { command: ["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"] },\n    loadBalancer: {');
+      // A network load balancer checks the port: no path to set.
+      edit(files, BILLING_INFRA, '      health: { "8080/http": { path: "/healthz", interval: "10 seconds" } },\n', "");
+      edit(files, BILLING_INFRA, 'rules: [{ listen: "443/https", forward: "8080/http" }],', 'rules: [{ listen: "443/tls", forward: "8080/tcp" }],');
+      edit(files, BILLING_INFRA, "    loadBalancer: {", '    health: { command: ["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"] },\n    loadBalancer: {');
       expect(await lines(files)).toEqual([
         `${NOTIFY_INFRA}:14:5 error ${ID} ${LB_NO_HEALTH}`,
       ]);

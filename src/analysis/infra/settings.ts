@@ -159,7 +159,9 @@ export function infraHealthChecks(ctx: ServiceContext): Promise<InfraHealthCheck
     for (const { prop, value } of propertiesNamed(files, "loadBalancer")) {
       // Only an object this check can read to its end: a spread or helper it cannot see into may hold the health check.
       const object = valueOf(value);
-      if (ts.isObjectLiteralExpression(object) && memberOf(object, "health").kind === "missing") result.loadBalancersWithoutHealth.push(at(prop));
+      // A network load balancer (`"80/tcp"` rules) checks the port, not a path.
+      const http = ts.isObjectLiteralExpression(object) && /\/https?\b/.test(object.getText());
+      if (http && memberOf(object, "health").kind === "missing") result.loadBalancersWithoutHealth.push(at(prop));
     }
     return result;
   });
