@@ -562,6 +562,32 @@ class DraftDto extends NoteDto {}
     ]);
   });
 
+  it("follows a dynamic query into the repository helper that adds its where (qb.where(…) on the helper's parameter), with the call's arguments", async () => {
+    const prelude = `import type { PgSelect } from "drizzle-orm/pg-core";
+function scoped<T extends PgSelect>(qb: T, table: { brandId: unknown }, brandId: string) {
+  return qb.where(eq(table.brandId, brandId));
+}
+function byId<T extends PgSelect>(qb: T, id: string) {
+  return qb.where(eq(invoices.id, id));
+}
+`;
+    const body = `  constructor(private readonly db: Db) {}
+  list(brandId: string) {
+    return scoped(this.db.select().from(invoices).$dynamic(), invoices, brandId);
+  }
+  list2(brandId: string) {
+    const q = this.db.select().from(invoices).$dynamic();
+    return scoped(q, invoices, brandId).limit(5);
+  }
+  one(id: string) {
+    return byId(this.db.select().from(invoices).$dynamic(), id);
+  }
+`;
+    expect(await findingsFor(body, prelude)).toEqual([
+      `${REPO}:21:25 error ${ID} \`one\` reads \`invoices\` without filtering by brand id. Add \`eq(invoices.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`,
+    ]);
+  });
+
   it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, "services/billing-ledger/src/db/invoice.repository.ts", ".where(eq(invoices.brandId, brandId))", "");

@@ -204,7 +204,7 @@ class FileQueries {
         for (const { call, arg } of passed) this.reportVerdict({ ...at, anchor: nameNode(call.expression), start: call }, arg ? this.filterVerdict(arg, FilterScope.EMPTY, NO_SUBST, 0) : undefined);
         continue;
       }
-      this.reportVerdict(at, where.filter ? this.filterVerdict(where.filter, FilterScope.EMPTY, NO_SUBST, 0) : undefined);
+      this.reportVerdict(at, where.filter ? this.filterVerdict(where.filter, FilterScope.EMPTY, where.subst ?? NO_SUBST, 0) : undefined);
     }
   }
 
@@ -223,13 +223,15 @@ class FileQueries {
    * it is assigned to, later in the same function (`q = q.where(…)`); or, when
    * a function returns the builder, in each caller's chain.
    */
-  private wheresOf(start: ts.Node, depth: number): Array<{ filter: ts.Node | undefined; caller?: ts.CallExpression }> | "dynamic" {
+  private wheresOf(start: ts.Node, depth: number): Array<{ filter: ts.Node | undefined; caller?: ts.CallExpression; subst?: Substitution }> | "dynamic" {
     const chain = chainAbove(start);
     const where = chain.find((c) => methodName(c) === "where");
     if (where) return [{ filter: where.arguments[0] }];
     const top = chain[chain.length - 1] ?? start;
     const later = this.laterWheres(top);
     if (later.length) return later.map((filter) => ({ filter }));
+    const viaHelper = depth < MAX_DEPTH ? this.helperWheres(top) : [];
+    if (viaHelper.length) return viaHelper;
     const fn = depth < MAX_DEPTH ? returningFunction(top) : undefined;
     const callers = fn ? this.callsTo(fn) : [];
     if (callers.length) {
@@ -241,6 +243,40 @@ class FileQueries {
     }
     if (chain.some((c) => methodName(c) === "$dynamic")) return "dynamic";
     return [];
+  }
+
+  /**
+   * Drizzle's dynamic query building: the builder (or the variable holding it)
+   * passed to a repository helper that adds the where on its parameter
+   * (`function scoped<T extends PgSelect>(qb: T, brandId: string) { return
+   * qb.where(eq(t.brandId, brandId)) }`), read with the call's arguments.
+   */
+  private helperWheres(top: ts.Node): Array<{ filter: ts.Node; subst: Substitution }> {
+    const uses: ts.Node[] = [top];
+    const variable = assignedVariable(top);
+    if (variable && ts.isIdentifier(variable.name)) {
+      const name = variable.name.text;
+      const body = firstAncestor(variable, isFunctionLike) ?? variable.getSourceFile();
+      uses.push(...descendants(body, ts.isIdentifier).filter((id) => id.text === name && id.getStart() > top.getStart() && resolveName(id).declaration === variable));
+    }
+    const found: Array<{ filter: ts.Node; subst: Substitution }> = [];
+    for (const use of uses) {
+      let node: ts.Node = use;
+      while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) node = node.parent;
+      const call = node.parent;
+      if (!call || !ts.isCallExpression(call) || call.expression === node) continue;
+      const index = call.arguments.indexOf(node as ts.Expression);
+      const fn = functionOf(call.expression);
+      const param = fn?.parameters[index];
+      if (!fn || !param || !ts.isIdentifier(param.name)) continue;
+      const subst = bindParameters(fn, call.arguments, NO_SUBST);
+      for (const id of descendants(fn, ts.isIdentifier)) {
+        if (id.text !== param.name.text || resolveName(id).declaration !== param) continue;
+        const where = chainAbove(id).find((c) => methodName(c) === "where");
+        if (where?.arguments[0]) found.push({ filter: where.arguments[0], subst });
+      }
+    }
+    return found;
   }
 
   /** `const q = db.select().from(t); … q.where(…)` / `q = q.where(…)`: wheres applied to the variable later in the same function. */
