@@ -414,6 +414,28 @@ export default app;
     expect(summary(await extract(files))).toEqual(["get /reports/daily plain scoped @index.ts:7:1", "post /reports/daily plain unscoped @index.ts:8:1"]);
   });
 
+  it("runs a controller's register(app) with the app the entry passes, after the app.use before it", async () => {
+    const files = service({
+      "users.controller.ts": `import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+export class UsersController {
+  constructor(private readonly users: unknown) {}
+  register(app: OpenAPIHono) {
+    app.openapi(${route("get", "/users")}, (c) => c.json([]));
+  }
+}
+`,
+      "index.ts": `${HEADER}
+import { UsersController } from "./users.controller";
+const app = new OpenAPIHono();
+const users = new UsersController({});
+app.use("/users/*", requireScope(SCOPES.READ_USERS));
+users.register(app);
+export default app;
+`,
+    });
+    expect(summary(await extract(files))).toEqual(["get /users typed scoped @users.controller.ts:5:5"]);
+  });
+
   it("reads route definitions gathered in a default-exported object (`export default { list, one }`)", async () => {
     const files = service({
       "routes.ts": `import { createRoute } from "@hono/zod-openapi";

@@ -101,6 +101,7 @@ class AppInterpreter {
   private readonly calledFunctions = new Set<ts.Node>();
   private readonly activeFunctions = new Set<ts.Node>();
   private readonly instantiated = new Set<ts.Node>();
+  private readonly instantiatedClasses: (ts.ClassDeclaration | ts.ClassExpression)[] = [];
   /** Classes that extend a Hono app: `this` in them is their (one modelled) instance. */
   private readonly appClasses = new Map<ts.Node, AppRef>();
   private readonly visited = new Set<ts.CallExpression>();
@@ -120,6 +121,7 @@ class AppInterpreter {
     const { entryPath, files } = this.options;
     const entry = files.get(entryPath);
     if (entry) this.executeFile(entry);
+    this.runUncalledMethods();
     const entryApps = this.apps.length;
 
     // Code the entry does not reach (an exported createApp, a router nothing mounts yet): read as if mounted at "/".
@@ -133,6 +135,7 @@ class AppInterpreter {
         if (this.calledFunctions.has(fn) || !this.hasUnvisitedRegistration(fn)) continue;
         this.callFunction(fn, [], this.freshAppsFor(fn));
       }
+      this.runUncalledMethods();
     }
 
     const opaque: Undecidable[] = [];
@@ -342,9 +345,19 @@ class AppInterpreter {
     }
     const ctor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && m.body !== undefined);
     if (ctor) this.callFunction(ctor, args, this.freshAppsFor(ctor, args.length));
-    // Methods nothing in the service calls may still register routes on the class's apps.
-    for (const method of cls.members) {
-      if (ts.isMethodDeclaration(method) && method.body && !this.calledFunctions.has(method) && this.hasUnvisitedRegistration(method)) this.callFunction(method, [], this.freshAppsFor(method));
+    this.instantiatedClasses.push(cls);
+  }
+
+  /**
+   * Methods nothing in the service called may still register routes on their
+   * class's apps. They run once the code that could call them has run, so a
+   * method the entry calls later (`users.register(app)`) gets its real arguments.
+   */
+  private runUncalledMethods(): void {
+    for (let i = 0; i < this.instantiatedClasses.length; i++) {
+      for (const method of this.instantiatedClasses[i]!.members) {
+        if (ts.isMethodDeclaration(method) && method.body && !this.calledFunctions.has(method) && this.hasUnvisitedRegistration(method)) this.callFunction(method, [], this.freshAppsFor(method));
+      }
     }
   }
 
