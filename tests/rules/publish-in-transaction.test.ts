@@ -109,6 +109,18 @@ describe("publish-in-transaction", () => {
       expect(await runRule(rule, files)).toEqual([]);
     });
 
+    it("accepts a function given to `db.transaction` by name (`db.transaction(persistRefund)`, `this.persist.bind(this)`)", async () => {
+      const files = exampleFiles();
+      files[EXTRA] = refundService(
+        "    await db.transaction(persistRefund);",
+        "    await db.transaction(this.persist.bind(this));",
+        "  }",
+        "  private async persist(tx: unknown) {",
+        `    ${publish("{ tx }")}`,
+      ).replace("export class RefundService {", `async function persistRefund(tx: unknown) {\n  const id = "r1";\n  ${publish("{ tx }")}\n}\nexport class RefundService {`);
+      expect(await runRule(rule, files)).toEqual([]);
+    });
+
     it("follows the transaction into a repository method called through a constructor-injected field", async () => {
       const files = exampleFiles();
       files["services/billing-ledger/src/db/refund.repository.ts"] = [

@@ -22,6 +22,27 @@ export class ServiceCalls {
     return (this.index().get(name) ?? []).filter((call) => calleeDeclaration(call.expression) === target);
   }
 
+  /**
+   * The calls a function is handed to by name (`db.transaction(persist)`,
+   * `db.transaction(this.persist.bind(this))`), with the argument naming it.
+   */
+  handedTo(fn: FunctionLike): { call: ts.CallExpression; argument: ts.Node }[] {
+    const name = functionName(fn);
+    if (name === undefined) return [];
+    const target = (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
+    const out: { call: ts.CallExpression; argument: ts.Node }[] = [];
+    for (const file of this.files) {
+      for (const call of callsIn(file)) {
+        for (const argument of call.arguments) {
+          const named = boundFunction(unwrap(argument));
+          const last = ts.isIdentifier(named) ? named.text : ts.isPropertyAccessExpression(named) ? named.name.text : undefined;
+          if (last === name && calleeDeclaration(named) === target) out.push({ call, argument });
+        }
+      }
+    }
+    return out;
+  }
+
   private index(): Map<string, ts.CallExpression[]> {
     if (this.byName) return this.byName;
     const byName = new Map<string, ts.CallExpression[]>();
@@ -38,6 +59,12 @@ export class ServiceCalls {
     this.byName = byName;
     return byName;
   }
+}
+
+/** `f.bind(this)` → `f`; anything else as it is. */
+function boundFunction(node: ts.Node): ts.Node {
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "bind") return unwrap(node.expression.expression);
+  return node;
 }
 
 /** The call a function expression is passed to as an argument (`db.transaction(async (tx) => …)`), if any. */

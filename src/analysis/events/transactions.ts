@@ -86,6 +86,9 @@ function parameterVerdict(parameter: ts.ParameterDeclaration, use: ts.Node, call
   if (seen.has(parameter)) return { kind: "transaction" }; // a recursive call adds nothing new
   seen.add(parameter);
   const sites = calls.callsOf(fn);
+  // `db.transaction(persist)`: the function is the transaction's callback.
+  const handed = index === 0 && key === undefined ? calls.handedTo(fn) : [];
+  if (handed.length > 0 && sites.length === 0 && handed.every(({ call, argument }) => runsInTransaction(call, argument, 0))) return { kind: "transaction" };
   if (sites.length === 0) {
     return { kind: "undecidable", reason: `it is the parameter \`${name}\` of \`${fnName}\`, and nothing in the service calls \`${fnName}\`` };
   }
