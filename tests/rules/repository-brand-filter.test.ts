@@ -588,6 +588,36 @@ function byId<T extends PgSelect>(qb: T, id: string) {
     ]);
   });
 
+  it("reads inserted values through mappers in the repository (toRow(input, brandId), entity.toPersistence())", async () => {
+    const prelude = `class InvoiceEntity {
+  constructor(private readonly props: { brandId: string; amountCents: number }) {}
+  toPersistence() {
+    return { brandId: this.props.brandId, amountCents: this.props.amountCents };
+  }
+}
+function toRow(input: { amountCents: number }, brandId: string) {
+  return { ...input, brandId };
+}
+function amountOnly(input: { amountCents: number }) {
+  return { amountCents: input.amountCents };
+}
+`;
+    const body = `  constructor(private readonly db: Db) {}
+  a(input: { amountCents: number }, brandId: string) {
+    return this.db.insert(invoices).values(toRow(input, brandId));
+  }
+  b(entity: InvoiceEntity) {
+    return this.db.insert(invoices).values(entity.toPersistence());
+  }
+  c(input: { amountCents: number }) {
+    return this.db.insert(invoices).values(amountOnly(input));
+  }
+`;
+    expect(await findingsFor(body, prelude)).toEqual([
+      `${REPO}:25:20 error ${ID} \`c\` inserts into \`invoices\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`,
+    ]);
+  });
+
   it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, "services/billing-ledger/src/db/invoice.repository.ts", ".where(eq(invoices.brandId, brandId))", "");

@@ -657,6 +657,12 @@ class FileQueries {
       const returned = fn && isFunctionLike(fn) ? returnedExpressions(fn) : [];
       if (returned.length) return combineAll(returned.map((r) => this.insertVerdict(r, depth + 1)));
     }
+    // A mapper in the repository: `toRow(input, brandId)`, `invoice.toPersistence()`; what it returns is what is inserted.
+    if (ts.isCallExpression(expr) && methodName(expr) !== "map") {
+      const fn = functionOf(expr.expression);
+      const returned = fn ? returnedExpressions(fn) : [];
+      if (returned.length) return combineAll(returned.map((r) => this.insertVerdict(r, depth + 1)));
+    }
     return unknown(expr);
   }
 
