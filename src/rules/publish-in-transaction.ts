@@ -17,6 +17,8 @@ export default defineServiceRule({
         "`{{value}}` is not the transaction an enclosing `db.transaction(async (tx) => …)` callback received ({{origin}}), so the event is not written atomically with the change. Publish inside the callback and pass its parameter: `{ tx }`.",
       txNotDecidable:
         "Cannot tell statically whether `{{value}}` is a transaction: {{reason}}. Publish inside `db.transaction(async (tx) => …)` and pass `{ tx }`.",
+      notAwaited:
+        "publishEvent is not awaited, so the transaction can commit (and release its connection) before the event is written. `await` it inside the callback.",
       optionsNotDecidable:
         "Cannot tell statically whether `{{construct}}` passes `tx` to publishEvent. Write `tx` in the options object literal (e.g. `{ ...opts, tx }`) so the transaction is visible.",
     },
@@ -24,6 +26,8 @@ export default defineServiceRule({
   async check(ctx, report) {
     for (const call of await publishCalls(ctx)) {
       const tx = call.tx;
+      // A floating publish is reported only where the transaction is right: elsewhere the tx finding says more.
+      if (call.floating && tx.kind === "tx" && tx.verdict.kind === "transaction") report({ messageId: "notAwaited", ...call.at });
       if (tx.kind === "missing") report({ messageId: "optionsMissing", ...tx.at });
       else if (tx.kind === "absent") report({ messageId: "txMissing", ...tx.at });
       else if (tx.kind === "unknown") report({ messageId: "optionsNotDecidable", data: { construct: tx.construct }, severity: "warning", ...tx.at });

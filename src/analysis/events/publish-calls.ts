@@ -48,6 +48,8 @@ export interface PublishCall {
   /** The event published: one entry, or one per caller when a helper receives the event name as a parameter. */
   events: EventArgument[];
   tx: TxOption;
+  /** The call's promise is dropped (`publishEvent(…);` or `void publishEvent(…)`): nothing waits for the write. */
+  floating: boolean;
 }
 
 /** The `publishEvent` module: `@platform/events` or a subpath of it. */
@@ -78,11 +80,18 @@ export function publishCalls(ctx: ServiceContext): Promise<PublishCall[]> {
     for (const file of files) {
       for (const call of callsIn(file)) {
         if (!isPublishEvent(call.expression)) continue;
-        out.push({ at: locationOf(call), construct: constructText(call, 60), events: classifyEvent(call, calls), tx: classifyTx(call, calls) });
+        out.push({ at: locationOf(call), construct: constructText(call, 60), events: classifyEvent(call, calls), tx: classifyTx(call, calls), floating: isFloating(call) });
       }
     }
     return out;
   });
+}
+
+/** Whether a call's value is dropped: a statement of its own, or `void`ed (parentheses and type assertions looked through). */
+function isFloating(call: ts.CallExpression): boolean {
+  let node: ts.Node = call;
+  while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent) || ts.isSatisfiesExpression(node.parent)) node = node.parent;
+  return ts.isExpressionStatement(node.parent) || ts.isVoidExpression(node.parent);
 }
 
 /** Whether a callee is the platform's `publishEvent` (or a constant holding it). */
