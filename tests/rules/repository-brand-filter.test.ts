@@ -618,6 +618,28 @@ function amountOnly(input: { amountCents: number }) {
     ]);
   });
 
+  it("checks repositories in folders under src/ too (src/db/repositories/, src/modules/…), not only directly in src/db", async () => {
+    const files = exampleFiles();
+    const nested = "services/billing-ledger/src/db/repositories/archive.repository.ts";
+    files[nested] = `import { eq } from "drizzle-orm";
+import type { Db } from "../client";
+import { invoices } from "../schema";
+export class ArchiveRepository {
+  constructor(private readonly db: Db) {}
+  list(brandId: string) {
+    return this.db.select().from(invoices).where(eq(invoices.brandId, brandId));
+  }
+  purge(id: string) {
+    return this.db.delete(invoices).where(eq(invoices.id, id));
+  }
+}
+`;
+    files["services/billing-ledger/src/db/repositories/archive.repository.test.ts"] = `export {};\n`;
+    expect(describeFindings(await runRule(rule, files))).toEqual([
+      `${nested}:10:20 error ${ID} \`purge\` deletes from \`invoices\` without filtering by brand id. Add \`eq(invoices.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`,
+    ]);
+  });
+
   it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, "services/billing-ledger/src/db/invoice.repository.ts", ".where(eq(invoices.brandId, brandId))", "");

@@ -9,7 +9,8 @@ import { evaluateString, functionOf, originOf, valueOf, type Substitution } from
 import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableDeclaredBy, tableNamed, type DrizzleSchema, type DrizzleTable } from "./schema.js";
 import { callsIn, descendants, firstAncestor } from "../ts/walk.js";
 
-const REPOSITORY_FILE = /^src\/db\/[^/]+\.repository\.ts$/;
+/** `src/db/<entity>.repository.ts` as the guide places them, and in any folder under src/ (`src/db/repositories/`, `src/modules/x/`): a query there is still a repository query. */
+const REPOSITORY_FILE = /^src\/(?:[^/]+\/)*[^/]+\.repository\.ts$/;
 const SELECT_METHODS = new Set(["select", "selectDistinct", "selectDistinctOn"]);
 /** Operators that filter by a column's value; `eq(t.brandId, …)` or `inArray(t.brandId, …)` scope to brands. */
 const BRAND_FILTER_OPERATORS = new Set(["eq", "inArray"]);
