@@ -229,6 +229,31 @@ export default app;
       ]);
     });
 
+    it("warns when the middleware that runs requireScope(…) can call next() before it (a public-path skip); a 401 guard is fine", async () => {
+      const files = service({
+        "index.ts": `import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { SCOPES, requireScope } from "@platform/scopes";
+
+const PUBLIC = ["/v1/status"];
+const app = new OpenAPIHono();
+app.use("/v1/*", async (c, next) => {
+  if (PUBLIC.includes(c.req.path)) return next();
+  return requireScope(SCOPES.READ_NOTES)(c, next);
+});
+app.use("/v2/*", async (c, next) => {
+  if (!c.req.header("authorization")) return c.json({ error: "unauthorized" }, 401);
+  await requireScope(SCOPES.READ_NOTES)(c, next);
+});
+app.openapi(createRoute({ method: "get", path: "/v1/notes", responses: {} }), (c) => c.json([]));
+app.openapi(createRoute({ method: "get", path: "/v2/notes", responses: {} }), (c) => c.json([]));
+export default app;
+`,
+      });
+      expect(await lines(files)).toEqual([
+        `services/svc/src/index.ts:14:1 warning ${ID} Cannot tell whether GET /v1/notes is protected by requireScope(…): the early \`next()\` in \`if (PUBLIC.includes(c.req.path)) return next()\`, which lets some requests past requireScope(…) (name the skipped paths with hono/combine's \`except(…)\` instead) at services/svc/src/index.ts:7 cannot be resolved statically. Make it a static value inside this service, or put requireScope(…) on the route itself.`,
+      ]);
+    });
+
     it("reads a middleware list parameter the caller leaves out as its default, not as an unknown value", async () => {
       const files = service({
         "create-app.ts": `import { OpenAPIHono } from "@hono/zod-openapi";

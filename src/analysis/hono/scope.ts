@@ -51,7 +51,7 @@ export function middlewareVerdict(expr: ts.Node, reader: ScopeReader, depth = 0)
     const fn = functionOf(callee);
     return fn ? { covered: returnsScope(fn, reader, depth + 1), undecidable: [] } : NOT_SCOPED;
   }
-  if (isFunctionLike(node)) return { covered: runsScope(node, reader, depth + 1), undecidable: [] };
+  if (isFunctionLike(node)) return runsScope(node, reader, depth + 1);
   if (ts.isArrayLiteralExpression(node)) return middlewareListVerdict(node.elements, reader);
   if (ts.isSpreadElement(node)) return middlewareVerdict(node.expression, reader, depth + 1);
   if (ts.isConditionalExpression(node)) {
@@ -75,7 +75,7 @@ export function middlewareVerdict(expr: ts.Node, reader: ScopeReader, depth = 0)
       const init = declaration.initializer;
       return init ? middlewareVerdict(init, reader, depth + 1) : NOT_SCOPED;
     }
-    if (isFunctionLike(declaration)) return { covered: runsScope(declaration, reader, depth + 1), undecidable: [] };
+    if (isFunctionLike(declaration)) return runsScope(declaration, reader, depth + 1);
     if (ts.isParameter(declaration) || ts.isBindingElement(declaration)) {
       return { covered: false, undecidable: [undecidableAt(node, `\`${shortText(node.getText(), 60)}\` (a function parameter)`)] };
     }
@@ -117,22 +117,36 @@ function returnsScope(fn: FunctionLike, reader: ScopeReader, depth: number): boo
 
 /**
  * A middleware function that runs requireScope(…) unconditionally: its body
- * returns, awaits or calls `requireScope(…)(c, next)` at the top level.
+ * returns, awaits or calls `requireScope(…)(c, next)` at the top level. An
+ * earlier statement that can call `next()` itself (`if (isPublic(c)) return next();`)
+ * lets some requests past the scope check: which ones is decided at run time.
  */
-function runsScope(fn: FunctionLike, reader: ScopeReader, depth: number): boolean {
+function runsScope(fn: FunctionLike, reader: ScopeReader, depth: number): ScopeVerdict {
   const body = fn.body;
-  if (!body) return false;
-  const candidates: ts.Node[] = [];
-  if (!ts.isBlock(body)) candidates.push(body);
-  else {
-    for (const statement of body.statements) {
-      if (ts.isReturnStatement(statement) && statement.expression) candidates.push(statement.expression);
-      else if (ts.isExpressionStatement(statement)) candidates.push(statement.expression);
-    }
-  }
-  return candidates.some((c) => {
-    const call = unwrap(c);
-    return ts.isCallExpression(call) && middlewareVerdict(call.expression, reader, depth).covered;
+  if (!body) return NOT_SCOPED;
+  const runsIt = (node: ts.Node | undefined) => {
+    const call = node ? unwrap(node) : undefined;
+    return call !== undefined && ts.isCallExpression(call) && middlewareVerdict(call.expression, reader, depth).covered;
+  };
+  if (!ts.isBlock(body)) return runsIt(body) ? SCOPED : NOT_SCOPED;
+  const statements = body.statements;
+  const index = statements.findIndex((st) => (ts.isReturnStatement(st) || ts.isExpressionStatement(st)) && runsIt(st.expression));
+  if (index < 0) return NOT_SCOPED;
+  const next = fn.parameters[1];
+  const nextName = next && ts.isIdentifier(next.name) ? next.name.text : undefined;
+  const bypass = nextName === undefined ? undefined : statements.slice(0, index).find((st) => callsNamed(st, nextName));
+  if (!bypass) return SCOPED;
+  return {
+    covered: false,
+    undecidable: [undecidableAt(bypass, `the early \`${nextName}()\` in \`${shortText(bypass.getText(), 60)}\`, which lets some requests past requireScope(…) (name the skipped paths with hono/combine's \`except(…)\` instead)`)],
+  };
+}
+
+/** Whether a statement calls the function of that name (the middleware's `next`). */
+function callsNamed(statement: ts.Node, name: string): boolean {
+  return descendants(statement, ts.isCallExpression).some((c) => {
+    const callee = unwrap(c.expression);
+    return ts.isIdentifier(callee) && callee.text === name;
   });
 }
 
@@ -145,9 +159,5 @@ export function callsNext(handler: ts.Node): boolean {
   if (!isFunctionLike(fn)) return false;
   const next = fn.parameters[1];
   if (!next || !ts.isIdentifier(next.name)) return false;
-  const name = next.name.text;
-  return descendants(fn, ts.isCallExpression).some((c) => {
-    const callee = unwrap(c.expression);
-    return ts.isIdentifier(callee) && callee.text === name;
-  });
+  return callsNamed(fn, next.name.text);
 }
