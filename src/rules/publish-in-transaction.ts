@@ -18,7 +18,7 @@ export default defineServiceRule({
       txNotDecidable:
         "Cannot tell statically whether `{{value}}` is a transaction: {{reason}}. Publish inside `db.transaction(async (tx) => …)` and pass `{ tx }`.",
       notAwaited:
-        "publishEvent is not awaited, so the transaction can commit (and release its connection) before the event is written. `await` it inside the callback.",
+        "publishEvent is not awaited by the transaction (a bare call, `void`, or inside `forEach`, which drops its callback's promise), so the transaction can commit (and release its connection) before the event is written. `await` it in the transaction callback (`for … of` rather than `forEach`).",
       optionsNotDecidable:
         "Cannot tell statically whether `{{construct}}` passes `tx` to publishEvent. Write `tx` in the options object literal (e.g. `{ ...opts, tx }`) so the transaction is visible.",
     },

@@ -194,14 +194,22 @@ describe("publish-in-transaction", () => {
       ]);
     });
 
-    it("reports a publishEvent left floating in the transaction (not awaited, returned or collected), at the call", async () => {
+    it("reports a publishEvent left floating in the transaction (not awaited, returned or collected; inside forEach), at the call", async () => {
       const files = exampleFiles();
       files[EXTRA] = refundService(
-        ...inTransaction("tx", `${PUBLISH}, { tx });`, `void ${PUBLISH}, { tx });`, `await Promise.all([${PUBLISH}, { tx })]);`, `return ${PUBLISH}, { tx });`),
+        ...inTransaction(
+          "tx",
+          `${PUBLISH}, { tx });`,
+          `void ${PUBLISH}, { tx });`,
+          `await Promise.all([${PUBLISH}, { tx })]);`,
+          `[id].forEach(async (n) => { await ${PUBLISH}, { tx, n }); });`,
+          `return ${PUBLISH}, { tx });`,
+        ),
         `    await db.transaction(async (tx) => ${PUBLISH}, { tx }));`,
       );
-      const floating = "error publish-in-transaction publishEvent is not awaited, so the transaction can commit (and release its connection) before the event is written. `await` it inside the callback.";
-      expect(describeFindings(await runRule(rule, files))).toEqual([`${EXTRA}:7:7 ${floating}`, `${EXTRA}:8:12 ${floating}`]);
+      const floating =
+        "error publish-in-transaction publishEvent is not awaited by the transaction (a bare call, `void`, or inside `forEach`, which drops its callback's promise), so the transaction can commit (and release its connection) before the event is written. `await` it in the transaction callback (`for … of` rather than `forEach`).";
+      expect(describeFindings(await runRule(rule, files))).toEqual([`${EXTRA}:7:7 ${floating}`, `${EXTRA}:8:12 ${floating}`, `${EXTRA}:10:41 ${floating}`]);
     });
 
     it("reports a helper's `tx` when one of its callers passes something else, naming that call", async () => {

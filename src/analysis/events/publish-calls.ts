@@ -8,7 +8,7 @@ import { valueOf } from "../ts/values.js";
 import { isContractsModule } from "./contracts.js";
 import { callbackOf, functionName, ServiceCalls } from "./callers.js";
 import { transactionVerdict, type TxVerdict } from "./transactions.js";
-import { callsIn } from "../ts/walk.js";
+import { callsIn, firstAncestor } from "../ts/walk.js";
 
 /** What `publishEvent`'s first argument is. */
 export type EventArgument = (
@@ -87,11 +87,19 @@ export function publishCalls(ctx: ServiceContext): Promise<PublishCall[]> {
   });
 }
 
-/** Whether a call's value is dropped: a statement of its own, or `void`ed (parentheses and type assertions looked through). */
+/**
+ * Whether a call's value is dropped: a statement of its own, `void`ed
+ * (parentheses and type assertions looked through), or made in a `forEach`
+ * callback, whose promise forEach drops even when the call is awaited in it.
+ */
 function isFloating(call: ts.CallExpression): boolean {
   let node: ts.Node = call;
   while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent) || ts.isSatisfiesExpression(node.parent)) node = node.parent;
-  return ts.isExpressionStatement(node.parent) || ts.isVoidExpression(node.parent);
+  if (ts.isExpressionStatement(node.parent) || ts.isVoidExpression(node.parent)) return true;
+  const enclosing = firstAncestor(call, isFunctionLike);
+  const caller = enclosing ? callbackOf(enclosing) : undefined;
+  const callee = caller ? unwrap(caller.expression) : undefined;
+  return callee !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === "forEach";
 }
 
 /** Whether a callee is the platform's `publishEvent` (or a constant holding it). */
