@@ -640,6 +640,32 @@ export class ArchiveRepository {
     ]);
   });
 
+  it("reads the type an inserted value is asserted or declared with (as, satisfies, an annotation, destructuring from an asserted object)", async () => {
+    const prelude = `type NewInvoice = typeof invoices.$inferInsert;
+type Draft = { amountCents: number };
+`;
+    const body = `  constructor(private readonly db: Db) {}
+  a(body: unknown) {
+    return this.db.insert(invoices).values(body as NewInvoice);
+  }
+  b(result: unknown) {
+    const { params: data } = result as { params: NewInvoice };
+    return this.db.insert(invoices).values(data);
+  }
+  c(parsed: unknown) {
+    const row: NewInvoice = JSON.parse(String(parsed));
+    return this.db.insert(invoices).values(row);
+  }
+  d(body: unknown) {
+    const draft = body as Draft;
+    return this.db.insert(invoices).values(draft);
+  }
+`;
+    expect(await findingsFor(body, prelude)).toEqual([
+      `${REPO}:21:20 error ${ID} \`d\` inserts into \`invoices\` without setting brandId. Set \`brandId\` in the values passed to \`.values(…)\` so every row belongs to a brand.`,
+    ]);
+  });
+
   it("a broken copy of the example yields one finding per break, at the right file and line", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, "services/billing-ledger/src/db/invoice.repository.ts", ".where(eq(invoices.brandId, brandId))", "");

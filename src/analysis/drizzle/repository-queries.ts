@@ -629,6 +629,10 @@ class FileQueries {
   private insertVerdict(node: ts.Node, depth: number): Verdict {
     const expr = unwrap(node);
     if (depth > MAX_DEPTH) return unknown(expr);
+    // `input as NewInvoice` / `… satisfies NewInvoice`: the type written there, when it decides.
+    const asserted = assertedType(node);
+    const fromAssertion = asserted ? this.typeVerdict(asserted, depth + 1) : undefined;
+    if (fromAssertion && fromAssertion.kind !== "unknown") return fromAssertion;
     if (ts.isObjectLiteralExpression(expr)) {
       const parts: Verdict[] = [];
       for (const property of expr.properties) {
@@ -647,9 +651,13 @@ class FileQueries {
         const type = declaration.type;
         return type ? this.typeVerdict(type, depth + 1) : unknown(expr, `the untyped parameter \`${expr.text}\``);
       }
+      // `const row: NewInvoice = …`, `const { params: data } = result as { params: NewInvoice }`: the declared type, when it decides.
+      const declared = declaration ? declaredTypeOf(declaration) : undefined;
+      const fromType = declared ? this.typeVerdict(declared, depth + 1) : undefined;
+      if (fromType && fromType.kind !== "unknown") return fromType;
       const value = valueOf(expr) ?? this.letValue(expr);
       if (value && value !== expr) return this.insertVerdict(value, depth + 1);
-      return unknown(expr);
+      return fromType ?? unknown(expr);
     }
     // rows.map((row) => ({ ...row, brandId }))
     if (ts.isCallExpression(expr) && methodName(expr) === "map") {
@@ -856,6 +864,27 @@ class FilterScope {
     }
     return scope;
   }
+}
+
+/** The type an expression is asserted to (`x as T`, `<T>x`, `x satisfies T`), through parentheses; never `as const`. */
+function assertedType(node: ts.Node): ts.TypeNode | undefined {
+  let expr = node;
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  if (!ts.isAsExpression(expr) && !ts.isSatisfiesExpression(expr) && !ts.isTypeAssertionExpression(expr)) return undefined;
+  const type = expr.type;
+  return ts.isTypeReferenceNode(type) && type.typeName.getText() === "const" ? undefined : type;
+}
+
+/** A variable's written type: its annotation, its initializer's assertion, or for `{ key: name }` destructuring the key's member of that type literal. */
+function declaredTypeOf(declaration: ts.Node): ts.TypeNode | undefined {
+  if (ts.isVariableDeclaration(declaration)) return declaration.type ?? (declaration.initializer ? assertedType(declaration.initializer) : undefined);
+  if (!ts.isBindingElement(declaration) || !ts.isObjectBindingPattern(declaration.parent) || declaration.dotDotDotToken) return undefined;
+  const holder = declaration.parent.parent;
+  const whole = ts.isVariableDeclaration(holder) || ts.isParameter(holder) ? declaredTypeOf(holder) ?? holder.type : undefined;
+  const key = declaration.propertyName ? staticPropertyName(declaration.propertyName) : ts.isIdentifier(declaration.name) ? declaration.name.text : undefined;
+  if (!whole || !ts.isTypeLiteralNode(whole) || key === undefined) return undefined;
+  const member = whole.members.find((m) => ts.isPropertySignature(m) && declaredName(m) === key);
+  return member && ts.isPropertySignature(member) ? member.type : undefined;
 }
 
 /** `this.x`'s declaration in its class or a base class: a property or a constructor parameter property. */
