@@ -414,7 +414,7 @@ export default app;
     expect(summary(await extract(files))).toEqual(["get /reports/daily plain scoped @index.ts:7:1", "post /reports/daily plain unscoped @index.ts:8:1"]);
   });
 
-  it("runs a controller's register(app) with the app the entry passes, after the app.use before it", async () => {
+  it("runs a controller's register(app) with the app the entry passes, after the app.use before it (held in a const or called on the new instance)", async () => {
     const files = service({
       "users.controller.ts": `import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
 export class UsersController {
@@ -423,17 +423,24 @@ export class UsersController {
     app.openapi(${route("get", "/users")}, (c) => c.json([]));
   }
 }
+export class AdminsController {
+  register(app: OpenAPIHono) {
+    app.openapi(${route("get", "/admins")}, (c) => c.json([]));
+  }
+}
 `,
       "index.ts": `${HEADER}
-import { UsersController } from "./users.controller";
+import { AdminsController, UsersController } from "./users.controller";
 const app = new OpenAPIHono();
 const users = new UsersController({});
 app.use("/users/*", requireScope(SCOPES.READ_USERS));
 users.register(app);
+app.use("/admins/*", requireScope(SCOPES.ADMIN));
+new AdminsController().register(app);
 export default app;
 `,
     });
-    expect(summary(await extract(files))).toEqual(["get /users typed scoped @users.controller.ts:5:5"]);
+    expect(summary(await extract(files))).toEqual(["get /users typed scoped @users.controller.ts:5:5", "get /admins typed scoped @users.controller.ts:10:5"]);
   });
 
   it("reads route definitions gathered in a default-exported object (`export default { list, one }`)", async () => {

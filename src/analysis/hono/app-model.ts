@@ -389,6 +389,8 @@ class AppInterpreter {
       }
     }
     const args = call.arguments;
+    const method = ts.isPropertyAccessExpression(callee) ? this.methodOfNewInstance(callee) : undefined;
+    if (method) return this.callFunction(method, args);
     const fn = functionOf(callee);
     if (fn) return this.callFunction(fn, args);
     const values = args.map((a) => (isFunctionLike(unwrap(a)) ? undefined : this.evaluate(a)));
@@ -402,6 +404,16 @@ class AppInterpreter {
       });
     }
     return undefined;
+  }
+
+  /** `new UsersController(svc).register(app)`: the instance is made, and the method is the class's. */
+  private methodOfNewInstance(callee: ts.PropertyAccessExpression): ts.MethodDeclaration | undefined {
+    const created = unwrap(callee.expression);
+    if (!ts.isNewExpression(created)) return undefined;
+    this.evaluate(created);
+    const cls = declarationOf(created.expression);
+    if (!cls || !(ts.isClassDeclaration(cls) || ts.isClassExpression(cls))) return undefined;
+    return cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && m.body !== undefined && staticPropertyName(m.name) === callee.name.text);
   }
 
   /**
