@@ -175,6 +175,16 @@ describe("infra-scaling-declared", () => {
       ]);
     });
 
+    it("stops, undecided, on a sizing helper whose returns call it again (hostile input)", async () => {
+      const files = exampleFiles();
+      const returns = Array.from({ length: 20 }, (_, i) => `  if (n === ${i}) return sizing(n + 1);`).join("\n");
+      edit(files, NOTIFICATIONS, "export function notifications", `function sizing(n: number): { min: number; max: number } {\n${returns}\n  return sizing(n - 1);\n}\n\nexport function notifications`);
+      edit(files, NOTIFICATIONS, /scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\}/, "scaling: sizing(0)");
+      const findings = await runRule(rule, files);
+      expect(findings.length).toBeGreaterThan(0);
+      expect(findings.every((f) => f.messageId === "scalingNotStatic" && f.severity === "warning")).toBe(true);
+    });
+
     it("reports a stage map missing a stage, once, at the map", async () => {
       const files = exampleFiles();
       edit(files, BILLING, "  staging: { min: 1, max: 4 },\n", "");

@@ -323,6 +323,7 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
     if (!files) return undefined;
     // Task counts are a Service's; a database's `scaling` is in ACU (`new sst.aws.Aurora(…, { scaling: { min: "0.5 ACU" } })`).
     const found = propertiesNamed(files, "scaling").filter(({ prop }) => !inOtherConstruct(prop));
+    scalingSteps = 0;
     const problems: ScalingProblem[] = [];
     if (found.length === 0) problems.push({ kind: "missing" });
     for (const { value } of found) {
@@ -348,6 +349,15 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
     return { scalingProperties: found.map((f) => at(f.prop)), problems: dedupe(problems) };
   });
 }
+
+/**
+ * Values read for one service's scaling: helpers returning one value per
+ * branch multiply the paths (a hostile `f` of 20 returns each calling `f`), so
+ * the reading stops, undecided, past this many steps. The reading is
+ * synchronous, so one counter serves each service in turn.
+ */
+const MAX_SCALING_STEPS = 5000;
+let scalingSteps = 0;
 
 /** Whether a property is written in the arguments of a construct other than a Service (`new sst.aws.Aurora(…)`). */
 function inOtherConstruct(prop: ts.Node): boolean {
@@ -378,8 +388,8 @@ interface Variants {
 
 /** The object literals an expression can evaluate to, branch by branch and stage by stage. */
 function objectVariants(expr: ts.Node, depth: number, subst: Substitution = NO_SUBSTITUTION): Variants {
+  if (depth > 8 || ++scalingSteps > MAX_SCALING_STEPS) return notStatic(expr);
   const { node, subst: bindings } = follow(expr, subst);
-  if (depth > 8) return notStatic(expr);
   if (ts.isObjectLiteralExpression(node)) return spreadVariants(node, depth, bindings);
   if (isNothing(node)) return { variants: [], problems: [{ kind: "empty", construct: constructText(node), at: at(node) }] };
   if (ts.isCallExpression(node)) {
@@ -456,8 +466,8 @@ function spreadVariants(object: ts.ObjectLiteralExpression, depth: number, subst
 }
 
 function numberProblems(expr: ts.Node, depth: number, subst: Substitution = NO_SUBSTITUTION): ScalingProblem[] {
+  if (depth > 8 || ++scalingSteps > MAX_SCALING_STEPS) return notStatic(expr).problems;
   const { node, subst: bindings } = follow(expr, subst);
-  if (depth > 8) return notStatic(expr).problems;
   if (ts.isNumericLiteral(node)) return [];
   if (ts.isPrefixUnaryExpression(node) && ts.isNumericLiteral(node.operand)) return [];
   const returned = ts.isCallExpression(node) ? returnedValues(node) : undefined;
