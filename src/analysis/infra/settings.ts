@@ -356,7 +356,7 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
  * the reading stops, undecided, past this many steps. The reading is
  * synchronous, so one counter serves each service in turn.
  */
-const MAX_SCALING_STEPS = 5000;
+const MAX_SCALING_STEPS = 1000;
 let scalingSteps = 0;
 
 /** Whether a property is written in the arguments of a construct other than a Service (`new sst.aws.Aurora(…)`). */
