@@ -1,4 +1,4 @@
-import { describeRoute, serviceRoutes } from "../analysis/hono/routes.js";
+import { describeRoute, serviceRoutes, type ExtractedRoute } from "../analysis/hono/routes.js";
 import { defineServiceRule } from "../engine/rule.js";
 
 export default defineServiceRule({
@@ -14,8 +14,17 @@ export default defineServiceRule({
   async check(ctx, report) {
     const { routes } = await serviceRoutes(ctx);
     for (const route of routes) {
-      if (route.typed) continue;
+      if (route.typed || isCatchAll(route)) continue;
       report({ messageId: "untyped", data: { route: describeRoute(route), registrar: route.registrar }, ...route.at });
     }
   },
 });
+
+/**
+ * A wildcard route (`app.on(["GET", "POST"], "/auth/*", (c) => auth.handler(c.req.raw))`,
+ * `app.get("/assets/*", serveStatic(…))`) hands whole subtrees to a library:
+ * OpenAPI has no wildcard paths, so createRoute cannot declare it.
+ */
+function isCatchAll(route: ExtractedRoute): boolean {
+  return "value" in route.path && route.path.value.includes("*");
+}

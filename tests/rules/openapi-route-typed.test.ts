@@ -80,6 +80,13 @@ describe(ID, () => {
       expect(await lines(files)).toEqual([]);
     });
 
+    it("does not ask to declare a wildcard route that hands a subtree to a library (auth handler, static files); a parameter route is still reported", async () => {
+      const files = starterService();
+      edit(files, CONFIGURE, "\n}\n", '\n  app.on(["POST", "GET"], "/auth/*", (c) => auth.handler(c.req.raw));\n  app.get("/assets/*", (c) => c.text("file"));\n  app.get("/files/:name", (c) => c.text("file"));\n}\n');
+      edit(files, CONFIGURE, "import type", 'declare const auth: { handler(r: Request): Response };\nimport type');
+      expect(await lines(files)).toEqual([`${CONFIGURE}:8:3 warning ${ID} GET /files/:name is registered with \`app.get(…)\`, ${FIX}`]);
+    });
+
     it("reports a plain route that a function receiving the app registers", async () => {
       const files = starterService();
       edit(files, CONFIGURE, "\n}\n", '\n  app.get("/reference", (c) => c.html("<html></html>"));\n}\n');
