@@ -659,16 +659,11 @@ class FileQueries {
       if (value && value !== expr) return this.insertVerdict(value, depth + 1);
       return fromType ?? unknown(expr);
     }
-    // rows.map((row) => ({ ...row, brandId }))
-    if (ts.isCallExpression(expr) && methodName(expr) === "map") {
-      const mapper = expr.arguments[0];
-      const fn = mapper ? unwrap(mapper) : undefined;
-      const returned = fn && isFunctionLike(fn) ? returnedExpressions(fn) : [];
-      if (returned.length) return combineAll(returned.map((r) => this.insertVerdict(r, depth + 1)));
-    }
-    // A mapper in the repository: `toRow(input, brandId)`, `invoice.toPersistence()`; what it returns is what is inserted.
-    if (ts.isCallExpression(expr) && methodName(expr) !== "map") {
-      const fn = functionOf(expr.expression);
+    // rows.map((row) => ({ ...row, brandId })), or a mapper in the repository (`toRow(input, brandId)`,
+    // `invoice.toPersistence()`): what the function returns is what is inserted.
+    if (ts.isCallExpression(expr)) {
+      const isMap = methodName(expr) === "map";
+      const fn = isMap ? (expr.arguments[0] ? functionOf(expr.arguments[0]) : undefined) : functionOf(expr.expression);
       const returned = fn ? returnedExpressions(fn) : [];
       if (returned.length) return combineAll(returned.map((r) => this.insertVerdict(r, depth + 1)));
     }
