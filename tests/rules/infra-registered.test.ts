@@ -53,6 +53,11 @@ describe("infra-registered", () => {
       );
       expect(await runRule(rule, files)).toEqual([]);
     });
+    it("follows a result kept through a stage conditional (`$app.stage === \"production\" ? m.x(shared) : undefined`)", async () => {
+      const files = exampleFiles();
+      edit(files, SST, "const notifications = notificationsInfra.notifications(shared);", 'const notifications = $app.stage === "production" ? notificationsInfra.notifications(shared) : undefined;');
+      expect(await runRule(rule, files)).toEqual([]);
+    });
   });
 
   describe("cannot decide", () => {

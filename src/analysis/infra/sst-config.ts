@@ -386,7 +386,9 @@ function climb(node: ts.Node): ts.Node {
 }
 
 function holderOf(call: ts.Node): ResultHolder {
-  const outer = climb(call);
+  let outer = climb(call);
+  // `production ? m.x(shared) : undefined`: the conditional's holder keeps it.
+  while (ts.isConditionalExpression(outer.parent) && outer !== outer.parent.condition) outer = climb(outer.parent);
   const parent = outer.parent;
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { kind: "variable", name: parent.name.text };
   if (ts.isPropertyAssignment(parent) && parent.initializer === outer) {
