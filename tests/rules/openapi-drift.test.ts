@@ -131,6 +131,18 @@ export const exportAll = createRoute({ method: "post", path: "/notes/export", hi
     ]);
   });
 
+  it("compares a route documented with hono-openapi's describeRoute(…) with the spec, like a createRoute one", async () => {
+    const files: Record<string, string> = { ...starterService(), "services/svc/openapi.yaml": STARTER_SPEC };
+    const CONFIGURE = "services/svc/src/lib/configure-open-api.ts";
+    edit(files, CONFIGURE, "\n}\n", '\n  app.get("/stats/:day", describeRoute({ responses: { 200: { description: "stats" } } }), (c) => c.json({}));\n}\n');
+    edit(files, CONFIGURE, "import type", 'import { describeRoute } from "hono-openapi";\nimport type');
+    expect(await lines(files)).toEqual([
+      `${CONFIGURE}:6:3 error ${ID} GET /stats/:day is declared here but missing from services/svc/openapi.yaml. Regenerate the spec with ${REGEN("svc")} and commit it.`,
+    ]);
+    files["services/svc/openapi.yaml"] = STARTER_SPEC + '  /stats/{day}:\n    get:\n      responses: { "200": { description: stats } }\n';
+    expect(await lines(files)).toEqual([]);
+  });
+
   it("a deliberately broken copy of the example yields one finding per break, through the whole engine", async () => {
     const report = await runAllOnExample((files) => {
       edit(files, SPEC, POST_OP, "");

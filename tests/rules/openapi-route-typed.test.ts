@@ -87,6 +87,13 @@ describe(ID, () => {
       expect(await lines(files)).toEqual([`${CONFIGURE}:8:3 warning ${ID} GET /files/:name is registered with \`app.get(…)\`, ${FIX}`]);
     });
 
+    it("takes a plain route documented with hono-openapi's describeRoute(…) for one that reaches the spec", async () => {
+      const files = starterService();
+      edit(files, CONFIGURE, "\n}\n", '\n  app.get("/stats", describeRoute({ responses: { 200: { description: "stats" } } }), (c) => c.json({}));\n  app.get("/raw", (c) => c.json({}));\n}\n');
+      edit(files, CONFIGURE, "import type", 'import { describeRoute } from "hono-openapi";\nimport type');
+      expect(await lines(files)).toEqual([`${CONFIGURE}:7:3 warning ${ID} GET /raw is registered with \`app.get(…)\`, ${FIX}`]);
+    });
+
     it("reports a plain route that a function receiving the app registers", async () => {
       const files = starterService();
       edit(files, CONFIGURE, "\n}\n", '\n  app.get("/reference", (c) => c.html("<html></html>"));\n}\n');

@@ -528,7 +528,12 @@ class AppInterpreter {
       ref.app.entries.push({ kind: "use", pattern: joinPaths(ref.base, path), method, middleware: middlewareListVerdict(handlers, this.reader), at: locationOf(call) });
       return;
     }
-    this.addRoute(ref, call, { method, hono: path, display: path, typed: false, own: this.handlerChain(handlers) });
+    // hono-openapi's `describeRoute({ … })` in the chain documents the route: it reaches the generated spec.
+    const described = handlers.some((h) => {
+      const n = unwrap(h);
+      return ts.isCallExpression(n) && isExportOf(n.expression, "hono-openapi", "describeRoute");
+    });
+    this.addRoute(ref, call, { method, hono: path, display: path, typed: described, own: this.handlerChain(handlers) });
   }
 
   private registerOn(call: ts.CallExpression, ref: AppRef, args: readonly ts.Node[]): void {

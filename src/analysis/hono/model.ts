@@ -33,7 +33,7 @@ export interface ExtractedRoute {
   displayPath: string | undefined;
   /** Why the method (and path) is unknown: a route config the analysis cannot read. */
   routeUndecidable?: Undecidable;
-  /** Declared with createRoute + `.openapi()`, so it reaches the generated spec. */
+  /** Declared with createRoute + `.openapi()` (or documented with hono-openapi's `describeRoute`), so it reaches the generated spec. */
   typed: boolean;
   /** Declared with `hide: true`: a typed route @hono/zod-openapi leaves out of the document. */
   hidden?: boolean;
