@@ -36,12 +36,14 @@ describe("infra-registered", () => {
       files["infra/fragments.ts"] = 'export { notifications as deployNotifications } from "../services/notifications/infra";\n';
       expect(await runRule(rule, files)).toEqual([]);
     });
+
     it("accepts an output of the fragment's result (`billingLedgerService: billingLedger.url`), the shape SST outputs take", async () => {
       const files = exampleFiles();
       edit(files, SST, "billingLedgerService: billingLedger,", "billingLedgerService: billingLedger.url,");
       edit(files, SST, "notificationsService: notifications,", "notificationsService: notifications.nodes.service?.arn,");
       expect(await runRule(rule, files)).toEqual([]);
     });
+
     it("follows modules loaded together: `const [billing, notificationsInfra] = await Promise.all([import(…), import(…)])`", async () => {
       const files = exampleFiles();
       edit(files, SST, /    const billingLedger = await import[^;]+;\n/, "");
@@ -53,6 +55,7 @@ describe("infra-registered", () => {
       );
       expect(await runRule(rule, files)).toEqual([]);
     });
+
     it("follows a result kept through a stage conditional (`$app.stage === \"production\" ? m.x(shared) : undefined`)", async () => {
       const files = exampleFiles();
       edit(files, SST, "const notifications = notificationsInfra.notifications(shared);", 'const notifications = $app.stage === "production" ? notificationsInfra.notifications(shared) : undefined;');

@@ -88,6 +88,7 @@ describe("infra-scaling-declared", () => {
       edit(files, NOTIFICATIONS, "link: [shared.database, shared.nats, shared.alarmTopic],", "link: [shared.database, shared.nats],");
       expect(await runRule(rule, files)).toEqual([]);
     });
+
     it("reads a sizing helper that returns one object per `switch` case, spread into scaling or given as it, and a helper returning a number per stage", async () => {
       const files = exampleFiles();
       const sizing = [
@@ -112,6 +113,7 @@ describe("infra-scaling-declared", () => {
       edit(files, BILLING, "export function billingLedger", 'function maxTasks(): number {\n  if ($app.stage === "staging") return 4;\n  return 2;\n}\n\nexport function billingLedger');
       expect(describeFindings(await runRule(rule, files))).toEqual([]);
     });
+
     it("reads the health path of a container health command whose URL holds the port in a template (`http://localhost:${PORT}/healthz`) or no scheme (`curl -f localhost:8080/healthz`)", async () => {
       const files = exampleFiles();
       edit(files, NOTIFICATIONS, '      health: { "8080/http": { path: "/healthz" } },\n', "");
@@ -121,6 +123,7 @@ describe("infra-scaling-declared", () => {
       edit(files, BILLING, "    loadBalancer: {", '    health: { command: ["CMD-SHELL", "curl -f localhost:8080/healthz || exit 1"] },\n    loadBalancer: {');
       expect(describeFindings(await runRule(rule, files))).toEqual([]);
     });
+
     it("leaves the ACU scaling of a database the service declares (`new sst.aws.Aurora(…, { scaling: { min: \"0.5 ACU\" } })`) to SST", async () => {
       const files = exampleFiles();
       edit(files, NOTIFICATIONS, "  return new sst.aws.Service(", '  const db = new sst.aws.Aurora("NotificationsDb", {\n    engine: "postgres",\n    scaling: { min: "0.5 ACU", max: production ? "8 ACU" : "2 ACU" },\n  });\n  return new sst.aws.Service(');

@@ -83,6 +83,7 @@ describe("publish-in-transaction", () => {
       ).replace('import { db } from "../db/client";', 'import { db } from "../db/client";\nimport { recordRefund } from "./refund-events";');
       expect(await runRule(rule, files)).toEqual([]);
     });
+
     it("accepts a callback given to a wrapper that runs it in `db.transaction` (`withTransaction(async (tx) => …)`)", async () => {
       const files = exampleFiles();
       files[WRAPPERS] = wrappers;
