@@ -57,7 +57,8 @@ export default defineServiceRule({
       const file = await infraSourceFile(ctx);
       const fn = file && topLevelFunction(file, ctx.service.camelName);
       report({ messageId: "infraNoHealth", path: infra, ...(fn ? nodePosition(fn) : { line: 1, column: 1 }) });
-    } else if (!declared.some((d) => d.value === HEALTH_PATH)) {
+    } else if (!declared.some((d) => d.value.replace(/[?#].*$/, "") === HEALTH_PATH)) {
+      // A query string (`/healthz?probe=alb`) still reaches the route.
       for (const d of declared) report({ messageId: "infraWrongPath", data: { value: d.value }, path: d.path, line: d.line, column: d.column });
     }
     if (declared && declared.length > 0) {

@@ -37,6 +37,11 @@ describe(ID, () => {
       edit(files, HEALTH_ROUTES, "export function", 'const HEALTH_PATH = "/healthz";\n\nexport function');
       expect(await lines(files)).toEqual([]);
     });
+    it("accepts a health path with a query string (`/healthz?probe=alb`)", async () => {
+      const files = exampleFiles();
+      edit(files, BILLING_INFRA, 'path: "/healthz"', 'path: "/healthz?probe=alb"');
+      expect(await lines(files)).toEqual([]);
+    });
   });
 
   describe("invalid", () => {
