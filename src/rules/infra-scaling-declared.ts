@@ -11,6 +11,8 @@ export default defineServiceRule({
       scalingMissing:
         "{{what}} Set `scaling: { min, max }` with the task counts per stage (guide step 6), e.g. `scaling: { min: production ? 2 : 1, max: production ? 4 : 2 }`.",
       scalingStageMissing: "{{what}} Every stage ({{stages}}) needs `min` and `max`.",
+      scalingInverted:
+        "`scaling` sets `min` {{min}} above `max` {{max}}{{stage}}: the deploy fails (a service cannot keep more tasks than its maximum). Set `min` at most `max`.",
       scalingNotStatic:
         "Cannot tell statically what `{{construct}}` is{{key}}. Write the scaling as numbers, a conditional on `$app.stage`, or a lookup into a local per-stage map.",
       alarmTopicMissing:
@@ -45,6 +47,9 @@ export default defineServiceRule({
           report({ messageId: "scalingStageMissing", data: { what, stages }, ...problem.at });
           break;
         }
+        case "inverted":
+          report({ messageId: "scalingInverted", data: { min: String(problem.min), max: String(problem.max), stage: problem.stage ? ` for stage \`${problem.stage}\`` : "" }, ...problem.at });
+          break;
         case "empty":
           report({ messageId: "scalingStageMissing", data: { what: `\`scaling\` is \`${problem.construct}\` on a branch, so the stages it covers get no \`min\` or \`max\`.`, stages }, ...problem.at });
           break;

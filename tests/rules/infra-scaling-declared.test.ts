@@ -188,6 +188,17 @@ describe("infra-scaling-declared", () => {
       expect(findings.every((f) => f.messageId === "scalingNotStatic" && f.severity === "warning")).toBe(true);
     });
 
+    it("reports a min above max, in a stage map entry and a plain object, at the object", async () => {
+      const files = exampleFiles();
+      edit(files, BILLING, "production: { min: 2, max: 10 }", "production: { min: 12, max: 10 }");
+      edit(files, BILLING, "scaling: { min: SCALING[stage].min, max: SCALING[stage].max },", "scaling: SCALING[stage],");
+      edit(files, NOTIFICATIONS, /scaling: \{\n\s+min: production \? 2 : 1,\n\s+max: production \? 6 : 2,\n\s+\}/, "scaling: { min: 3, max: 2 }");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${BILLING}:7:15 error ${RULE} \`scaling\` sets \`min\` 12 above \`max\` 10 for stage \`production\`: the deploy fails (a service cannot keep more tasks than its maximum). Set \`min\` at most \`max\`.`,
+        `${NOTIFICATIONS}:9:14 error ${RULE} \`scaling\` sets \`min\` 3 above \`max\` 2: the deploy fails (a service cannot keep more tasks than its maximum). Set \`min\` at most \`max\`.`,
+      ]);
+    });
+
     it("reports a stage map missing a stage, once, at the map", async () => {
       const files = exampleFiles();
       edit(files, BILLING, "  staging: { min: 1, max: 4 },\n", "");

@@ -302,6 +302,8 @@ export type ScalingProblem =
   | { kind: "keyMissing"; key: "min" | "max"; at: Location }
   /** A per-stage map without a stage, or a stage entry without min/max. */
   | { kind: "stageMissing"; stage: string; key?: "min" | "max"; map: string; at: Location }
+  /** `min` above `max`, both plain numbers (`{ min: 3, max: 2 }`), for a stage's entry when `stage` is set. */
+  | { kind: "inverted"; min: number; max: number; stage?: string; at: Location }
   /** A branch that gives no scaling at all (`production ? { … } : undefined`). */
   | { kind: "empty"; construct: string; at: Location }
   /** A value that cannot be read statically. */
@@ -330,6 +332,9 @@ export function infraScaling(ctx: ServiceContext): Promise<InfraScaling | undefi
       const objects = objectVariants(value, 0);
       problems.push(...objects.problems);
       for (const variant of objects.variants) {
+        const min = numberOf(memberOf(variant.object, "min", 0, variant.subst, variant.spreads), variant.subst);
+        const max = numberOf(memberOf(variant.object, "max", 0, variant.subst, variant.spreads), variant.subst);
+        if (min !== undefined && max !== undefined && min > max) problems.push({ kind: "inverted", min, max, ...(variant.stage ? { stage: variant.stage } : {}), at: at(variant.object) });
         for (const key of ["min", "max"] as const) {
           const member = memberOf(variant.object, key, 0, variant.subst, variant.spreads);
           if (member.kind === "unknown") {
@@ -498,6 +503,13 @@ function numberProblems(expr: ts.Node, depth: number, subst: Substitution = NO_S
     return problems;
   }
   return notStatic(node).problems;
+}
+
+/** A member's value when it is a plain number (after constants), else undefined. */
+function numberOf(member: Member, subst: Substitution): number | undefined {
+  if (member.kind !== "present") return undefined;
+  const node = follow(member.value, subst).node;
+  return ts.isNumericLiteral(node) ? Number(node.text) : undefined;
 }
 
 type Member = { kind: "present"; value: ts.Node } | { kind: "missing" } | { kind: "unknown"; construct: string; at: Location };
