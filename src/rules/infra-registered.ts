@@ -112,12 +112,12 @@ function checkService(config: SstConfig, service: ServiceInfo, report: ReportFn<
   const value = holder.name;
   const entry = config.returned.map((r) => r.keys.get(expectedKey)).find((e) => e !== undefined);
   if (entry) {
-    if (entry.reads !== value) {
+    if (entry.reads === undefined || !holder.names.includes(entry.reads)) {
       report({ messageId: "wrongReturnValue", data: { ...data, value, found: entry.value.getText().replace(/\s+/g, " ") }, ...where(entry.at) });
     }
     return;
   }
-  const underOtherKey = config.returned.flatMap((r) => [...r.keys.entries()]).find(([, e]) => e.reads === value);
+  const underOtherKey = config.returned.flatMap((r) => [...r.keys.entries()]).find(([, e]) => e.reads !== undefined && holder.names.includes(e.reads));
   if (underOtherKey) report({ messageId: "wrongKey", data: { ...data, found: underOtherKey[0] }, ...where(underOtherKey[1].at) });
   else if (config.returnUndecidable.length > 0) {
     report({ messageId: "returnNotDecidable", data: { ...data, constructs: describe(config.returnUndecidable) }, severity: "warning", ...where(config.returnUndecidable[0]!) });

@@ -61,6 +61,12 @@ describe("infra-registered", () => {
       edit(files, SST, "const notifications = notificationsInfra.notifications(shared);", 'const notifications = $app.stage === "production" ? notificationsInfra.notifications(shared) : undefined;');
       expect(await runRule(rule, files)).toEqual([]);
     });
+    it("accepts a fragment result destructured into outputs (`const { url: notificationsUrl } = m.x(shared)`)", async () => {
+      const files = exampleFiles();
+      edit(files, SST, "const notifications = notificationsInfra.notifications(shared);", "const { service, url: notificationsUrl } = notificationsInfra.notifications(shared);");
+      edit(files, SST, "notificationsService: notifications,", "notificationsService: notificationsUrl,");
+      expect(await runRule(rule, files)).toEqual([]);
+    });
   });
 
   describe("cannot decide", () => {

@@ -26,8 +26,8 @@ export interface SstUndecidable extends SstAt {
 
 /** Where a fragment call's result ends up. */
 export type ResultHolder =
-  /** `const billingLedger = …call…` */
-  | { kind: "variable"; name: string }
+  /** `const billingLedger = …call…`; `names` also holds every name of `const { service, url } = …call…` (`name` is the first). */
+  | { kind: "variable"; name: string; names: readonly string[] }
   /** `{ billingLedgerService: …call… }` written directly in an object literal. */
   | { kind: "property"; key: string | undefined; object: ts.ObjectLiteralExpression; at: SstAt }
   /** Not kept (the call's value is dropped, or the callback does not return it). */
@@ -390,7 +390,11 @@ function holderOf(call: ts.Node): ResultHolder {
   // `production ? m.x(shared) : undefined`: the conditional's holder keeps it.
   while (ts.isConditionalExpression(outer.parent) && outer !== outer.parent.condition) outer = climb(outer.parent);
   const parent = outer.parent;
-  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { kind: "variable", name: parent.name.text };
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { kind: "variable", name: parent.name.text, names: [parent.name.text] };
+  if (ts.isVariableDeclaration(parent) && ts.isObjectBindingPattern(parent.name)) {
+    const names = parent.name.elements.map((el) => el.name).filter(ts.isIdentifier).map((n) => n.text);
+    if (names.length > 0) return { kind: "variable", name: names[0]!, names };
+  }
   if (ts.isPropertyAssignment(parent) && parent.initializer === outer) {
     const object = parent.parent;
     if (ts.isObjectLiteralExpression(object)) return { kind: "property", key: memberKey(parent), object, at: at(parent) };
