@@ -67,6 +67,20 @@ describe("infra-registered", () => {
       edit(files, SST, "notificationsService: notifications,", "notificationsService: notificationsUrl,");
       expect(await runRule(rule, files)).toEqual([]);
     });
+    it("reads outputs assigned one by one to the object run() returns, and reports a wrong key at its assignment", async () => {
+      const files = exampleFiles();
+      edit(
+        files,
+        SST,
+        /    return \{\n      billingLedgerService: billingLedger,\n      notificationsService: notifications,\n    \};/,
+        '    const outputs: Record<string, unknown> = {};\n    outputs.billingLedgerService = billingLedger;\n    outputs["notificationsService"] = notifications.url;\n    return outputs;',
+      );
+      expect(await runRule(rule, files)).toEqual([]);
+      edit(files, SST, "outputs.billingLedgerService = billingLedger;", "outputs.billing = billingLedger;");
+      expect(describeFindings(await runRule(rule, files))).toEqual([
+        `${SST}:18:5 error ${RULE} The result of \`billingLedger(shared)\` is returned under \`billing\`; the platform expects \`billingLedgerService\`. Rename the key.`,
+      ]);
+    });
   });
 
   describe("cannot decide", () => {

@@ -156,9 +156,28 @@ function readSstConfig(file: ts.SourceFile, servicesDir: string): SstConfig {
       if (key !== undefined && propValue) keys.set(key, { at: at(prop), value: propValue, ...readsOf(propValue) });
       else result.returnUndecidable.push({ construct: constructText(prop), ...at(prop) });
     }
+    // `const outputs = {}; outputs.billingLedgerService = billingLedger; return outputs;`
+    for (const assignment of assignmentsTo(expr, run?.body ?? file)) {
+      const key = ts.isPropertyAccessExpression(assignment.left) ? assignment.left.name.text : stringValue((assignment.left as ts.ElementAccessExpression).argumentExpression);
+      if (key === undefined) result.returnUndecidable.push({ construct: constructText(assignment), ...at(assignment) });
+      else keys.set(key, { at: at(assignment), value: assignment.right, ...readsOf(assignment.right) });
+    }
     result.returned.push({ at: at(value), object: value, keys });
   }
   return result;
+}
+
+/** `name.key = value` / `name[key] = value` in scope, where `name` is the variable a returned expression names. */
+function assignmentsTo(returned: ts.Node, scope: ts.Node): (ts.BinaryExpression & { left: ts.PropertyAccessExpression | ts.ElementAccessExpression })[] {
+  const variable = ts.isIdentifier(unwrap(returned)) ? resolveName(unwrap(returned)).declaration : undefined;
+  if (!variable) return [];
+  return descendants(scope, ts.isBinaryExpression).filter(
+    (b): b is ts.BinaryExpression & { left: ts.PropertyAccessExpression | ts.ElementAccessExpression } =>
+      b.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      (ts.isPropertyAccessExpression(b.left) || ts.isElementAccessExpression(b.left)) &&
+      ts.isIdentifier(b.left.expression) &&
+      resolveName(b.left.expression).declaration === variable,
+  );
 }
 
 function readsOf(value: ts.Node): { reads?: string } {
