@@ -427,6 +427,14 @@ function byId(table: { id: unknown }, id: string) {
   scoped(brandId: string) {
     return this.db.update(invoices).set({ currency: "EUR" }).where(and(byBrand(invoices, brandId), eq(invoices.currency, "USD")));
   }
+  built(brandId: string, currency?: string) {
+    return this.db.select().from(invoices).where(and(...this.conditions(brandId, currency)));
+  }
+  private conditions(brandId: string, currency?: string): SQL[] {
+    const list = [eq(invoices.brandId, brandId)];
+    if (currency) list.push(eq(invoices.currency, currency));
+    return list;
+  }
   some(brandId: string, id?: string) {
     const where = [eq(invoices.brandId, brandId), id ? eq(invoices.id, id) : undefined].filter(Boolean) as SQL[];
     return this.db.delete(invoices).where(and(...where));
@@ -450,6 +458,12 @@ function byId(table: { id: unknown }, id: string) {
   one(id: string) {
     return this.db.select().from(invoices).where(byId(invoices, id));
   }
+  built(currency: string) {
+    return this.db.select().from(invoices).where(and(...this.conditions(currency)));
+  }
+  private conditions(currency: string) {
+    return [eq(invoices.currency, currency)];
+  }
 `;
       const noFilter = (line: number, method: string) =>
         `${REPO}:${line}:20 error ${ID} \`${method}\` reads \`invoices\` without filtering by brand id. Add \`eq(invoices.brandId, brandId)\` to its where, inside \`and(…)\` with the other conditions (guide step 3: always filter by brand_id).`;
@@ -457,6 +471,7 @@ function byId(table: { id: unknown }, id: string) {
         `${REPO}:16:20 warning ${ID} \`search\` reads \`invoices\` with a filter built from \`conditions.push(eq(invoices.brandId, brandId))\`, run only under a condition, which platform-checks cannot read statically. Put \`eq(invoices.brandId, brandId)\` directly in the where so the brand filter is visible.`,
         noFilter(21, "byCurrency"),
         noFilter(24, "one"),
+        noFilter(27, "built"),
       ]);
     });
   });

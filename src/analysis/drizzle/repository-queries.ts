@@ -409,6 +409,10 @@ class FileQueries {
     if (ts.isArrayLiteralExpression(value)) {
       return combineAny(value.elements.map((e) => (ts.isSpreadElement(e) ? this.spreadVerdict(e.expression, scope, subst, depth + 1) : this.filterVerdict(e, scope, subst, depth + 1))));
     }
+    // `and(...this.conditions(brandId, query))`: a repository function that builds the list; every list it returns must filter.
+    const fn = ts.isCallExpression(value) && depth <= MAX_DEPTH ? functionOf(value.expression) : undefined;
+    const returned = fn ? returnedExpressions(fn) : [];
+    if (fn && returned.length && ts.isCallExpression(value)) return combineAll(returned.map((r) => this.spreadVerdict(r, FilterScope.EMPTY, bindParameters(fn, value.arguments, subst), depth + 1)));
     return unknown(expr, `the spread \`...${constructText(expr, 60)}\``);
   }
 
