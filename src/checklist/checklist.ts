@@ -27,7 +27,7 @@ export const BUILTIN_ITEMS: readonly ChecklistItemDef[] = [
     id: "scaling",
     label: "scaling min/max set for every stage",
     kind: "auto",
-    verifiedBy: [{ rule: "infra-fragment-required" }, { rule: "infra-scaling-declared", messageIds: ["scalingMissing", "scalingStageMissing", "scalingNotStatic"] }],
+    verifiedBy: [{ rule: "infra-fragment-required" }, { rule: "infra-scaling-declared", messageIds: ["scalingMissing", "scalingStageMissing", "scalingInverted", "scalingNotStatic"] }],
   },
   {
     id: "alarm-topic",

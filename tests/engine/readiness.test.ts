@@ -65,6 +65,19 @@ describe("production-readiness checklist", () => {
     expect(report.findings.map((f) => f.rule).sort()).toEqual(["infra-scaling-declared", "production-readiness-checklist"]);
   });
 
+  it("leaves the scaling item unticked when min is above max (scalingInverted), and the alarm item ticked", async () => {
+    const { base, files } = promote();
+    files["services/billing-ledger/infra.ts"] += "\n// INVERTED\n";
+    const report = await runChecks({
+      snapshot: new MemorySnapshot({ files, base }),
+      config: parseConfig({}),
+      rules: [...rules, markerRule("infra-scaling-declared", "INVERTED", "scalingInverted")],
+      manualTicks: new Map([["billing-ledger", new Set(manualIds)]]),
+    });
+    const billing = report.checklists.find((c) => c.service === "billing-ledger")!;
+    expect(billing.items.filter((i) => !i.checked).map((i) => i.id)).toEqual(["scaling"]);
+  });
+
   it("adds teams' manual items from config, and turns an auto item manual when its rules are off", async () => {
     const { base, files } = promote();
     const config = parseConfig({ checklist_items: ["Security review signed off"], rules: { "health-endpoint-required": "off" } });
