@@ -5,7 +5,7 @@ import { moduleExports } from "./ts/module-exports.js";
 import { nodePosition } from "./ts/location.js";
 import { importedFile } from "./ts/program.js";
 import { resolveName } from "./ts/symbols.js";
-import { hasModifier, moduleSpecifierText, unwrap } from "./ts/syntax.js";
+import { hasModifier, moduleSpecifierText, unwrap, writtenName } from "./ts/syntax.js";
 
 const unwrapOptional = (node: ts.Node | undefined) => (node ? unwrap(node) : undefined);
 
@@ -59,7 +59,7 @@ export function exportedClasses(file: ts.SourceFile): ModuleExports {
     if (!ts.isVariableStatement(stmt)) continue;
     for (const decl of stmt.declarationList.declarations) {
       const init = unwrapOptional(decl.initializer);
-      if (init && ts.isClassExpression(init)) localClasses.set(declaredName(decl), init);
+      if (init && ts.isClassExpression(init)) localClasses.set(writtenName(decl)!, init);
     }
   }
 
@@ -78,7 +78,7 @@ export function exportedClasses(file: ts.SourceFile): ModuleExports {
       sawExport(stmt);
       for (const decl of stmt.declarationList.declarations) {
         const init = unwrapOptional(decl.initializer);
-        if (init && ts.isClassExpression(init)) classes.push({ exportedName: declaredName(decl), node: init });
+        if (init && ts.isClassExpression(init)) classes.push({ exportedName: writtenName(decl)!, node: init });
       }
     } else if ((ts.isFunctionDeclaration(stmt) || ts.isInterfaceDeclaration(stmt) || ts.isTypeAliasDeclaration(stmt) || ts.isEnumDeclaration(stmt)) && hasModifier(stmt, ts.SyntaxKind.ExportKeyword)) {
       sawExport(stmt);
@@ -143,11 +143,6 @@ function leavesRepository(node: ts.Node): boolean {
   if (ts.isExportDeclaration(node)) return moduleSpecifierText(node) !== undefined && importedFile(node) === undefined;
   const name = ts.isExportSpecifier(node) ? (node.propertyName ?? node.name) : ts.isExportAssignment(node) ? node.expression : undefined;
   return name === undefined || resolveName(name).declaration === undefined;
-}
-
-/** A variable's name; a destructuring pattern as written. */
-function declaredName(decl: ts.VariableDeclaration): string {
-  return ts.isIdentifier(decl.name) ? decl.name.text : decl.name.getText();
 }
 
 /** `invoice.repository.ts` → `InvoiceRepository`, `ledger-entry.service.ts` → `LedgerEntryService`. */

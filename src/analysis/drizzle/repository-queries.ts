@@ -4,7 +4,7 @@ import { readRawSql } from "../sql/brand-filter.js";
 import { pgParser, type PgParser } from "../sql/pg-parser.js";
 import { excerptOf } from "../sql/sql-text.js";
 import { resolveName } from "../ts/symbols.js";
-import { constructText, hasModifier, isFunctionLike, isImplementation, returnedExpressions, staticPropertyName, unwrap, type FunctionLike } from "../ts/syntax.js";
+import { constructText, hasModifier, isFunctionLike, isImplementation, returnedExpressions, staticPropertyName, unwrap, writtenName, type FunctionLike } from "../ts/syntax.js";
 import { evaluateString, functionOf, originOf, valueOf, type Substitution } from "../ts/values.js";
 import { drizzleSchema, isBrandIdColumn, isDrizzleModule, tableDeclaredBy, tableNamed, type DrizzleSchema, type DrizzleTable } from "./schema.js";
 import { callsIn, descendants, firstAncestor } from "../ts/walk.js";
@@ -337,7 +337,7 @@ class FileQueries {
     if (!arg) return this.reportVerdict(query, undefined);
     const options = ts.isObjectLiteralExpression(unwrap(arg)) ? unwrap(arg) : valueOf(arg);
     if (!options || !ts.isObjectLiteralExpression(options)) return this.reportVerdict(query, unknown(arg, `the options \`${constructText(arg, 60)}\`${originOf(arg)}`));
-    const where = options.properties.find((p) => declaredName(p) === "where");
+    const where = options.properties.find((p) => writtenName(p) === "where");
     if (where && ts.isPropertyAssignment(where)) return this.reportVerdict(query, this.filterVerdict(where.initializer, FilterScope.EMPTY, NO_SUBST, 0));
     if (where && ts.isShorthandPropertyAssignment(where)) return this.reportVerdict(query, this.filterVerdict(where.name, FilterScope.EMPTY, NO_SUBST, 0));
     const spread = options.properties.find((p) => ts.isSpreadAssignment(p));
@@ -527,7 +527,7 @@ class FileQueries {
         continue;
       }
       if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property)) continue;
-      const key = declaredName(property)!;
+      const key = writtenName(property)!;
       if (this.brandKeys.has(key)) return YES;
       if ((key === "AND" || key === "OR") && ts.isPropertyAssignment(property)) {
         const list = unwrap(property.initializer);
@@ -640,7 +640,7 @@ class FileQueries {
     if (ts.isObjectLiteralExpression(expr)) {
       const parts: Verdict[] = [];
       for (const property of expr.properties) {
-        if ((ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && this.brandKeys.has(declaredName(property)!)) return YES;
+        if ((ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && this.brandKeys.has(writtenName(property)!)) return YES;
         if (ts.isSpreadAssignment(property)) parts.push(this.insertVerdict(property.expression, depth + 1));
       }
       return combineAny(parts);
@@ -676,7 +676,7 @@ class FileQueries {
 
   /** Whether a type literal's or interface's properties include a brand key (`brandId: string`). */
   private hasBrandProperty(members: readonly ts.TypeElement[]): boolean {
-    return members.some((m) => ts.isPropertySignature(m) && this.brandKeys.has(declaredName(m)!));
+    return members.some((m) => ts.isPropertySignature(m) && this.brandKeys.has(writtenName(m)!));
   }
 
   /** Whether a parameter's declared type carries brandId. */
@@ -707,8 +707,8 @@ class FileQueries {
       // A DTO class (`class CreateInvoiceDto { brandId!: string }`): its fields and constructor parameter properties.
       if (declaration && ts.isClassDeclaration(declaration)) {
         const ctor = declaration.members.find(ts.isConstructorDeclaration);
-        const fields = declaration.members.filter(ts.isPropertyDeclaration).map((m) => declaredName(m));
-        const parameters = (ctor?.parameters ?? []).filter((p) => ts.isParameterPropertyDeclaration(p, ctor!)).map((p) => declaredName(p));
+        const fields = declaration.members.filter(ts.isPropertyDeclaration).map((m) => writtenName(m));
+        const parameters = (ctor?.parameters ?? []).filter((p) => ts.isParameterPropertyDeclaration(p, ctor!)).map((p) => writtenName(p));
         if ([...fields, ...parameters].some((k) => k !== undefined && this.brandKeys.has(k))) return YES;
         const base = extendsExpression(declaration);
         return base ? unknown(type, `the type \`${name.getText()}\` (it extends \`${constructText(base, 60)}\`)`) : NO;
@@ -747,7 +747,7 @@ class FileQueries {
     for (let hops = 0; ts.isCallExpression(call) && hops < MAX_DEPTH && !brand; hops++) {
       const callee = unwrap(call.expression);
       const first = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
-      const keys = first && ts.isObjectLiteralExpression(first) ? first.properties.flatMap((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? [declaredName(p)!] : [])) : undefined;
+      const keys = first && ts.isObjectLiteralExpression(first) ? first.properties.flatMap((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? [writtenName(p)!] : [])) : undefined;
       if ((ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) && resolveName(callee).imports.some((s) => s.name === "createInsertSchema" && s.module.includes("zod"))) {
         const table = first ? tableNamed(this.schema, first) : undefined;
         if (!table) return undefined;
@@ -882,7 +882,7 @@ function declaredTypeOf(declaration: ts.Node): ts.TypeNode | undefined {
   const whole = ts.isVariableDeclaration(holder) || ts.isParameter(holder) ? declaredTypeOf(holder) ?? holder.type : undefined;
   const key = declaration.propertyName ? staticPropertyName(declaration.propertyName) : ts.isIdentifier(declaration.name) ? declaration.name.text : undefined;
   if (!whole || !ts.isTypeLiteralNode(whole) || key === undefined) return undefined;
-  const member = whole.members.find((m) => ts.isPropertySignature(m) && declaredName(m) === key);
+  const member = whole.members.find((m) => ts.isPropertySignature(m) && writtenName(m) === key);
   return member && ts.isPropertySignature(member) ? member.type : undefined;
 }
 
@@ -893,9 +893,9 @@ function classField(access: ts.PropertyAccessExpression): { initializer: ts.Expr
   let cls: ts.Node | undefined = firstAncestor(access, ts.isClassLike);
   for (let hop = 0; cls && ts.isClassLike(cls) && hop < MAX_DEPTH; hop++) {
     for (const member of cls.members) {
-      if (ts.isPropertyDeclaration(member) && declaredName(member) === name) return { initializer: member.initializer, type: member.type };
+      if (ts.isPropertyDeclaration(member) && writtenName(member) === name) return { initializer: member.initializer, type: member.type };
       if (ts.isConstructorDeclaration(member)) {
-        const param = member.parameters.find((p) => ts.isParameterPropertyDeclaration(p, member) && declaredName(p) === name);
+        const param = member.parameters.find((p) => ts.isParameterPropertyDeclaration(p, member) && writtenName(p) === name);
         if (param) return { initializer: undefined, type: param.type };
       }
     }
@@ -1025,9 +1025,9 @@ function returningFunction(top: ts.Node): FunctionLike | undefined {
 }
 
 function functionName(fn: ts.Node): string | undefined {
-  if (ts.isMethodDeclaration(fn) || ts.isFunctionDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isPropertyDeclaration(fn)) return declaredName(fn);
+  if (ts.isMethodDeclaration(fn) || ts.isFunctionDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isPropertyDeclaration(fn)) return writtenName(fn);
   const parent = fn.parent;
-  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent))) return declaredName(parent);
+  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent))) return writtenName(parent);
   return undefined;
 }
 
@@ -1049,19 +1049,12 @@ function inheritedMethod(callee: ts.Node): FunctionLike | undefined {
 
 /** A class's method by name: one with a body or an abstract one (any in ambient code), never an overload signature. */
 function methodNamed(cls: ts.ClassLikeDeclaration, name: string): ts.MethodDeclaration | undefined {
-  return cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && declaredName(m) === name && isImplementation(m));
+  return cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && writtenName(m) === name && isImplementation(m));
 }
 
 /** The class expression after `extends` (`Base` in `extends Base<T>`). */
 function extendsExpression(cls: ts.ClassLikeDeclaration): ts.Expression | undefined {
   return cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-}
-
-/** A declaration's name as written (`m`, `"m"`, `[k]`): how the messages have always named methods and how calls are matched to them. */
-function declaredName(node: ts.Node): string | undefined {
-  const name = (node as { name?: ts.Node }).name;
-  if (!name) return undefined;
-  return ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name.text : name.getText();
 }
 
 /** `db.query` / `this.db.query` / `tx.query`. */

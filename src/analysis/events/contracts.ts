@@ -3,7 +3,7 @@ import type { RepoContext } from "../../engine/context.js";
 import { moduleExports } from "../ts/module-exports.js";
 import { objectEntries, stringValue } from "../ts/static-objects.js";
 import { locationOf, type Location, type Undecidable } from "../ts/location.js";
-import { constructText } from "../ts/syntax.js";
+import { constructText, topLevelVariable } from "../ts/syntax.js";
 
 /** Where the contracts package keeps the event registry and the generated constants (SPEC section 1). */
 export const REGISTRY_PATH = "packages/contracts/src/registry.ts";
@@ -97,16 +97,6 @@ function declarationIn(file: ts.SourceFile, name: string): Found {
     (d): d is ts.ExportDeclaration => ts.isExportDeclaration(d) && !!d.exportClause && ts.isNamedExports(d.exportClause) && d.exportClause.elements.some((s) => s.name.text === name),
   );
   return reexport ? { kind: "external", node: reexport } : { kind: "none" };
-}
-
-/** `const|let|var NAME` among a file's own statements. */
-function topLevelVariable(file: ts.SourceFile, name: string): ts.VariableDeclaration | undefined {
-  for (const statement of file.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    const found = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === name);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 /** `` `...billingEvents` at packages/contracts/src/registry.ts:12:3 ``: where undecidable parts are, for messages. */

@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { locationOf, nodePosition, repoPathOf } from "../ts/location.js";
 import { resolveName } from "../ts/symbols.js";
-import { constructText, isConstDeclaration, isFunctionLike, unwrap } from "../ts/syntax.js";
+import { constructText, isConstDeclaration, isFunctionLike, isNothing, unwrap } from "../ts/syntax.js";
 import { objectEntries } from "../ts/static-objects.js";
 import { functionOf } from "../ts/values.js";
 import { forEachDescendant } from "../ts/walk.js";
@@ -157,12 +157,6 @@ function runsInTransaction(call: ts.CallExpression, fn: ts.Node, depth: number):
     if (outer && runsInTransaction(outer, callback!, depth + 1)) found = true;
   });
   return found;
-}
-
-function isNothing(node: ts.Node): boolean {
-  if (ts.isIdentifier(node) && node.text === "undefined") return true;
-  if (node.kind === ts.SyntaxKind.NullKeyword) return true;
-  return ts.isVoidExpression(node);
 }
 
 /** The least certain of several verdicts: any failure, else any doubt, else a transaction. */

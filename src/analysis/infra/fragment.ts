@@ -3,7 +3,7 @@ import type { ServiceContext } from "../../engine/context.js";
 import { moduleExports } from "../ts/module-exports.js";
 import { isFunctionValue } from "../ts/static-objects.js";
 import { nodePosition } from "../ts/location.js";
-import { constructText, hasModifier, isDefaultExport, isExported, nameOf } from "../ts/syntax.js";
+import { constructText, hasModifier, isDefaultExport, isExported, nameOf, topLevelVariable } from "../ts/syntax.js";
 import { forEachDescendant } from "../ts/walk.js";
 
 /**
@@ -63,15 +63,6 @@ export function topLevelFunction(file: ts.SourceFile, name: string): ts.Function
   return file.statements.find(
     (s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && (s.body !== undefined || hasModifier(s, ts.SyntaxKind.DeclareKeyword)) && s.name?.text === name,
   );
-}
-
-function topLevelVariable(file: ts.SourceFile, name: string): ts.VariableDeclaration | undefined {
-  for (const stmt of file.statements) {
-    if (!ts.isVariableStatement(stmt)) continue;
-    const decl = stmt.declarationList.declarations.find((d) => nameOf(d) === name);
-    if (decl) return decl;
-  }
-  return undefined;
 }
 
 function readFragment(file: ts.SourceFile, path: string, camel: string): InfraFragment {

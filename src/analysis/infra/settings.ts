@@ -3,7 +3,7 @@ import type { ServiceContext } from "../../engine/context.js";
 import { memberKey, returnedValues } from "../ts/static-objects.js";
 import { locationOf, repoPathOf, type Location } from "../ts/location.js";
 import { importedFile } from "../ts/program.js";
-import { constructText, isFunctionLike, unwrap } from "../ts/syntax.js";
+import { constructText, isFunctionLike, isNothing, unwrap } from "../ts/syntax.js";
 import { bindArguments, functionOf, valueOf as constantValue, type Substitution } from "../ts/values.js";
 import { infraSourceFile } from "./fragment.js";
 import { forEachDescendant } from "../ts/walk.js";
@@ -588,11 +588,6 @@ function dedupe(problems: ScalingProblem[]): ScalingProblem[] {
     seen.add(key);
     return true;
   });
-}
-
-/** `undefined`, `null`, `void 0`: no value at all. */
-function isNothing(node: ts.Node): boolean {
-  return (ts.isIdentifier(node) && node.text === "undefined") || node.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(node);
 }
 
 /** The text of a string literal (after following constants), or undefined. */

@@ -53,6 +53,32 @@ export function nameOf(node: ts.Node): string | undefined {
   return undefined;
 }
 
+/**
+ * A declaration's name as written: an identifier's text, otherwise its source
+ * (`"a"` with its quotes, `[k]`, a binding pattern). How messages name it and
+ * how calls are matched to it.
+ */
+export function writtenName(node: ts.Node): string | undefined {
+  const name = (node as { name?: ts.Node }).name;
+  if (!name) return undefined;
+  return ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name.text : name.getText();
+}
+
+/** `const|let|var NAME` among a file's own statements. */
+export function topLevelVariable(file: ts.SourceFile, name: string): ts.VariableDeclaration | undefined {
+  for (const statement of file.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    const found = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `undefined`, `null` or `void …`: a value that is no value. */
+export function isNothing(node: ts.Node): boolean {
+  return (ts.isIdentifier(node) && node.text === "undefined") || node.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(node);
+}
+
 /** Whether a variable is declared with `const` (not `let`, `var`, `using`). */
 export function isConstDeclaration(decl: ts.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.BlockScoped) === ts.NodeFlags.Const;
